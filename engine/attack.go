@@ -1,0 +1,367 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// AttackStep is an adversary action scheduled in the scenario's YAML. The
+// same actions are open to Lua playbooks through World.Attack.
+type AttackStep struct {
+	Tick      int32  `json:"tick"`
+	Campaign  int32  `json:"campaign"`
+	Action    string `json:"action"`
+	Target    string `json:"target,omitempty"`
+	Technique string `json:"technique,omitempty"`
+	Args      []Arg  `json:"args,omitempty"`
+	Done      bool   `json:"done"`
+}
+
+// AttackActions lists the adversary actions with their meaning.
+var AttackActions = []struct{ Name, Doc string }{
+	{"start", "activate the campaign (spreading, tasks, waves begin)"},
+	{"stop", "end the campaign"},
+	{"exploit", "compromise an asset through one of the campaign's vulnerabilities (initial access)"},
+	{"lateral", "move to an asset in a segment where the campaign holds a foothold or a linked one"},
+	{"exfiltrate", "steal data from a controlled asset (args: amount); records land at the C2's host"},
+	{"destroy", "wipe a controlled asset"},
+	{"deface", "deface a website (controlled or exploitable)"},
+	{"ddos", "point the bots (and rented power) at an asset"},
+	{"task", "set the bots' task (target: ddos|spam|proxy|none)"},
+	{"trip", "stop the physical process of an infrastructure through a controlled SCADA/PLC"},
+	{"physical", "damage an infrastructure physically"},
+	{"publish", "publish content on a platform (target: platform org; args: id, reach, growth, offence)"},
+	{"raise", "raise funds through a payment service (target: service org; args: id, amount)"},
+	{"set", "change a campaign figure (args: contacts, deface_per_tick, bot_power, fixed_power)"},
+}
+
+// Attack performs an adversary action for a campaign. The returned error
+// says why the action cannot be done; it changes nothing then.
+func (w *World) Attack(campaign int32, action, target, technique string, args []Arg) error {
+	if campaign < 0 || int(campaign) >= len(w.Campaigns) {
+		return errors.New("no such campaign")
+	}
+	c := &w.Campaigns[campaign]
+	arg := func(k string) string {
+		for _, a := range args {
+			if a.Key == k {
+				return a.Value
+			}
+		}
+		return ""
+	}
+	num := func(k string, def int64) (int64, error) {
+		s := arg(k)
+		if s == "" {
+			return def, nil
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("argument %s=%q: want a whole number ≥ 0", k, s)
+		}
+		return n, nil
+	}
+	switch action {
+	case "start":
+		if !c.Active {
+			c.Active = true
+			c.Start = w.Tick
+			w.emit(Event{Kind: EvCampaignStarted, Subject: c.ID, Text: fmt.Sprintf("campaign %s started", c.ID), Visible: vis(c.Actor)})
+			if c.C2 != None {
+				w.leaveEvidence(campaign, "c2-records", w.Assets[c.C2].Owner, c.C2, 5)
+			}
+		}
+		return nil
+	case "stop":
+		c.Active = false
+		return nil
+	case "task":
+		switch target {
+		case "ddos", "spam", "proxy", "none", "":
+			if target == "none" {
+				target = ""
+			}
+			c.Task = target
+			return nil
+		}
+		return fmt.Errorf("task %q: want ddos, spam, proxy or none", target)
+	case "set":
+		for _, a := range args {
+			n, err := num(a.Key, 0)
+			if err != nil {
+				return err
+			}
+			if n > 1<<30 {
+				return fmt.Errorf("argument %s too large", a.Key)
+			}
+			switch a.Key {
+			case "contacts":
+				c.ContactsPerTick = int32(n)
+			case "deface_per_tick":
+				c.DefacePerTick = int32(n)
+			case "bot_power":
+				c.BotPower = int32(n)
+			case "fixed_power":
+				c.FixedPower = int32(n)
+			default:
+				return fmt.Errorf("set: unknown figure %q (contacts, deface_per_tick, bot_power, fixed_power)", a.Key)
+			}
+		}
+		return nil
+	case "publish":
+		p, ok := w.OrgIndex(target)
+		if !ok || w.Orgs[p].Kind != OrgPlatform {
+			return fmt.Errorf("publish: %q is not a platform", target)
+		}
+		id := arg("id")
+		if id == "" {
+			id = fmt.Sprintf("%s-content-%d", c.ID, len(w.Contents)+1)
+		}
+		if _, dup := w.ContentIndex(id); dup {
+			return fmt.Errorf("publish: content %q exists", id)
+		}
+		reach, err := num("reach", 100)
+		if err != nil {
+			return err
+		}
+		growth, err := num("growth", 20)
+		if err != nil {
+			return err
+		}
+		if growth > 1000 {
+			return errors.New("publish: growth is permille per tick, at most 1000")
+		}
+		off := arg("offence")
+		if off == "" {
+			off = c.Offence
+		}
+		w.Contents = append(w.Contents, Content{ID: id, Platform: p, Campaign: campaign, Offence: off, Reach: reach, GrowthPermille: Permille(growth), Published: w.Tick, Removed: None})
+		w.idx.content[id] = int32(len(w.Contents) - 1)
+		w.leaveEvidence(campaign, "account-records", p, None, 3)
+		w.emit(Event{Kind: EvContentPublished, Subject: id, Text: fmt.Sprintf("new %s material on %s", off, target), Value: reach, Public: true})
+		return nil
+	case "raise":
+		s, ok := w.OrgIndex(target)
+		if !ok || w.Orgs[s].Kind != OrgPayment {
+			return fmt.Errorf("raise: %q is not a payment service", target)
+		}
+		amount, err := num("amount", 1000)
+		if err != nil {
+			return err
+		}
+		id := arg("id")
+		if id == "" {
+			id = fmt.Sprintf("%s-pay-%d", c.ID, len(w.Payments)+1)
+		}
+		if _, dup := w.PaymentIndex(id); dup {
+			return fmt.Errorf("raise: payment %q exists", id)
+		}
+		w.Payments = append(w.Payments, Payment{ID: id, Service: s, Campaign: campaign, Amount: amount, Tick: w.Tick})
+		w.idx.payment[id] = int32(len(w.Payments) - 1)
+		w.Counters.MoneyRaised += amount
+		w.leaveEvidence(campaign, "payment-record", s, None, 4)
+		w.emit(Event{Kind: EvFundsRaised, Subject: id, Value: amount, Text: fmt.Sprintf("%d raised through %s", amount, target), Visible: vis(s, c.Actor)})
+		return nil
+	case "trip", "physical":
+		f, ok := w.InfraIndex(target)
+		if !ok {
+			return fmt.Errorf("%s: no infrastructure %q", action, target)
+		}
+		fr := &w.Infras[f]
+		if action == "physical" {
+			fr.Damaged = true
+			fr.RepairUntil = None
+			w.Counters.PhysicalAttacks++
+			w.emit(Event{Kind: EvPhysicalAttack, Subject: fr.ID, Text: fmt.Sprintf("physical attack on %s", fr.ID), Visible: vis(fr.Owner), Public: true})
+			return nil
+		}
+		for i := range w.Assets {
+			as := &w.Assets[i]
+			if as.Infra == f && as.Controller == campaign && (as.Kind == AssetSCADA || as.Kind == AssetPLC) && as.Flags&FlagIsolated == 0 {
+				fr.Tripped = true
+				w.emit(Event{Kind: EvInfraChanged, Subject: fr.ID, Text: fmt.Sprintf("%s tripped by commands from its SCADA", fr.ID), Visible: vis(fr.Owner)})
+				w.leaveEvidence(campaign, "scada-logs", as.Owner, int32(i), 5)
+				return nil
+			}
+		}
+		return fmt.Errorf("trip: the campaign controls no connected SCADA or PLC of %s", target)
+	}
+
+	// The remaining actions aim at an asset.
+	ai, ok := w.AssetIndex(target)
+	if !ok {
+		return fmt.Errorf("%s: no asset %q", action, target)
+	}
+	as := &w.Assets[ai]
+	switch action {
+	case "ddos":
+		c.Task = "ddos"
+		c.TaskTarget = ai
+		return nil
+	case "exploit", "lateral", "deface":
+		if as.Controller == campaign {
+			if action == "deface" {
+				w.deface(campaign, ai)
+			}
+			return nil
+		}
+		if as.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) != 0 {
+			return fmt.Errorf("%s: %s is unreachable", action, target)
+		}
+		if action == "lateral" && !w.hasFoothold(campaign, as.Segment) {
+			return fmt.Errorf("lateral: no foothold in or next to segment %s", w.Segments[as.Segment].ID)
+		}
+		rate := w.exploitRate(c, as)
+		if rate == 0 {
+			return fmt.Errorf("%s: %s has none of the campaign's vulnerabilities", action, target)
+		}
+		if !w.rng[streamAttack].chance(rate) {
+			return nil // tried and failed: the playbook may try again
+		}
+		w.compromise(campaign, ai)
+		if action == "deface" {
+			w.deface(campaign, ai)
+		} else {
+			if action == "lateral" {
+				w.emit(Event{Kind: EvLateral, Subject: target, Text: fmt.Sprintf("%s reached %s", c.ID, target), Visible: vis(c.Actor)})
+			}
+			w.leaveEvidence(campaign, "intrusion-logs", as.Owner, ai, 3)
+		}
+		return nil
+	}
+	if as.Controller != campaign {
+		return fmt.Errorf("%s: the campaign does not control %s", action, target)
+	}
+	switch action {
+	case "exfiltrate":
+		amount, err := num("amount", 100)
+		if err != nil {
+			return err
+		}
+		c.Exfiltrated += amount
+		as.Integrity = int16(max32(int32(as.Integrity)-100, 0))
+		w.emit(Event{Kind: EvExfiltration, Subject: target, Value: amount, Text: fmt.Sprintf("%d records stolen from %s", amount, target), Visible: vis(c.Actor)})
+		if c.C2 != None {
+			w.leaveEvidence(campaign, "exfil-records", w.Assets[c.C2].Owner, c.C2, 5)
+		}
+		return nil
+	case "destroy":
+		as.Flags |= FlagDestroyed
+		as.Integrity, as.Availability = 0, 0
+		w.emit(Event{Kind: EvAssetDestroyed, Subject: target, Text: fmt.Sprintf("%s wiped", target), Visible: vis(as.Owner)})
+		return nil
+	}
+	return fmt.Errorf("unknown attack action %q", action)
+}
+
+func (w *World) exploitRate(c *Campaign, as *Asset) Permille {
+	var best Permille
+	if len(c.Exploits) == 0 && as.Vulns != 0 {
+		best = 1000
+	}
+	for _, x := range c.Exploits {
+		if as.Vulns&(1<<uint(x.Vuln)) != 0 && x.RatePermille > best {
+			best = x.RatePermille
+		}
+	}
+	if as.Flags&FlagHardened != 0 {
+		best /= 4
+	}
+	return best
+}
+
+func (w *World) hasFoothold(campaign, seg int32) bool {
+	near := func(s int32) bool {
+		if s == seg {
+			return true
+		}
+		for _, l := range w.Links {
+			if (l.A == s && l.B == seg) || (l.B == s && l.A == seg) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range w.Segments {
+		if !near(int32(i)) {
+			continue
+		}
+		s := &w.Segments[i]
+		for a := s.First; a < s.First+s.Count; a++ {
+			if w.Assets[a].Controller == campaign {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (w *World) compromise(campaign, ai int32) {
+	as := &w.Assets[ai]
+	as.Controller = campaign
+	as.Since = w.Tick
+	as.Integrity = 700
+	c := &w.Campaigns[campaign]
+	c.Bots++
+	c.BotsEver++
+	if _, named := w.idx.nameOf[ai]; named {
+		w.emit(Event{Kind: EvAssetCompromised, Subject: w.AssetID(ai), Text: fmt.Sprintf("%s compromised by %s", w.AssetID(ai), c.ID), Visible: vis(c.Actor)})
+	}
+}
+
+func (w *World) deface(campaign, ai int32) {
+	as := &w.Assets[ai]
+	if as.Flags&FlagDefaced != 0 {
+		return
+	}
+	as.Flags |= FlagDefaced
+	as.Integrity = 300
+	c := &w.Campaigns[campaign]
+	c.Defaced++
+	if c.Bots > 0 && as.Controller == campaign {
+		c.Bots-- // a defaced site is counted as defaced, not as a bot
+	}
+	w.Counters.WebsitesHijacked++
+	// A defacement is seen by everyone who opens the page.
+	w.emit(Event{Kind: EvDefaced, Subject: w.AssetID(ai), Text: fmt.Sprintf("%s shows %s's page", w.AssetID(ai), c.ID), Public: true})
+	w.leaveEvidence(campaign, "web-logs", as.Owner, ai, 2)
+}
+
+// leaveEvidence records a trace the campaign left with a holder. Mass
+// events (one bot among a million) leave no item each: the scenario's
+// named assets and the C2 carry the case.
+func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, weight int32) {
+	if len(w.Evidence) >= EvidenceItemsMax {
+		return
+	}
+	c := &w.Campaigns[campaign]
+	c.EvidenceSeq++
+	id := fmt.Sprintf("%s-%s-%d", c.ID, kind, c.EvidenceSeq)
+	retain := c.EvidenceRetainTicks
+	if retain <= 0 {
+		retain = 7 * 24 * 3600 / w.Settings.TickSeconds // a week of logs
+	}
+	w.Evidence = append(w.Evidence, Evidence{ID: id, Kind: kind, Holder: holder, Asset: asset, Campaign: campaign,
+		Offence: c.Offence, Weight: weight, Created: w.Tick, RetainTicks: retain, LostTick: None})
+	w.idx.evidence[id] = int32(len(w.Evidence) - 1)
+	w.emit(Event{Kind: EvEvidenceCreated, Subject: id, Text: fmt.Sprintf("%s left at %s (kept %d ticks)", kind, w.orgID(holder), retain), Visible: vis(holder)})
+}
+
+// EvidenceItemsMax bounds the evidence list so a long run cannot grow it
+// without limit.
+const EvidenceItemsMax = 100_000
+
+func (w *World) runSteps() {
+	for i := range w.Steps {
+		s := &w.Steps[i]
+		if s.Done || s.Tick != w.Tick {
+			continue
+		}
+		s.Done = true
+		if err := w.Attack(s.Campaign, s.Action, s.Target, s.Technique, s.Args); err != nil {
+			w.emit(Event{Kind: EvLog, Subject: w.Campaigns[s.Campaign].ID,
+				Text: fmt.Sprintf("attack step %s %s at tick %d did not happen: %v", s.Action, s.Target, s.Tick, err)})
+		}
+	}
+}

@@ -1,0 +1,104 @@
+package engine
+
+// Event kinds. Scripts subscribe to them with on(kind, fn); the server
+// forwards each to the organisations in Visible (fog of war).
+const (
+	EvCommandAccepted   = "command.accepted"
+	EvCommandRejected   = "command.rejected"
+	EvCommandStarted    = "command.started"
+	EvCommandDone       = "command.done"
+	EvAssetCompromised  = "asset.compromised"
+	EvAssetDetected     = "asset.detected"
+	EvAssetRestored     = "asset.restored"
+	EvAssetIsolated     = "asset.isolated"
+	EvAssetDestroyed    = "asset.destroyed"
+	EvBotsRecruited     = "botnet.recruited"
+	EvBotnetAlert       = "botnet.alert"
+	EvC2Disrupted       = "botnet.c2_disrupted"
+	EvDefaced           = "website.defaced"
+	EvDDoS              = "ddos.impact"
+	EvExfiltration      = "data.exfiltrated"
+	EvLateral           = "intrusion.lateral"
+	EvEvidenceCreated   = "evidence.created"
+	EvEvidenceLost      = "evidence.lost"
+	EvEvidencePreserved = "evidence.preserved"
+	EvEvidenceObtained  = "evidence.obtained"
+	EvRequestSent       = "request.sent"
+	EvRequestAnswered   = "request.answered"
+	EvReportShared      = "report.shared"
+	EvReshareRefused    = "report.reshare_refused"
+	EvContentPublished  = "content.published"
+	EvContentRemoved    = "content.removed"
+	EvFundsRaised       = "funds.raised"
+	EvFundsTraced       = "funds.traced"
+	EvInfraChanged      = "infra.changed"
+	EvPhysicalAttack    = "physical.attack"
+	EvInjectDelivered   = "inject.delivered"
+	EvObjectiveChanged  = "objective.changed"
+	EvCaseOpened        = "case.opened"
+	EvStatement         = "statement.public"
+	EvMessage           = "message"
+	EvCampaignStarted   = "campaign.started"
+	EvLog               = "log"
+)
+
+// Event is something that happened in a tick. Visible lists the
+// organisations that learn of it; controllers and evaluators see all.
+type Event struct {
+	Tick    int32   `json:"tick"`
+	Kind    string  `json:"kind"`
+	Org     string  `json:"org,omitempty"`     // who acted, if anyone
+	Subject string  `json:"subject,omitempty"` // id of what it is about
+	Text    string  `json:"text"`
+	Value   int64   `json:"value,omitempty"`
+	Command int64   `json:"command,omitempty"` // command id it answers
+	Visible []int32 `json:"visible,omitempty"`
+	Public  bool    `json:"public,omitempty"`
+}
+
+// VisibleTo says whether an organisation sees the event.
+func (e *Event) VisibleTo(org int32) bool {
+	if e.Public {
+		return true
+	}
+	for _, v := range e.Visible {
+		if v == org {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *World) emit(e Event) {
+	e.Tick = w.Tick
+	w.events = append(w.events, e)
+}
+
+// Emit lets the scripting bridge add an event (a log line, a custom event).
+func (w *World) Emit(e Event) { w.emit(e) }
+
+func (w *World) orgID(i int32) string {
+	if i < 0 || int(i) >= len(w.Orgs) {
+		return ""
+	}
+	return w.Orgs[i].ID
+}
+
+func vis(orgs ...int32) []int32 {
+	out := make([]int32, 0, len(orgs))
+	for _, o := range orgs {
+		if o == None {
+			continue
+		}
+		dup := false
+		for _, x := range out {
+			if x == o {
+				dup = true
+			}
+		}
+		if !dup {
+			out = append(out, o)
+		}
+	}
+	return out
+}

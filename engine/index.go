@@ -1,0 +1,135 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// index holds lookup tables derived from the state. It is rebuilt after
+// Init and Restore and is never hashed or iterated into the state.
+type index struct {
+	org, segment, jur, campaign, infra, evidence, content, payment, vuln, objective, inject map[string]int32
+	named                                                                                   map[string]int32
+	nameOf                                                                                  map[int32]string
+	prefix                                                                                  map[string]int32 // generated prefix -> segment
+	sites                                                                                   []int32          // website assets, built on first use
+}
+
+func (w *World) rebuildIndex() error {
+	x := index{
+		org: map[string]int32{}, segment: map[string]int32{}, jur: map[string]int32{},
+		campaign: map[string]int32{}, infra: map[string]int32{}, evidence: map[string]int32{},
+		content: map[string]int32{}, payment: map[string]int32{}, vuln: map[string]int32{},
+		objective: map[string]int32{}, inject: map[string]int32{},
+		named: map[string]int32{}, nameOf: map[int32]string{}, prefix: map[string]int32{},
+	}
+	add := func(kind string, m map[string]int32, id string, i int) error {
+		if _, dup := m[id]; dup {
+			return fmt.Errorf("duplicate %s id %q", kind, id)
+		}
+		m[id] = int32(i)
+		return nil
+	}
+	for i, v := range w.Orgs {
+		if err := add("organisation", x.org, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Segments {
+		if err := add("segment", x.segment, v.ID, i); err != nil {
+			return err
+		}
+		if v.Prefix != "" {
+			if err := add("generated prefix", x.prefix, v.Prefix, i); err != nil {
+				return err
+			}
+		}
+	}
+	for i, v := range w.Jurisdictions {
+		if err := add("jurisdiction", x.jur, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Campaigns {
+		if err := add("campaign", x.campaign, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Infras {
+		if err := add("infrastructure", x.infra, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Evidence {
+		if err := add("evidence", x.evidence, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Contents {
+		if err := add("content", x.content, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Payments {
+		if err := add("payment", x.payment, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Vulns {
+		if err := add("vulnerability", x.vuln, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Objectives {
+		if err := add("objective", x.objective, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for i, v := range w.Injects {
+		if err := add("inject", x.inject, v.ID, i); err != nil {
+			return err
+		}
+	}
+	for _, n := range w.AssetNames {
+		if n.Index < 0 || int(n.Index) >= len(w.Assets) {
+			return fmt.Errorf("asset %q: index out of range", n.ID)
+		}
+		if err := add("asset", x.named, n.ID, int(n.Index)); err != nil {
+			return err
+		}
+		x.nameOf[n.Index] = n.ID
+	}
+	w.idx = x
+	return nil
+}
+
+func (x *index) asset(w *World, id string) (int32, bool) {
+	if i, ok := x.named[id]; ok {
+		return i, true
+	}
+	dash := strings.LastIndexByte(id, '-')
+	if dash <= 0 {
+		return 0, false
+	}
+	seg, ok := x.prefix[id[:dash]]
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id[dash+1:])
+	if err != nil || n < 0 || n >= int(w.Segments[seg].Count) {
+		return 0, false
+	}
+	return w.Segments[seg].First + int32(n), true
+}
+
+func (x *index) assetID(w *World, i int32) string {
+	if i < 0 || int(i) >= len(w.Assets) {
+		return ""
+	}
+	if n, ok := x.nameOf[i]; ok {
+		return n
+	}
+	s := &w.Segments[w.Assets[i].Segment]
+	return s.Prefix + "-" + strconv.Itoa(int(i-s.First))
+}

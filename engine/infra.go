@@ -1,0 +1,151 @@
+package engine
+
+import "fmt"
+
+// Infrastructure levels are recomputed each tick in declaration order from
+// the levels of the previous tick, so a cascade takes at least one tick per
+// hop plus each dependency's delay, and the order of declaration cannot
+// change the outcome.
+func (w *World) cascade() {
+	prev := w.infraPrev[:0]
+	for _, f := range w.Infras {
+		prev = append(prev, f.Level)
+	}
+	w.infraPrev = prev
+	for i := range w.Infras {
+		f := &w.Infras[i]
+		if f.Damaged && f.RepairUntil != None && w.Tick >= f.RepairUntil {
+			f.Damaged = false
+			f.RepairUntil = None
+		}
+		failing := false
+		var delay int32 = 1 << 30
+		for _, d := range f.DependsOn {
+			down := false
+			if d.Asset != None {
+				a := &w.Assets[d.Asset]
+				down = a.Availability < 500 || a.Flags&FlagDestroyed != 0
+			} else if !f.Islanded {
+				down = prev[d.Infra] < 500
+			}
+			if down {
+				failing = true
+				if d.DelayTicks < delay {
+					delay = d.DelayTicks
+				}
+			}
+		}
+		if failing {
+			if f.DownSince == None {
+				f.DownSince = w.Tick
+			}
+		} else {
+			f.DownSince = None
+		}
+		level := int32(1000)
+		if f.Islanded {
+			level = 800 // running apart from the grid costs capacity
+		}
+		if f.Damaged {
+			level = 0
+		}
+		if f.Tripped {
+			if f.Manual {
+				level = min32(level, f.ManualPermille)
+			} else {
+				level = 0
+			}
+		}
+		if failing && w.Tick-f.DownSince >= delay {
+			backup := int32(0)
+			if w.Tick-f.DownSince < delay+f.BackupTicks {
+				backup = f.BackupPermille
+			}
+			if f.Manual && f.ManualPermille > backup {
+				backup = f.ManualPermille
+			}
+			level = min32(level, backup)
+		}
+		if level != f.Level {
+			old := f.Level
+			f.Level = level
+			if (old >= 500) != (level >= 500) || level == 0 || level == 1000 {
+				w.emit(Event{Kind: EvInfraChanged, Subject: f.ID, Value: int64(level),
+					Text: fmt.Sprintf("%s now at %d‰ (was %d‰)", f.ID, level, old), Visible: vis(f.Owner), Public: f.Priority && level < 500})
+			}
+		}
+		if f.Priority && f.Level < 500 {
+			w.Counters.PriorityDownTicks++
+		}
+	}
+}
+
+func min32(a, b int32) int32 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// growContent: published material reaches more people each tick until it
+// is taken down; counter-narratives cut the growth (see statement).
+func (w *World) growContent() {
+	for i := range w.Contents {
+		c := &w.Contents[i]
+		if c.Removed != None {
+			continue
+		}
+		c.Reach += c.Reach*int64(c.GrowthPermille)/1000 + 1
+		if c.Reach > w.Settings.ReachCap {
+			c.Reach = w.Settings.ReachCap
+		}
+	}
+}
+
+// deliverInjects sends scheduled injects.
+func (w *World) deliverInjects() {
+	for i := range w.Injects {
+		in := &w.Injects[i]
+		if in.Delivered == None && in.Tick == w.Tick {
+			w.DeliverInject(int32(i))
+		}
+	}
+}
+
+// DeliverInject sends an inject now (scheduled, or triggered by a script).
+func (w *World) DeliverInject(i int32) {
+	in := &w.Injects[i]
+	if in.Delivered != None {
+		return
+	}
+	in.Delivered = w.Tick
+	w.Counters.InjectsDelivered++
+	text := in.Subject
+	if in.From != "" {
+		text = in.From + ": " + text
+	}
+	w.emit(Event{Kind: EvInjectDelivered, Subject: in.ID, Text: text, Visible: vis(in.To...)})
+}
+
+// AddInject appends an ad-hoc inject (from a controller or a script) and
+// delivers it at once.
+func (w *World) AddInject(in Inject) (int32, error) {
+	if in.ID == "" {
+		in.ID = fmt.Sprintf("adhoc-%d", len(w.Injects)+1)
+	}
+	if _, dup := w.InjectIndex(in.ID); dup {
+		return None, fmt.Errorf("inject %q exists", in.ID)
+	}
+	for _, t := range in.To {
+		if t < 0 || int(t) >= len(w.Orgs) {
+			return None, fmt.Errorf("inject %q: recipient out of range", in.ID)
+		}
+	}
+	in.Delivered = None
+	in.Tick = w.Tick
+	w.Injects = append(w.Injects, in)
+	i := int32(len(w.Injects) - 1)
+	w.idx.inject[in.ID] = i
+	w.DeliverInject(i)
+	return i, nil
+}

@@ -1,0 +1,504 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// HasCopy returns how org holds this evidence (CustodyNone if it does not).
+func (e *Evidence) HasCopy(org int32) Custody {
+	best := CustodyNone
+	if e.Holder == org && !e.Lost {
+		best = CustodyInformal
+	}
+	for i, o := range e.ObtainedBy {
+		if o == org && e.ObtainedCustody[i] > best {
+			best = e.ObtainedCustody[i]
+		}
+	}
+	return best
+}
+
+func (w *World) obtain(ei, org int32, cust Custody) {
+	e := &w.Evidence[ei]
+	if e.Lost {
+		return
+	}
+	for i, o := range e.ObtainedBy {
+		if o == org {
+			if cust > e.ObtainedCustody[i] {
+				e.ObtainedCustody[i] = cust
+				e.ObtainedTick[i] = w.Tick
+			}
+			return
+		}
+	}
+	e.ObtainedBy = append(e.ObtainedBy, org)
+	e.ObtainedCustody = append(e.ObtainedCustody, cust)
+	e.ObtainedTick = append(e.ObtainedTick, w.Tick)
+	how := map[Custody]string{CustodyInformal: "informally (intelligence only)", CustodyLawful: "lawfully (admissible)"}[cust]
+	w.emit(Event{Kind: EvEvidenceObtained, Org: w.orgID(org), Subject: e.ID, Text: fmt.Sprintf("%s obtained %s %s", w.orgID(org), e.ID, how), Visible: vis(org)})
+}
+
+func (w *World) preserve(ei, by int32) {
+	e := &w.Evidence[ei]
+	if e.Preserved || e.Lost {
+		return
+	}
+	e.Preserved = true
+	w.Counters.EvidencePreserved++
+	w.emit(Event{Kind: EvEvidencePreserved, Org: w.orgID(by), Subject: e.ID, Text: fmt.Sprintf("%s preserved at %s", e.ID, w.orgID(e.Holder)), Visible: vis(by, e.Holder)})
+}
+
+// decayEvidence: what is not preserved is gone after its retention.
+func (w *World) decayEvidence() {
+	for i := range w.Evidence {
+		e := &w.Evidence[i]
+		if e.Lost || e.Preserved || w.Tick < e.Created+e.RetainTicks {
+			continue
+		}
+		e.Lost = true
+		e.LostTick = w.Tick
+		w.Counters.EvidenceLost++
+		watch := []int32{e.Holder}
+		watch = append(watch, e.ObtainedBy...)
+		w.emit(Event{Kind: EvEvidenceLost, Subject: e.ID, Text: fmt.Sprintf("%s at %s is gone (retention over)", e.ID, w.orgID(e.Holder)), Visible: vis(watch...)})
+	}
+}
+
+// caseStrength sums the weight of evidence of the campaign held lawfully by
+// the police or prosecutors of the case's jurisdiction.
+func (w *World) caseStrength(k *Case) int32 {
+	j := w.Orgs[k.Prosecutor].Jurisdiction
+	var s int32
+	for i := range w.Evidence {
+		e := &w.Evidence[i]
+		if e.Campaign != k.Campaign {
+			continue
+		}
+		for n, o := range e.ObtainedBy {
+			if e.ObtainedCustody[n] == CustodyLawful && w.Orgs[o].Jurisdiction == j {
+				s += e.Weight
+				break
+			}
+		}
+	}
+	return s
+}
+
+// ---- requests ----
+
+func checkRequest(w *World, a *Action) error {
+	to, ok := w.OrgIndex(a.Target)
+	if !ok {
+		return fmt.Errorf("no organisation %q", a.Target)
+	}
+	if to == a.Org {
+		return errors.New("a request to yourself: use the verb directly")
+	}
+	kind, ok := ParseRequestKind(a.arg("kind"))
+	if !ok {
+		return fmt.Errorf("kind=%q: want one of preserve, disclose, takedown, sinkhole, block, assist", a.arg("kind"))
+	}
+	if ch := a.arg("channel"); ch != "" {
+		if _, ok := ParseChannel(ch); !ok {
+			return fmt.Errorf("channel=%q: want direct, 24/7, mla, police or csirt", ch)
+		}
+	}
+	t := a.arg("target")
+	switch kind {
+	case ReqPreserve, ReqDisclose:
+		ei, ok := w.EvidenceIndex(t)
+		if !ok {
+			return fmt.Errorf("target=%q: no such evidence", t)
+		}
+		if w.Evidence[ei].Holder != to {
+			return fmt.Errorf("%s does not hold %s", a.Target, t)
+		}
+	case ReqTakedown:
+		if _, ok := w.ContentIndex(t); !ok {
+			if _, ok := w.AssetIndex(t); !ok {
+				return fmt.Errorf("target=%q: no such asset or content", t)
+			}
+		}
+	case ReqSinkhole, ReqAssist:
+		if _, ok := w.AssetIndex(t); !ok {
+			return fmt.Errorf("target=%q: no such asset", t)
+		}
+	case ReqBlock:
+		if _, ok := w.PaymentIndex(t); !ok {
+			if _, ok := w.AssetIndex(t); !ok {
+				return fmt.Errorf("target=%q: no such asset or payment", t)
+			}
+		}
+	}
+	return nil
+}
+
+func (w *World) defaultChannel(from, to int32, kind RequestKind) Channel {
+	fo, tt := &w.Orgs[from], &w.Orgs[to]
+	if fo.Jurisdiction == tt.Jurisdiction {
+		return ChanDirect
+	}
+	switch {
+	case fo.Kind == OrgCSIRT && tt.Kind == OrgCSIRT:
+		return ChanCSIRT
+	case kind == ReqPreserve:
+		return ChanContactPoint
+	case kind == ReqDisclose:
+		return ChanMLA
+	}
+	return ChanPolice
+}
+
+func applyRequest(w *World, a *Action) {
+	to, _ := w.OrgIndex(a.Target)
+	kind, _ := ParseRequestKind(a.arg("kind"))
+	ch, ok := ParseChannel(a.arg("channel"))
+	if !ok {
+		ch = w.defaultChannel(a.Org, to, kind)
+	}
+	offence := a.arg("offence")
+	if offence == "" {
+		offence = w.offenceOf(a.arg("target"))
+	}
+	r := Request{ID: int32(len(w.Requests) + 1), From: a.Org, To: to, Kind: kind, Channel: ch, Target: a.arg("target"),
+		Offence: offence, Sent: w.Tick, Status: ReqPending, Answer: None, Command: a.Command}
+	w.route(&r)
+	w.Requests = append(w.Requests, r)
+	w.Counters.RequestsSent++
+	w.emit(Event{Kind: EvRequestSent, Org: w.orgID(a.Org), Subject: fmt.Sprintf("req-%d", r.ID), Command: a.Command,
+		Text: fmt.Sprintf("req-%d: %s asks %s to %s %s via %s", r.ID, w.orgID(a.Org), a.Target, kind, r.Target, ch), Visible: vis(a.Org, to)})
+}
+
+// offenceOf finds the offence a target is evidence of.
+func (w *World) offenceOf(target string) string {
+	if i, ok := w.EvidenceIndex(target); ok {
+		return w.Evidence[i].Offence
+	}
+	if i, ok := w.ContentIndex(target); ok {
+		return w.Contents[i].Offence
+	}
+	if i, ok := w.PaymentIndex(target); ok && w.Payments[i].Campaign != None {
+		return w.Campaigns[w.Payments[i].Campaign].Offence
+	}
+	if i, ok := w.AssetIndex(target); ok {
+		for _, c := range w.Campaigns {
+			if c.C2 == i || c.TaskTarget == i {
+				return c.Offence
+			}
+		}
+		if c := w.Assets[i].Controller; c != None {
+			return w.Campaigns[c].Offence
+		}
+	}
+	return ""
+}
+
+// route decides the request's due tick (and whether it will ever be
+// answered) from the channel, treaties and dual criminality. The decision
+// of a human team comes later with an answer command.
+func (w *World) route(r *Request) {
+	rj := &w.Jurisdictions[w.Orgs[r.To].Jurisdiction]
+	fromJ := w.Orgs[r.From].Jurisdiction
+	toJ := w.Orgs[r.To].Jurisdiction
+	var base int32
+	switch r.Channel {
+	case ChanDirect:
+		base = w.Orgs[r.To].ResponseDelayTicks
+	case ChanContactPoint:
+		base = rj.ContactPointTicks
+	case ChanMLA:
+		base = rj.MLATicks
+	case ChanPolice:
+		base = rj.PoliceTicks
+	case ChanCSIRT:
+		base = w.Orgs[r.To].ResponseDelayTicks
+	}
+	if base <= 0 {
+		base = 60
+	}
+	d := int64(base)
+	for _, ag := range w.Agreements {
+		if (ag.A == fromJ && ag.B == toJ) || (ag.A == toJ && ag.B == fromJ) {
+			d = d * int64(ag.SpeedPermille) / 1000
+		}
+	}
+	rng := &w.rng[streamLegal]
+	d = d * int64(750+rng.below(501)) / 1000 // ±25%: offices are not clocks
+	if fromJ != toJ && !w.IsCrime(toJ, r.Offence) {
+		if rj.NoDualCriminality == "slow" {
+			d *= 3
+		} else {
+			r.Reason = fmt.Sprintf("%q is not a crime in %s (no dual criminality)", r.Offence, rj.ID)
+		}
+	}
+	if r.Channel == ChanMLA && rj.AnswerPermille > 0 && !rng.chance(rj.AnswerPermille) {
+		r.Status = ReqUnanswered // never answered; the sender only sees silence
+	}
+	if d < 1 {
+		d = 1
+	}
+	if d > 1<<30 {
+		d = 1 << 30
+	}
+	r.Due = w.Tick + int32(d)
+}
+
+func requestByTarget(w *World, a *Action) (*Request, error) {
+	if !strings.HasPrefix(a.Target, "req-") {
+		return nil, fmt.Errorf("target %q: want a request id such as req-3", a.Target)
+	}
+	n, err := strconv.Atoi(a.Target[4:])
+	if err != nil || n < 1 || n > len(w.Requests) {
+		return nil, fmt.Errorf("no request %q", a.Target)
+	}
+	return &w.Requests[n-1], nil
+}
+
+func checkAnswer(w *World, a *Action) error {
+	r, err := requestByTarget(w, a)
+	if err != nil {
+		return err
+	}
+	if r.To != a.Org {
+		return errors.New("the request was not sent to you")
+	}
+	if r.Status != ReqPending && r.Status != ReqUnanswered {
+		return fmt.Errorf("already %s", r.Status)
+	}
+	if d := a.arg("decision"); d != "accept" && d != "refuse" {
+		return fmt.Errorf("decision=%q: want accept or refuse", d)
+	}
+	return nil
+}
+
+func applyAnswer(w *World, a *Action) {
+	r, _ := requestByTarget(w, a)
+	if a.arg("decision") == "refuse" {
+		w.refuse(r, a.arg("reason"))
+		return
+	}
+	r.Status = ReqAccepted
+	r.Reason = ""
+	if w.Tick >= r.Due {
+		w.fulfil(r)
+	}
+}
+
+// processRequests: requests whose process has run its course are decided
+// by scripted receivers' policies and carried out when accepted.
+func (w *World) processRequests() {
+	for i := range w.Requests {
+		r := &w.Requests[i]
+		if w.Tick < r.Due {
+			continue
+		}
+		switch r.Status {
+		case ReqAccepted:
+			w.fulfil(r)
+		case ReqPending:
+			to := &w.Orgs[r.To]
+			if !to.Scripted {
+				continue // a human team answers with the answer verb
+			}
+			switch {
+			case r.Reason != "":
+				w.refuse(r, r.Reason)
+			case to.Policy == "refuse":
+				w.refuse(r, "policy")
+			case to.Policy == "slow" && w.Tick < r.Due+(r.Due-r.Sent):
+				continue
+			default:
+				r.Status = ReqAccepted
+				w.fulfil(r)
+			}
+		}
+	}
+}
+
+func (w *World) refuse(r *Request, why string) {
+	r.Status = ReqRefused
+	r.Answer = w.Tick
+	r.Reason = why
+	w.Counters.RequestsRefused++
+	w.Counters.RequestsAnswered++
+	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: fmt.Sprintf("req-%d", r.ID), Command: r.Command,
+		Text: fmt.Sprintf("req-%d refused by %s: %s", r.ID, w.orgID(r.To), why), Visible: vis(r.From, r.To)})
+}
+
+// fulfil carries out an accepted request.
+func (w *World) fulfil(r *Request) {
+	r.Status = ReqDone
+	r.Answer = w.Tick
+	w.Counters.RequestsAnswered++
+	result := "done"
+	switch r.Kind {
+	case ReqPreserve:
+		ei, _ := w.EvidenceIndex(r.Target)
+		if w.Evidence[ei].Lost {
+			result = "nothing left to preserve: the evidence was already gone"
+		} else {
+			w.preserve(ei, r.To)
+		}
+	case ReqDisclose:
+		ei, _ := w.EvidenceIndex(r.Target)
+		if w.Evidence[ei].Lost {
+			result = "nothing left to disclose: the evidence was already gone"
+		} else {
+			cust := CustodyLawful
+			if r.Channel == ChanPolice || r.Channel == ChanCSIRT {
+				cust = CustodyInformal // intelligence; a court needs the formal route
+			}
+			w.obtain(ei, r.From, cust)
+		}
+	case ReqTakedown:
+		if ci, ok := w.ContentIndex(r.Target); ok {
+			w.removeContent(ci, r.To)
+		} else if ai, ok := w.AssetIndex(r.Target); ok {
+			w.takeDown(ai, r.To)
+		}
+	case ReqSinkhole:
+		ai, _ := w.AssetIndex(r.Target)
+		w.sinkhole(ai, r.To)
+	case ReqBlock:
+		if pi, ok := w.PaymentIndex(r.Target); ok {
+			w.freeze(pi, r.To)
+		} else if ai, ok := w.AssetIndex(r.Target); ok {
+			applyDeny(w, &Action{Org: r.To, Target: r.Target})
+			_ = ai
+		}
+	case ReqAssist:
+		applyInvestigate(w, &Action{Org: r.To, Target: r.Target})
+		// The investigating team hands what it found to the requester.
+		ai, _ := w.AssetIndex(r.Target)
+		for ei := range w.Evidence {
+			e := &w.Evidence[ei]
+			if e.Asset == ai && !e.Lost {
+				w.obtain(int32(ei), r.From, CustodyInformal)
+			}
+		}
+	}
+	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: fmt.Sprintf("req-%d", r.ID), Command: r.Command,
+		Text: fmt.Sprintf("req-%d (%s %s) answered by %s after %d ticks: %s", r.ID, r.Kind, r.Target, w.orgID(r.To), w.Tick-r.Sent, result), Visible: vis(r.From, r.To)})
+}
+
+// ---- information sharing (TLP 2.0) ----
+
+func checkShare(w *World, a *Action) error {
+	if _, ok := ParseTLP(a.arg("tlp")); !ok {
+		return fmt.Errorf("tlp=%q: want CLEAR, GREEN, AMBER, AMBER+STRICT or RED", a.arg("tlp"))
+	}
+	to := w.shareTargets(a)
+	if len(to) == 0 {
+		return errors.New("to=...: name at least one organisation (comma separated), or target one")
+	}
+	for _, t := range to {
+		if t == None {
+			return errors.New("to=...: an organisation there does not exist")
+		}
+	}
+	if c := a.arg("campaign"); c != "" {
+		if _, ok := w.CampaignIndex(c); !ok {
+			return fmt.Errorf("campaign=%q: no such campaign", c)
+		}
+	}
+	if o := a.arg("origin"); o != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(o, "rep-"))
+		if err != nil || n < 1 || n > len(w.Reports) {
+			return fmt.Errorf("origin=%q: no such report", o)
+		}
+		if !w.received(a.Org, int32(n)) {
+			return fmt.Errorf("origin=%q: you never received that report", o)
+		}
+	}
+	return nil
+}
+
+func (w *World) shareTargets(a *Action) []int32 {
+	var out []int32
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return
+		}
+		if i, ok := w.OrgIndex(s); ok {
+			out = append(out, i)
+		} else {
+			out = append(out, None)
+		}
+	}
+	add(a.Target)
+	for _, s := range strings.Split(a.arg("to"), ",") {
+		add(s)
+	}
+	return out
+}
+
+func (w *World) received(org, rep int32) bool {
+	r := &w.Reports[rep-1]
+	return r.Author == org || containsInt32(r.To, org)
+}
+
+// mayReshare applies TLP 2.0 to a re-share of an origin report by a recipient.
+func (w *World) mayReshare(origin *Report, by, to int32) bool {
+	if origin.Author == by {
+		return true
+	}
+	switch origin.TLP {
+	case TLPClear, TLPGreen:
+		return true
+	case TLPAmber:
+		// Within the recipient's organisation and its clients.
+		return containsInt32(w.Orgs[by].Clients, to)
+	}
+	return false // AMBER+STRICT and RED stay with their recipients
+}
+
+func applyShare(w *World, a *Action) {
+	tlp, _ := ParseTLP(a.arg("tlp"))
+	to := w.shareTargets(a)
+	rep := Report{ID: int32(len(w.Reports) + 1), Author: a.Org, From: a.Org, TLP: tlp, Campaign: None, Origin: None, Title: a.arg("title"), Tick: w.Tick}
+	if c, ok := w.CampaignIndex(a.arg("campaign")); ok {
+		rep.Campaign = c
+	}
+	if o := a.arg("origin"); o != "" {
+		n, _ := strconv.Atoi(strings.TrimPrefix(o, "rep-"))
+		orig := &w.Reports[n-1]
+		rep.Origin, rep.Author, rep.Campaign = int32(n), orig.Author, orig.Campaign
+		if tlp < orig.TLP {
+			rep.TLP = orig.TLP // a re-share cannot loosen the label
+		}
+		var ok []int32
+		for _, t := range to {
+			if w.mayReshare(orig, a.Org, t) {
+				ok = append(ok, t)
+				continue
+			}
+			w.Counters.ReshareRefused++
+			w.emit(Event{Kind: EvReshareRefused, Org: w.orgID(a.Org), Subject: fmt.Sprintf("rep-%d", n),
+				Text: fmt.Sprintf("TLP:%s forbids %s to pass rep-%d to %s", orig.TLP, w.orgID(a.Org), n, w.orgID(t)), Visible: vis(a.Org)})
+		}
+		to = ok
+	}
+	if len(to) == 0 {
+		return
+	}
+	sortInt32(to)
+	rep.To = to
+	w.Reports = append(w.Reports, rep)
+	w.Counters.ReportsShared++
+	if rep.Campaign != None {
+		for _, t := range to {
+			w.Orgs[t].Indicators = insertSorted(w.Orgs[t].Indicators, rep.Campaign)
+		}
+	}
+	names := make([]string, len(to))
+	for i, t := range to {
+		names[i] = w.orgID(t)
+	}
+	w.emit(Event{Kind: EvReportShared, Org: w.orgID(a.Org), Subject: fmt.Sprintf("rep-%d", rep.ID),
+		Text: fmt.Sprintf("rep-%d TLP:%s %q from %s to %s", rep.ID, rep.TLP, rep.Title, w.orgID(a.Org), strings.Join(names, ", ")), Visible: vis(append([]int32{a.Org}, to...)...), Public: rep.TLP == TLPClear})
+}

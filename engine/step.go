@@ -1,0 +1,59 @@
+package engine
+
+import "fmt"
+
+// Step advances the world by one tick: it applies the tick's commands in
+// the order given, runs every mechanism, lets the scenario's story react,
+// and judges the objectives. It returns the tick's events. An error is a
+// failure of the run (a script crashed), never a bad command: those are
+// rejected with an event and the run goes on.
+func (w *World) Step(cmds []Command) ([]Event, error) {
+	if w.idx.org == nil {
+		return nil, fmt.Errorf("step: world not initialised (call Init)")
+	}
+	w.events = w.events[:0]
+	w.Tick++
+	w.runSteps()
+	for _, c := range cmds {
+		w.submit(c)
+	}
+	w.advanceActions()
+	w.spreadBotnets(&w.sc)
+	w.runDDoSCampaigns()
+	w.defacementWaves()
+	w.detect(&w.sc)
+	w.growContent()
+	w.decayEvidence()
+	w.processRequests()
+	for i := range w.Cases {
+		w.Cases[i].Strength = w.caseStrength(&w.Cases[i])
+	}
+	w.cascade()
+	w.deliverInjects()
+	if w.Director != nil {
+		if err := w.Director.Tick(w); err != nil {
+			return append([]Event(nil), w.events...), fmt.Errorf("tick %d: %w", w.Tick, err)
+		}
+	}
+	w.evaluateObjectives(false)
+	if w.Settings.EndWhenDecided && len(w.Objectives) > 0 && w.allDecided() {
+		w.Ended = true
+		w.EndTick = w.Tick
+	}
+	if w.Settings.DurationTicks > 0 && w.Tick >= w.Settings.DurationTicks {
+		w.Ended = true
+		if w.EndTick == None {
+			w.EndTick = w.Tick
+		}
+	}
+	return append([]Event(nil), w.events...), nil
+}
+
+func (w *World) allDecided() bool {
+	for _, o := range w.Objectives {
+		if o.Status == ObjPending {
+			return false
+		}
+	}
+	return true
+}

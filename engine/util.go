@@ -1,0 +1,34 @@
+package engine
+
+import "sort"
+
+func sortInt32(s []int32)    { sort.Slice(s, func(i, j int) bool { return s[i] < s[j] }) }
+func sortStrings(s []string) { sort.Strings(s) }
+
+func containsInt32(s []int32, v int32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func insertSorted(s []int32, v int32) []int32 {
+	if containsInt32(s, v) {
+		return s
+	}
+	s = append(s, v)
+	sortInt32(s)
+	return s
+}
+
+func clampPermille(v int64) int16 {
+	if v < 0 {
+		return 0
+	}
+	if v > 1000 {
+		return 1000
+	}
+	return int16(v)
+}
