@@ -245,6 +245,42 @@ func (w *World) route(r *Request) {
 		d = 1 << 30
 	}
 	r.Due = w.Tick + int32(d)
+	if r.Channel != ChanContactPoint && r.Channel != ChanCSIRT {
+		r.Due = w.nextOfficeHour(toJ, r.Due)
+	}
+}
+
+// Office hours of the receiving jurisdiction (local time). Only the 24/7
+// contact points and CSIRT duty desks answer at night.
+const (
+	OfficeOpenHour  = 8
+	OfficeCloseHour = 18
+)
+
+// nextOfficeHour moves a tick that falls outside the receiver's office
+// hours to the next opening, in the receiver's time zone.
+func (w *World) nextOfficeHour(j int32, tick int32) int32 {
+	ts := int64(w.Settings.TickSeconds)
+	if ts <= 0 || ts >= 3600 {
+		return tick // hour-long ticks or coarser: the day is not modelled
+	}
+	local := w.Settings.StartUnix + int64(tick)*ts + int64(w.Jurisdictions[j].UTCOffsetMinutes)*60
+	secOfDay := ((local % 86400) + 86400) % 86400
+	hour := secOfDay / 3600
+	var wait int64
+	switch {
+	case hour < OfficeOpenHour:
+		wait = OfficeOpenHour*3600 - secOfDay
+	case hour >= OfficeCloseHour:
+		wait = 86400 - secOfDay + OfficeOpenHour*3600
+	default:
+		return tick
+	}
+	n := int64(tick) + (wait+ts-1)/ts
+	if n > 1<<30 {
+		n = 1 << 30
+	}
+	return int32(n)
 }
 
 func requestByTarget(w *World, a *Action) (*Request, error) {
