@@ -74,6 +74,7 @@ var verbs map[string]*verb
 // VerbNames lists the verbs in sorted order.
 func VerbNames() []string {
 	out := make([]string, 0, len(verbs))
+	// map-order: the names are sorted below before anyone sees them.
 	for k := range verbs {
 		out = append(out, k)
 	}
@@ -133,6 +134,7 @@ func (w *World) submit(c Command) {
 	}
 	a := Action{Command: c.ID, Org: org, Verb: c.Verb, Target: c.Target, Queued: w.Tick, Start: None}
 	keys := make([]string, 0, len(c.Args))
+	// map-order: the keys are sorted below; the action keeps a sorted slice.
 	for k := range c.Args {
 		keys = append(keys, k)
 	}

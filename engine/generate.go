@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // VulnShare is the share of generated hosts carrying a vulnerability.
 type VulnShare struct {
 	Vuln     int32    `json:"vuln"`
@@ -25,6 +27,9 @@ type HostSpec struct {
 // same network whatever the run's seed.
 func GenerateHosts(dst []Asset, seg, owner int32, spec HostSpec, seed uint64) []Asset {
 	r := newStream(seed, 1000+uint64(seg))
+	if spec.Count > 0 {
+		dst = slices.Grow(dst, int(spec.Count))
+	}
 	for i := int32(0); i < spec.Count; i++ {
 		a := Asset{Kind: spec.Kind, Criticality: spec.Criticality, Segment: seg, Owner: owner,
 			Services: spec.Services, Integrity: 1000, Availability: 1000, Controller: None, Since: None,

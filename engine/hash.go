@@ -89,10 +89,11 @@ func (w *World) WriteSnapshot(out io.Writer) error {
 	if _, err := out.Write(js); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	const chunk = 4096
-	buf := make([]byte, chunk*assetRecordBytes)
-	for i := 0; i < len(w.Assets); i += chunk {
-		n := min(chunk, len(w.Assets)-i)
+	// Assets are encoded a chunk at a time into a buffer that stays in
+	// the processor's cache while the writer (SHA-256, mostly) reads it.
+	var buf [snapshotChunkAssets * assetRecordBytes]byte
+	for i := 0; i < len(w.Assets); i += snapshotChunkAssets {
+		n := min(snapshotChunkAssets, len(w.Assets)-i)
 		for k := 0; k < n; k++ {
 			putAsset(buf[k*assetRecordBytes:], &w.Assets[i+k])
 		}
@@ -103,7 +104,11 @@ func (w *World) WriteSnapshot(out io.Writer) error {
 	return nil
 }
 
+// snapshotChunkAssets is how many assets WriteSnapshot encodes per write.
+const snapshotChunkAssets = 256
+
 func putAsset(b []byte, a *Asset) {
+	b = b[:assetRecordBytes] // one bounds check for the record
 	le := binary.LittleEndian
 	b[0] = byte(a.Kind)
 	b[1] = a.Criticality
@@ -121,6 +126,7 @@ func putAsset(b []byte, a *Asset) {
 }
 
 func getAsset(b []byte) Asset {
+	b = b[:assetRecordBytes]
 	le := binary.LittleEndian
 	return Asset{Kind: AssetKind(b[0]), Criticality: b[1], Flags: le.Uint16(b[2:]), Segment: int32(le.Uint32(b[4:])),
 		Owner: int32(le.Uint32(b[8:])), Vulns: le.Uint64(b[12:]), Services: le.Uint32(b[20:]),
@@ -142,11 +148,22 @@ func (w *World) HashHex() string { return fmt.Sprintf("%x", w.Hash()) }
 
 var _ hash.Hash = sha256.New()
 
-// Snapshot returns the canonical encoding as bytes.
+// Snapshot returns the canonical encoding as bytes (the same bytes
+// WriteSnapshot writes), encoded straight into one buffer of the right size.
 func (w *World) Snapshot() []byte {
-	var b bytes.Buffer
-	_ = w.WriteSnapshot(&b) // bytes.Buffer writes cannot fail
-	return b.Bytes()
+	js, err := json.Marshal(w.state())
+	if err != nil {
+		return nil // cannot happen: the state holds no type json rejects
+	}
+	head := len(snapshotMagic) + 8 + len(js)
+	out := make([]byte, head+len(w.Assets)*assetRecordBytes)
+	copy(out, snapshotMagic)
+	binary.LittleEndian.PutUint64(out[len(snapshotMagic):], uint64(len(js)))
+	copy(out[len(snapshotMagic)+8:], js)
+	for i := range w.Assets {
+		putAsset(out[head+i*assetRecordBytes:], &w.Assets[i])
+	}
+	return out
 }
 
 // SnapshotAssetsMax bounds what Restore accepts, so a corrupt file cannot

@@ -158,6 +158,7 @@ func (w *World) countAssets(f func(a *Asset) bool) int64 {
 // MetricNames lists built-in metric names, sorted, and the parametrised forms.
 func MetricNames() []string {
 	out := make([]string, 0, len(builtinMetrics))
+	// map-order: the names are sorted below before they are returned.
 	for k := range builtinMetrics {
 		out = append(out, k)
 	}
@@ -311,6 +312,7 @@ func (w *World) CheckMetricName(name string) error {
 // Metrics returns the built-in figures and script metrics, sorted by name.
 func (w *World) Metrics() []Metric {
 	names := make([]string, 0, len(builtinMetrics))
+	// map-order: the names are sorted below; values are read in that order.
 	for k := range builtinMetrics {
 		names = append(names, k)
 	}

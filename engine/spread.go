@@ -21,17 +21,166 @@ func (w *World) c2Reachable(c *Campaign) bool {
 	return f&(FlagTakenDown|FlagSinkholed|FlagBlocked|FlagIsolated|FlagDestroyed) == 0
 }
 
-// scratch is reused between ticks; it is derived data, not state.
+// scratch holds what one tick's spreading derives from the state: bot
+// counts per segment, segment adjacency, exploit tables. It is rebuilt at
+// the start of every spreadBotnets and never reaches the state.
 type scratch struct {
-	bots     []int64 // per segment, campaign being processed
-	reach    []bool  // per segment: bots here can reach the C2
-	targeted []bool  // per segment: the campaign targets its jurisdiction
+	tick int32 // the tick the tables below describe
+	ns   int   // segments
+	// row is, per campaign, its row in bots (active botnets only), or None.
+	row []int32
+	// bots[row*ns+s] counts the campaign's bots in segment s (defaced
+	// hosts are not bots). Recruitment and clean-up keep it exact until
+	// the end of the tick's spreading, so detect need not count again.
+	bots []int64
+	// susceptible counts, per segment, the hosts no campaign holds that
+	// carry a vulnerability and can be reached: recruitment skips
+	// segments where it is zero (every host there is already taken).
+	susceptible []int32
+	fresh       []int64 // per segment: bots recruited this tick by the campaign at hand
+	tally       []int64 // per campaign+1: bots in the segment being counted
+	reach       []bool  // per segment: bots here can reach the C2
+	targeted    []bool  // per segment: the campaign targets its jurisdiction
+	named       []bool  // per segment: it holds a named asset
+	// adj lists the links of segment s as adj[adjStart[s]:adjStart[s+1]].
+	adjStart []int32
+	adj      []segEdge
+	exploits []rateMask // of the campaign at hand, best rate first
+}
+
+type segEdge struct {
+	seg    int32
+	weight int64
+}
+
+// rateMask: hosts with any vulnerability in mask are exploited at rate.
+type rateMask struct {
+	mask uint64
+	rate Permille
+}
+
+// unreachable flags keep a host out of recruitment.
+const unreachable = FlagIsolated | FlagDestroyed | FlagTakenDown
+
+// defacedShift places FlagDefaced for the branch-free count below.
+const defacedShift = 2
+
+var _ = [1]struct{}{}[FlagDefaced-1<<defacedShift] // FlagDefaced == 1<<defacedShift
+
+// prepare sizes the scratch for this world and counts, in one pass over
+// the assets, the bots of every active botnet in every segment and the
+// susceptible hosts.
+func (sc *scratch) prepare(w *World) {
+	ns, nc := len(w.Segments), len(w.Campaigns)
+	sc.tick, sc.ns = w.Tick, ns
+	sc.row = grow(sc.row, nc)
+	rows := 0
+	for ci := range w.Campaigns {
+		c := &w.Campaigns[ci]
+		sc.row[ci] = None
+		if c.Active && c.Kind == CampBotnet {
+			sc.row[ci] = int32(rows)
+			rows++
+		}
+	}
+	sc.bots = grow(sc.bots, rows*ns)
+	sc.susceptible = grow(sc.susceptible, ns)
+	sc.fresh = grow(sc.fresh, ns)
+	sc.reach = grow(sc.reach, ns)
+	sc.targeted = grow(sc.targeted, ns)
+	sc.named = grow(sc.named, ns)
+	sc.tally = grow(sc.tally, nc+1)
+	clear(sc.named)
+	for _, n := range w.AssetNames {
+		sc.named[w.Assets[n.Index].Segment] = true
+	}
+	sc.buildAdjacency(w)
+	if rows == 0 {
+		return
+	}
+	tally := sc.tally
+	for s := range w.Segments {
+		seg := &w.Segments[s]
+		clear(tally)
+		sus := int32(0)
+		as := w.Assets[seg.First : seg.First+seg.Count]
+		for i := range as {
+			a := &as[i]
+			// tally[0] takes free and defaced hosts, tally[c+1] the bots of c.
+			k := (a.Controller + 1) & (int32(a.Flags>>defacedShift&1) - 1)
+			tally[k]++
+			// Susceptible: no controller, no unreachable flag, a
+			// vulnerability. Arithmetic, not branches: which hosts are
+			// taken is random, and mispredictions would cost more.
+			x := uint32(a.Controller+1) | uint32(a.Flags&unreachable)
+			free := ((x | -x) >> 31) ^ 1       // 1 when x == 0
+			vuln := (a.Vulns | -a.Vulns) >> 63 // 1 when Vulns != 0
+			sus += int32(free & uint32(vuln))
+		}
+		sc.susceptible[s] = sus
+		for ci, r := range sc.row {
+			if r != None {
+				sc.bots[int(r)*ns+s] = tally[ci+1]
+			}
+		}
+	}
+}
+
+// grow returns s with length n, reusing its storage when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// buildAdjacency lays the links out per segment (compressed rows), so
+// that pressure costs the links of one segment, not all of them.
+func (sc *scratch) buildAdjacency(w *World) {
+	ns := len(w.Segments)
+	sc.adjStart = grow(sc.adjStart, ns+1)
+	clear(sc.adjStart)
+	for _, l := range w.Links {
+		if uint(l.A) >= uint(ns) || uint(l.B) >= uint(ns) {
+			continue // checkRefs rejects these; never panic mid-exercise
+		}
+		sc.adjStart[l.A+1]++
+		if l.B != l.A {
+			sc.adjStart[l.B+1]++
+		}
+	}
+	for s := 0; s < ns; s++ {
+		sc.adjStart[s+1] += sc.adjStart[s]
+	}
+	sc.adj = grow(sc.adj, int(sc.adjStart[ns]))
+	next := sc.fresh[:ns] // borrowed as a cursor per segment
+	for s := range next {
+		next[s] = int64(sc.adjStart[s])
+	}
+	for _, l := range w.Links {
+		if uint(l.A) >= uint(ns) || uint(l.B) >= uint(ns) {
+			continue
+		}
+		sc.adj[next[l.A]] = segEdge{seg: l.B, weight: int64(l.WeightPermille)}
+		next[l.A]++
+		if l.B != l.A {
+			sc.adj[next[l.B]] = segEdge{seg: l.A, weight: int64(l.WeightPermille)}
+			next[l.B]++
+		}
+	}
+}
+
+// botRow is the campaign's bots per segment, counted this tick.
+func (sc *scratch) botRow(ci int32) []int64 {
+	r := int(sc.row[ci])
+	return sc.bots[r*sc.ns : (r+1)*sc.ns]
 }
 
 func (w *World) spreadBotnets(sc *scratch) {
+	sc.prepare(w)
 	for ci := range w.Campaigns {
 		c := &w.Campaigns[ci]
-		if !c.Active || c.Kind != CampBotnet {
+		if sc.row[ci] == None {
 			continue
 		}
 		reachable := w.c2Reachable(c)
@@ -39,14 +188,36 @@ func (w *World) spreadBotnets(sc *scratch) {
 			c.Stopped = w.Tick
 			w.emit(Event{Kind: EvC2Disrupted, Subject: c.ID, Text: fmt.Sprintf("botnet %s has lost its command and control", c.ID), Public: true})
 		}
-		w.countBots(int32(ci), sc)
+		bots := sc.botRow(int32(ci))
+		total := int64(0)
+		for _, n := range bots {
+			total += n
+		}
+		c.Bots = total
+		if c.BotsEver < total {
+			c.BotsEver = total // hosts infected before the exercise began
+		}
+		for s := range w.Segments {
+			seg := &w.Segments[s]
+			sc.reach[s] = seg.ISP == None || !containsInt32(c.BlockedBy, seg.ISP)
+			sc.targeted[s] = len(c.Targets) == 0 || containsInt32(c.Targets, seg.Jurisdiction)
+		}
+		// The task is run by the bots the tick began with.
+		active := int64(0)
+		if reachable {
+			for s, n := range bots {
+				if sc.reach[s] {
+					active += n
+				}
+			}
+		}
 		if reachable && c.ContactsPerTick > 0 {
 			w.recruit(int32(ci), sc)
 		}
 		if w.Assets[c.C2OrZero()].Flags&FlagSinkholed != 0 && c.C2 != None {
-			w.notifyVictims(int32(ci))
+			w.notifyVictims(int32(ci), sc)
 		}
-		w.runTask(int32(ci), sc, reachable)
+		w.runTask(int32(ci), active)
 	}
 }
 
@@ -58,58 +229,55 @@ func (c *Campaign) C2OrZero() int32 {
 	return c.C2
 }
 
-func (w *World) countBots(ci int32, sc *scratch) {
-	ns := len(w.Segments)
-	if cap(sc.bots) < ns {
-		sc.bots = make([]int64, ns)
-		sc.reach = make([]bool, ns)
-		sc.targeted = make([]bool, ns)
+// exploitTable groups the campaign's exploits by rate, best first: a
+// host's rate is that of the first group it has a vulnerability of, which
+// is exploitRate without the loop over exploits per host.
+func exploitTable(dst []rateMask, c *Campaign) []rateMask {
+	dst = dst[:0]
+	if len(c.Exploits) == 0 {
+		return append(dst, rateMask{mask: ^uint64(0), rate: PermilleMax})
 	}
-	sc.bots, sc.reach, sc.targeted = sc.bots[:ns], sc.reach[:ns], sc.targeted[:ns]
-	c := &w.Campaigns[ci]
-	var total int64
-	for s := range w.Segments {
-		seg := &w.Segments[s]
-		n := int64(0)
-		as := w.Assets[seg.First : seg.First+seg.Count]
-		for i := range as {
-			if as[i].Controller == ci && as[i].Flags&FlagDefaced == 0 {
-				n++
-			}
+	for _, x := range c.Exploits {
+		if x.RatePermille <= 0 || x.Vuln < 0 || x.Vuln >= 64 {
+			continue
 		}
-		sc.bots[s] = n
-		total += n
-		sc.reach[s] = seg.ISP == None || !containsInt32(c.BlockedBy, seg.ISP)
-		sc.targeted[s] = len(c.Targets) == 0 || containsInt32(c.Targets, seg.Jurisdiction)
+		bit := uint64(1) << uint(x.Vuln)
+		k := 0
+		for k < len(dst) && dst[k].rate > x.RatePermille {
+			k++
+		}
+		if k < len(dst) && dst[k].rate == x.RatePermille {
+			dst[k].mask |= bit
+			continue
+		}
+		dst = append(dst, rateMask{})
+		copy(dst[k+1:], dst[k:])
+		dst[k] = rateMask{mask: bit, rate: x.RatePermille}
 	}
-	c.Bots = total
-	if c.BotsEver < total {
-		c.BotsEver = total // hosts infected before the exercise began
-	}
+	return dst
 }
 
 func (w *World) recruit(ci int32, sc *scratch) {
 	c := &w.Campaigns[ci]
 	rng := &w.rng[streamSpread]
+	bots := sc.botRow(ci)
+	sc.exploits = exploitTable(sc.exploits, c)
+	table := sc.exploits
 	newBots := int64(0)
+	fresh := sc.fresh[:len(w.Segments)]
+	clear(fresh)
 	for s := range w.Segments {
 		seg := &w.Segments[s]
-		if !sc.targeted[s] || seg.Count == 0 {
+		if !sc.targeted[s] || seg.Count == 0 || sc.susceptible[s] == 0 {
 			continue
 		}
 		pressure := int64(0)
 		if sc.reach[s] {
-			pressure = sc.bots[s] * 1000
+			pressure = bots[s] * 1000
 		}
-		for _, l := range w.Links {
-			var o int32 = None
-			if l.A == int32(s) {
-				o = l.B
-			} else if l.B == int32(s) {
-				o = l.A
-			}
-			if o != None && sc.reach[o] {
-				pressure += sc.bots[o] * int64(l.WeightPermille)
+		for _, e := range sc.adj[sc.adjStart[s]:sc.adjStart[s+1]] {
+			if sc.reach[e.seg] {
+				pressure += bots[e.seg] * e.weight
 			}
 		}
 		if pressure == 0 {
@@ -124,10 +292,23 @@ func (w *World) recruit(ci int32, sc *scratch) {
 		as := w.Assets[seg.First : seg.First+seg.Count]
 		for i := range as {
 			a := &as[i]
-			if a.Controller != None || a.Vulns == 0 || a.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) != 0 {
+			// One branch for "taken, unreachable or not vulnerable"
+			// (see prepare): which hosts are taken is random.
+			x := uint32(a.Controller+1) | uint32(a.Flags&unreachable)
+			x |= uint32((a.Vulns|-a.Vulns)>>63) ^ 1
+			if x != 0 {
 				continue
 			}
-			rate := w.exploitRate(c, a)
+			var rate Permille
+			for _, g := range table {
+				if a.Vulns&g.mask != 0 {
+					rate = g.rate
+					break
+				}
+			}
+			if a.Flags&FlagHardened != 0 {
+				rate /= 4
+			}
 			if rate == 0 {
 				continue
 			}
@@ -136,14 +317,21 @@ func (w *World) recruit(ci int32, sc *scratch) {
 				a.Controller = ci
 				a.Since = w.Tick
 				a.Integrity = 800
-				newBots++
-				if _, named := w.idx.nameOf[seg.First+int32(i)]; named {
-					w.emit(Event{Kind: EvAssetCompromised, Subject: w.AssetID(seg.First + int32(i)), Text: fmt.Sprintf("%s recruited into %s", w.AssetID(seg.First+int32(i)), c.ID), Visible: vis(c.Actor)})
+				fresh[s]++
+				sc.susceptible[s]--
+				if sc.named[s] {
+					if _, named := w.idx.nameOf[seg.First+int32(i)]; named {
+						w.emit(Event{Kind: EvAssetCompromised, Subject: w.AssetID(seg.First + int32(i)), Text: fmt.Sprintf("%s recruited into %s", w.AssetID(seg.First+int32(i)), c.ID), Visible: vis(c.Actor)})
+					}
 				}
 			}
 		}
+		newBots += fresh[s]
 	}
 	if newBots > 0 {
+		for s, n := range fresh {
+			bots[s] += n
+		}
 		c.Bots += newBots
 		c.BotsEver += newBots
 		w.emit(Event{Kind: EvBotsRecruited, Subject: c.ID, Value: newBots, Text: fmt.Sprintf("%s recruited %d hosts (%d bots)", c.ID, newBots, c.Bots), Visible: vis(c.Actor)})
@@ -151,16 +339,32 @@ func (w *World) recruit(ci int32, sc *scratch) {
 }
 
 // notifyVictims: a sinkhole sees every bot calling home, so their owners
-// are told and clean up at SinkholeCleanPermille per tick.
-func (w *World) notifyVictims(ci int32) {
+// are told and clean up at SinkholeCleanPermille per tick. Segments are
+// visited in order, hosts in order within them, one draw per bot.
+func (w *World) notifyVictims(ci int32, sc *scratch) {
 	rng := &w.rng[streamSpread]
+	bots := sc.botRow(ci)
 	cleaned := int64(0)
-	for i := range w.Assets {
-		a := &w.Assets[i]
-		if a.Controller == ci && a.Flags&FlagDefaced == 0 && rng.chance(SinkholeCleanPermille) {
-			a.Controller, a.Since = None, None
-			a.Integrity = 1000
-			cleaned++
+	for s := range w.Segments {
+		if bots[s] == 0 {
+			continue
+		}
+		seg := &w.Segments[s]
+		as := w.Assets[seg.First : seg.First+seg.Count]
+		for i := range as {
+			a := &as[i]
+			if uint32(a.Controller^ci)|uint32(a.Flags&FlagDefaced) != 0 {
+				continue // not one of the campaign's bots (one branch, as in prepare)
+			}
+			if rng.chance(SinkholeCleanPermille) {
+				a.Controller, a.Since = None, None
+				a.Integrity = 1000
+				cleaned++
+				bots[s]--
+				if a.Vulns != 0 && a.Flags&unreachable == 0 {
+					sc.susceptible[s]++
+				}
+			}
 		}
 	}
 	if cleaned > 0 {
@@ -174,17 +378,10 @@ func (w *World) notifyVictims(ci int32) {
 // after their owners are notified.
 const SinkholeCleanPermille Permille = 5
 
-// runTask: what the bots do when the C2 commands them.
-func (w *World) runTask(ci int32, sc *scratch, reachable bool) {
+// runTask: what the bots do when the C2 commands them. active counts the
+// bots that can reach the C2 (zero when it cannot be reached).
+func (w *World) runTask(ci int32, active int64) {
 	c := &w.Campaigns[ci]
-	active := int64(0)
-	if reachable {
-		for s := range w.Segments {
-			if sc.reach[s] {
-				active += sc.bots[s]
-			}
-		}
-	}
 	switch c.Task {
 	case "spam":
 		c.Spam += active * 10 // junk forwarded, unseen by the owners
@@ -309,9 +506,9 @@ func (w *World) detect(sc *scratch) {
 		if c.Kind != CampBotnet || !c.Active {
 			continue
 		}
-		w.countBots(int32(ci), sc)
+		bots := w.botCounts(int32(ci), sc)
 		for s := range w.Segments {
-			if sc.bots[s] < 10 || containsInt32(c.Alerted, int32(s)) {
+			if bots[s] < 10 || containsSorted(c.Alerted, int32(s)) {
 				continue
 			}
 			seg := &w.Segments[s]
@@ -324,9 +521,34 @@ func (w *World) detect(sc *scratch) {
 				c.Alerted = insertSorted(c.Alerted, int32(s))
 				w.Counters.Detections++
 				watchers := vis(seg.Owner, seg.ISP)
-				w.emit(Event{Kind: EvBotnetAlert, Org: o.ID, Subject: seg.ID, Value: sc.bots[s],
-					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", sc.bots[s], seg.ID), Visible: watchers})
+				w.emit(Event{Kind: EvBotnetAlert, Org: o.ID, Subject: seg.ID, Value: bots[s],
+					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", bots[s], seg.ID), Visible: watchers})
 			}
 		}
 	}
+}
+
+// botCounts returns the campaign's bots per segment. spreadBotnets counted
+// them this tick and kept them exact through recruitment and clean-up;
+// nothing between it and detect changes who controls a host, so they are
+// reused rather than counted again (TestBotCountsStayExact checks it).
+func (w *World) botCounts(ci int32, sc *scratch) []int64 {
+	if sc.tick != w.Tick || sc.ns != len(w.Segments) || int(ci) >= len(sc.row) || sc.row[ci] == None {
+		sc.prepare(w) // not counted this tick: count now
+	}
+	return sc.botRow(ci)
+}
+
+// containsSorted reports whether the sorted s holds v.
+func containsSorted(s []int32, v int32) bool {
+	lo, hi := 0, len(s)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s[m] < v {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(s) && s[lo] == v
 }

@@ -199,6 +199,22 @@ func (w *World) checkRefs() error {
 			return fmt.Errorf("asset %d: reference out of range", i)
 		}
 	}
+	// Segments partition the assets: spreading counts and visits a
+	// segment's hosts as its range, so each asset must lie in the range of
+	// the segment it names (which also rules out overlaps), and the ranges
+	// must cover every asset.
+	covered := int64(0)
+	for si, s := range w.Segments {
+		for a := s.First; a < s.First+s.Count; a++ {
+			if w.Assets[a].Segment != int32(si) {
+				return fmt.Errorf("segment %s: asset %d lies in its range but names segment %d", s.ID, a, w.Assets[a].Segment)
+			}
+		}
+		covered += int64(s.Count)
+	}
+	if covered != int64(na) {
+		return fmt.Errorf("segments cover %d of %d assets: every asset must lie in its segment's range", covered, na)
+	}
 	for _, f := range w.Infras {
 		if !in(f.Owner, no, false) {
 			return fmt.Errorf("infra %s: owner out of range", f.ID)

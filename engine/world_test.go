@@ -23,6 +23,7 @@ func testWorld(hosts int, seed uint64) *World {
 	}
 	w.Vulns = []Vuln{{ID: "smb"}, {ID: "cms"}, {ID: "weak-pass"}}
 	w.Services = []string{"web", "dns"}
+	w.Assets = make([]Asset, 0, hosts+3) // sized once: growing by append costs more than generating
 	segSize := int32(2000)
 	nseg := (int32(hosts) + segSize - 1) / segSize
 	if nseg < 1 {
