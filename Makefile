@@ -1,0 +1,84 @@
+# cyberex: `make run` runs the tutorial scenario, `make test` runs every test.
+# Needs Go 1.26 or newer (https://go.dev/dl/); nothing else.
+
+GO       ?= go
+
+# Scenario to run with `make run`.
+SCENARIO ?= scenarios/tutorial
+# Time given to each fuzz target by `make fuzz`.
+FUZZTIME ?= 30s
+# Debian packages the tests need, installed by `make deps` when missing.
+# None yet: the headless program and its tests need only Go. (The graphical
+# client will add its libraries here.)
+APT_PACKAGES ?=
+# `cyberex test scenarios/` runs the scenarios' own regression tests as part
+# of `make test`: auto runs them when the program has a test command, yes
+# always, no never.
+SCENARIO_TESTS ?= auto
+
+BIN := bin/cyberex
+
+.PHONY: all run test build bench fuzz deps check-go vet clean
+
+all: build
+
+## run: run the tutorial scenario and print its summary
+run: check-go
+	$(GO) run ./cmd/cyberex run $(SCENARIO)
+
+## test: vet and test everything, then run the scenarios' regression tests
+test: deps check-go
+	$(GO) vet ./...
+	$(GO) test ./...
+	@case "$(SCENARIO_TESTS)" in \
+	no) ;; \
+	yes) $(MAKE) --no-print-directory build && $(BIN) test scenarios/ ;; \
+	auto) $(MAKE) --no-print-directory build && \
+	      if $(BIN) help test >/dev/null 2>&1; then $(BIN) test scenarios/; \
+	      else echo "cyberex has no test command yet: scenario regression tests skipped"; fi ;; \
+	*) echo "SCENARIO_TESTS must be auto, yes or no" >&2; exit 2 ;; \
+	esac
+
+## build: build bin/cyberex without cgo
+build: check-go
+	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/cyberex
+
+## bench: run the benchmarks of every package
+bench: check-go
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: fuzz each Fuzz* target for FUZZTIME
+fuzz: check-go
+	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		d=$$(dirname $$f); \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$d $$t ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$d; \
+		done; \
+	done
+
+## deps: install the Debian packages in APT_PACKAGES that are missing
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+## check-go: fail with a clear message unless Go 1.26 or newer is installed
+check-go:
+	@command -v $(GO) >/dev/null 2>&1 || { \
+		echo "Go is not installed (or not on PATH). cyberex needs Go 1.26 or newer:" >&2; \
+		echo "  download it from https://go.dev/dl/ and add /usr/local/go/bin to PATH" >&2; \
+		echo "  (Debian's golang package is too old)." >&2; exit 1; }
+	@v=$$(GOTOOLCHAIN=local $(GO) env GOVERSION 2>/dev/null | sed 's/^go//'); \
+	major=$${v%%.*}; rest=$${v#*.}; minor=$${rest%%[!0-9]*}; \
+	if [ -z "$$major" ] || [ "$$major" -lt 1 ] || { [ "$$major" -eq 1 ] && [ "$${minor:-0}" -lt 26 ]; }; then \
+		echo "Go $$v is too old: cyberex needs Go 1.26 or newer (https://go.dev/dl/)." >&2; exit 1; \
+	fi
+
+clean:
+	rm -rf bin

@@ -1,0 +1,303 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"cyberex/engine"
+	"cyberex/headless"
+	"cyberex/journal"
+)
+
+type runFlags struct {
+	seed      uint64
+	ticks     int32
+	hashEvery int32
+	journal   string
+	commands  string
+	json      bool
+	set       []string
+}
+
+func newRunCmd(e *env) *cobra.Command {
+	o := runFlags{seed: 1, hashEvery: headless.DefaultHashEvery}
+	c := &cobra.Command{
+		Use:   "run [SCENARIO]",
+		Short: "Run a scenario once and print its outcome",
+		Long: `Run a scenario headless from a seed, with the players' commands from a file
+if given, and print the outcome: objectives met or failed and when, and the
+figures that moved. Without SCENARIO, run the tutorial built into the program.
+
+The run stops at the scenario's end (its duration, or its end condition) or
+after --ticks ticks, whichever comes first. --journal records the run so that
+'cyberex replay' can verify it.`,
+		Example: `  cyberex run scenarios/tutorial
+  cyberex run scenarios/tutorial --seed 7 --ticks 600 --json
+  cyberex run scenarios/tutorial --commands moves.jsonl --journal run.jsonl
+  cyberex run scenarios/tutorial --set organisations.police-a.staff=4`,
+		Args: rangeArgs(0, 1, "at most one SCENARIO"),
+		RunE: func(c *cobra.Command, args []string) error {
+			arg := ""
+			if len(args) == 1 {
+				arg = args[0]
+			}
+			return runScenario(e, arg, o)
+		},
+	}
+	f := c.Flags()
+	f.Var(seedValue{&o.seed}, "seed", "run seed, an integer from 0 to 18446744073709551615")
+	f.Var(tickValue{&o.ticks, 0, TicksMax}, "ticks", fmt.Sprintf("ticks to run at most, 0 for the scenario's end (at most %d)", TicksMax))
+	f.Var(tickValue{&o.hashEvery, 1, TicksMax}, "hash-every", "ticks between the state hashes written to the journal")
+	f.StringVar(&o.journal, "journal", "", "write the run's journal to `FILE` (a new file)")
+	f.StringVar(&o.commands, "commands", "", "players' commands from `FILE`, one JSON command per line (the journal's command format)")
+	f.BoolVar(&o.json, "json", false, "print the outcome as one JSON object")
+	f.StringArrayVar(&o.set, "set", nil, "override a scenario value, `key=value` (repeatable), e.g. settings.duration=3d")
+	return c
+}
+
+func runScenario(e *env, arg string, o runFlags) error {
+	if err := checkSet(o.set); err != nil {
+		return err
+	}
+	l, err := loadScenario(arg, o.set)
+	if err != nil {
+		return err
+	}
+	var cmds []engine.Command
+	if o.commands != "" {
+		cs, err := journal.ReadCommandsFile(o.commands)
+		if err != nil {
+			var je *journal.Error
+			if errors.As(err, &je) {
+				return inputError(err)
+			}
+			return inputErrorf("commands file: %w", err)
+		}
+		if cs.Header != nil && cs.Header.Scenario != l.s.Name {
+			fmt.Fprintf(e.stderr, "warning: %s was written for scenario %q, this is %q\n", o.commands, cs.Header.Scenario, l.s.Name)
+		}
+		cmds = cs.List
+	}
+	opt := headless.RunOptions{Seed: o.seed, Ticks: o.ticks, Commands: cmds, HashEvery: o.hashEvery,
+		CreatedBy: "cyberex run", ScenarioDir: l.source}
+	var jf *os.File
+	if o.journal != "" {
+		jf, err = os.OpenFile(o.journal, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return inputErrorf("journal %s already exists: a journal is never overwritten; remove it or choose another name", o.journal)
+			}
+			return inputErrorf("journal: %w", err)
+		}
+		defer jf.Close()
+		// A headless run acknowledges nothing to anyone while it runs, so
+		// its journal is synced once at the end rather than after every
+		// command batch (hiding the file's Sync method from the writer).
+		opt.Journal = struct{ io.Writer }{jf}
+	}
+	p := &progress{e: e, start: e.now()}
+	opt.Progress = p.tick
+	res, err := headless.Run(l.s, opt)
+	p.done()
+	if err != nil {
+		return classify(err)
+	}
+	if jf != nil {
+		if err := jf.Sync(); err != nil {
+			return failure(fmt.Errorf("journal %s: %w", o.journal, err))
+		}
+		if err := jf.Close(); err != nil {
+			return failure(fmt.Errorf("journal %s: %w", o.journal, err))
+		}
+	}
+	if res.CommandsUnused > 0 {
+		fmt.Fprintf(e.stderr, "warning: %d commands are for ticks after the run's last (%d) and were not applied\n", res.CommandsUnused, res.Ticks)
+	}
+	if o.json {
+		return printJSON(e.stdout, res)
+	}
+	printSummary(e.stdout, l, res, o)
+	return nil
+}
+
+// jsonResult is the --json output: exactly these keys.
+type jsonResult struct {
+	Scenario   string           `json:"scenario"`
+	Seed       uint64           `json:"seed"`
+	Ticks      int32            `json:"ticks"`
+	StateHash  string           `json:"state_hash"`
+	Objectives []jsonObjective  `json:"objectives"`
+	Metrics    map[string]int64 `json:"metrics"`
+}
+
+type jsonObjective struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	Tick   *int32 `json:"tick"` // null while pending
+}
+
+func printJSON(out io.Writer, r *headless.Result) error {
+	j := jsonResult{Scenario: r.Scenario, Seed: r.Seed, Ticks: r.Ticks, StateHash: r.StateHash,
+		Objectives: []jsonObjective{}, Metrics: map[string]int64{}}
+	for _, o := range r.Objectives {
+		jo := jsonObjective{ID: o.ID, Status: o.Status}
+		if o.Tick >= 0 {
+			t := o.Tick
+			jo.Tick = &t
+		}
+		j.Objectives = append(j.Objectives, jo)
+	}
+	for _, m := range r.Metrics {
+		j.Metrics[m.Name] = m.Value
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(j); err != nil {
+		return failure(err)
+	}
+	return nil
+}
+
+func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
+	clock := func(t int32) string {
+		return time.Unix(r.Clock(t), 0).UTC().Format("2006-01-02 15:04 UTC")
+	}
+	secs := int64(r.Ticks) * int64(r.TickSeconds)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "scenario\t%s (%s)\n", r.Scenario, l.source)
+	fmt.Fprintf(tw, "seed\t%d\n", r.Seed)
+	end := "stopped by --ticks"
+	if r.Ended {
+		end = "the scenario ended"
+	}
+	fmt.Fprintf(tw, "ticks\t%d (%s)\n", r.Ticks, end)
+	fmt.Fprintf(tw, "exercise time\t%s, %s to %s (one tick is %s)\n", span(secs), clock(0), clock(r.Ticks), span(int64(r.TickSeconds)))
+	fmt.Fprintf(tw, "commands\t%d\n", r.Commands)
+	fmt.Fprintf(tw, "events\t%d\n", r.Events)
+	fmt.Fprintf(tw, "state hash\t%s\n", r.StateHash)
+	if o.journal != "" {
+		fmt.Fprintf(tw, "journal\t%s\n", o.journal)
+	}
+	tw.Flush()
+
+	met, failed, pending := 0, 0, 0
+	for _, ob := range r.Objectives {
+		switch ob.Status {
+		case "met":
+			met++
+		case "failed":
+			failed++
+		default:
+			pending++
+		}
+	}
+	fmt.Fprintf(out, "\nobjectives: %d met, %d failed, %d pending\n", met, failed, pending)
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, ob := range r.Objectives {
+		tick, at, rel := "-", "", ""
+		if ob.Tick >= 0 {
+			tick, at, rel = fmt.Sprintf("tick %d", ob.Tick), clock(ob.Tick), "T+"+span(int64(ob.Tick)*int64(r.TickSeconds))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", ob.Status, ob.ID, tick, at, rel, oneLine(ob.Description))
+	}
+	tw.Flush()
+
+	fmt.Fprintf(out, "\nkey figures (non-zero):\n")
+	var shown []engine.Metric
+	width := 0
+	for _, m := range r.Metrics {
+		if m.Value != 0 && m.Name != "tick" {
+			shown = append(shown, m)
+			width = max(width, len(fmt.Sprint(m.Value)))
+		}
+	}
+	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, m := range shown {
+		fmt.Fprintf(tw, "  %s\t%*d\t%s\n", m.Name, width, m.Value, oneLine(engine.MetricDoc(m.Name)))
+	}
+	tw.Flush()
+	if len(shown) == 0 {
+		fmt.Fprintln(out, "  (none)")
+	}
+}
+
+// oneLine keeps the first line of a description, shortened.
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	if r := []rune(s); len(r) > 72 {
+		return string(r[:71]) + "…"
+	}
+	return s
+}
+
+// span writes a length of exercise time: 45s, 12m, 5h12m, 2d03h05m.
+func span(secs int64) string {
+	if secs < 60 {
+		return fmt.Sprintf("%ds", secs)
+	}
+	m := secs / 60
+	d, h, mm := m/1440, m/60%24, m%60
+	switch {
+	case d > 0 && h == 0 && mm == 0:
+		return fmt.Sprintf("%dd", d)
+	case d > 0:
+		return fmt.Sprintf("%dd%02dh%02dm", d, h, mm)
+	case h > 0 && mm == 0:
+		return fmt.Sprintf("%dh", h)
+	case h > 0:
+		return fmt.Sprintf("%dh%02dm", h, mm)
+	}
+	return fmt.Sprintf("%dm", mm)
+}
+
+// progress draws a bar on stderr for long runs when it is a terminal:
+// from the start for runs of more than progressTicks ticks, otherwise once
+// a run has taken progressAfter.
+type progress struct {
+	e     *env
+	start time.Time
+	bar   *progressbar.ProgressBar
+}
+
+const (
+	progressTicks = 20_000
+	progressAfter = 500 * time.Millisecond
+)
+
+func (p *progress) tick(t, total int32) {
+	if !p.e.progress {
+		return
+	}
+	if p.bar == nil {
+		if total <= progressTicks && (t%256 != 0 || p.e.now().Sub(p.start) < progressAfter) {
+			return
+		}
+		p.bar = progressbar.NewOptions64(int64(total),
+			progressbar.OptionSetWriter(p.e.stderr),
+			progressbar.OptionSetDescription("ticks"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	if t%64 == 0 || t == total {
+		_ = p.bar.Set64(int64(t))
+	}
+}
+
+func (p *progress) done() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
