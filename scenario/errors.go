@@ -1,0 +1,210 @@
+package scenario
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is one thing wrong with a scenario, said where it is and in words a
+// planner understands. Line and Col are 1-based; 0 means unknown (an error
+// in a --set override has no line: File then names the override).
+type Error struct {
+	File  string
+	Line  int
+	Col   int
+	Field string // path of the field, e.g. organisations[2].kind
+	Msg   string
+}
+
+func (e Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			b.WriteString(":" + strconv.Itoa(e.Line))
+			if e.Col > 0 {
+				b.WriteString(":" + strconv.Itoa(e.Col))
+			}
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in a scenario, sorted by file and
+// position. Load returns it as *Errors; errors.As also fills an Errors.
+type Errors []Error
+
+// As lets errors.As(err, &es) work with es of type Errors too.
+func (es *Errors) As(target any) bool {
+	if t, ok := target.(*Errors); ok {
+		*t = *es
+		return true
+	}
+	return false
+}
+
+func oneError(e Error) error { return &Errors{e} }
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// errorsMax bounds how many errors one load reports: a fuzzed or badly
+// broken file could otherwise yield millions of lines.
+const errorsMax = 100
+
+// errList collects errors; it is shared by every stage of a load.
+type errList struct {
+	list    Errors
+	dropped int
+}
+
+func (l *errList) add(e Error) {
+	if len(l.list) >= errorsMax {
+		l.dropped++
+		return
+	}
+	l.list = append(l.list, e)
+}
+
+func (l *errList) empty() bool { return len(l.list) == 0 }
+
+// result sorts, removes duplicates and returns nil when there is nothing.
+func (l *errList) result() error {
+	if len(l.list) == 0 {
+		return nil
+	}
+	es := append(Errors(nil), l.list...)
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		// Errors of scenario.yaml (with a line) come before --set ones.
+		if (a.Line == 0) != (b.Line == 0) {
+			return a.Line != 0
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		if a.Field != b.Field {
+			return a.Field < b.Field
+		}
+		return a.Msg < b.Msg
+	})
+	out := es[:0]
+	for i, e := range es {
+		if i > 0 && e == es[i-1] {
+			continue
+		}
+		out = append(out, e)
+	}
+	if l.dropped > 0 {
+		last := out[len(out)-1]
+		out = append(out, Error{File: last.File, Msg: fmt.Sprintf("... and %d more errors", l.dropped)})
+	}
+	return &out
+}
+
+// ---- suggestions ----
+
+// levenshtein is the edit distance between two short strings (case
+// insensitive). Long inputs are cut so garbage cannot cost quadratic time.
+func levenshtein(a, b string) int {
+	const cut = 64
+	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
+	if len(ra) > cut {
+		ra = ra[:cut]
+	}
+	if len(rb) > cut {
+		rb = rb[:cut]
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// closest returns the candidate nearest to word, or "" when none is close
+// enough to be a plausible typo.
+func closest(word string, cands []string) string {
+	if word == "" || utf8.RuneCountInString(word) > 200 {
+		return ""
+	}
+	best, bestD := "", 1<<30
+	lw := strings.ToLower(word)
+	for _, c := range cands {
+		if c == word {
+			continue
+		}
+		d := levenshtein(word, c)
+		lc := strings.ToLower(c)
+		if lc == lw {
+			d = 0
+		} else if len(lw) >= 3 && (strings.HasPrefix(lc, lw) || strings.HasPrefix(lw, lc)) && d > 1 {
+			d = 2 // a cut or extended word ("org" for "organisations") is close
+		}
+		limit := max(1, min(3, (utf8.RuneCountInString(c)+2)/3))
+		if d <= limit && d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// didYouMean is "; did you mean \"x\"?" or "".
+func didYouMean(word string, cands []string) string {
+	if c := closest(word, cands); c != "" {
+		return fmt.Sprintf("; did you mean %q?", c)
+	}
+	return ""
+}
+
+// oneOf lists candidates for a message, shortened when there are many.
+func oneOf(cands []string) string {
+	const show = 12
+	if len(cands) == 0 {
+		return "none are declared"
+	}
+	if len(cands) > show {
+		return "one of " + strings.Join(cands[:show], ", ") + fmt.Sprintf(" and %d more", len(cands)-show)
+	}
+	return "one of " + strings.Join(cands, ", ")
+}
+
+// suggest is didYouMean, or the list of valid words when none is close.
+func suggest(word string, cands []string) string {
+	if s := didYouMean(word, cands); s != "" {
+		return s
+	}
+	return " (" + oneOf(cands) + ")"
+}

@@ -1,0 +1,365 @@
+// Package scenario loads exercise scenarios: a folder with scenario.yaml
+// (the world, teams, injects, objectives, settings and tests) and Lua
+// files (the story). It checks everything a planner can get wrong and
+// reports all of it at once, each problem with file, line and column; no
+// input makes it panic or hang. A loaded Scenario builds fresh engine
+// worlds cheaply: generated hosts are made once, at load.
+//
+// The format is documented in docs/scenario-format.md; the JSON Schema
+// docs/scenario.schema.json is generated from the types of this package
+// (go test ./scenario -run TestSchema -rewrite).
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"cyberex/engine"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Options change how a scenario is loaded.
+type Options struct {
+	// Set holds "key=value" overrides applied to scenario.yaml before it
+	// is decoded (see set.go and the docs: --set).
+	Set []string
+	// Library is the shared scripts/ folder; scripts not found in the
+	// scenario folder are looked up there. May be nil.
+	Library fs.FS
+	// Director makes the Lua director of a world; nil uses the package's
+	// NewDirector.
+	Director DirectorFactory
+}
+
+// DirectorFactory makes the director (the Lua story) of a new world.
+type DirectorFactory func(s *Scenario, w *engine.World) (engine.Director, error)
+
+// NewDirector is the director factory used when Options.Director is nil.
+// The Lua host registers itself here (in its init, or the main does).
+var NewDirector DirectorFactory
+
+// Scenario is a loaded, checked scenario.
+type Scenario struct {
+	Name string
+	Dir  string // the folder as given to Load (or the name given to LoadFS)
+	// Digest is the hex SHA-256 over scenario.yaml and every Lua file in
+	// sorted path order (each as path, size and bytes), and over the --set
+	// overrides when there are any: journals record it.
+	Digest string
+	Spec   *File // the decoded YAML, durations resolved and test defaults filled; read only
+	// Files holds the scenario's Lua sources by slash path relative to
+	// the folder.
+	Files map[string][]byte
+	// Scripts are the story scripts to run, in order: paths in Files, or
+	// in Library when Files has none of that name.
+	Scripts []string
+	Library fs.FS
+	Tests   []TestSpec
+	// Vars are the values scripts read with var(name).
+	Vars map[string]any
+	// Overrides are the --set overrides applied.
+	Overrides []string
+	// TickSeconds is the exercise time of one tick.
+	TickSeconds int32
+
+	fsys     fs.FS
+	root     string
+	builder  *checker // holds the initial assets, generated once
+	director DirectorFactory
+}
+
+// Limits of the files of a scenario.
+const (
+	fileBytesMax   = 16 << 20 // one file
+	totalBytesMax  = 64 << 20 // all Lua files
+	filesMax       = 10_000   // entries walked in the folder
+	idBytesMax     = 128
+	commandsMax    = 1_000_000
+	commandLineMax = 1 << 20
+)
+
+// Load reads dir/scenario.yaml and the Lua files under dir. The error is
+// *Errors when the scenario is invalid.
+func Load(dir string, opt Options) (*Scenario, error) {
+	return load(os.DirFS(dir), ".", dir, opt, true)
+}
+
+// LoadFS is Load from a file system (an embedded scenario, a fuzzer's).
+func LoadFS(fsys fs.FS, name string, opt Options) (*Scenario, error) {
+	return load(fsys, name, name, opt, true)
+}
+
+// Validate checks a scenario like Load does, without generating hosts.
+func Validate(dir string, opt Options) error {
+	_, err := load(os.DirFS(dir), ".", dir, opt, false)
+	return err
+}
+
+// ValidateFS is Validate from a file system.
+func ValidateFS(fsys fs.FS, name string, opt Options) error {
+	_, err := load(fsys, name, name, opt, false)
+	return err
+}
+
+func displayPath(dir, name string) string {
+	if dir == "" || dir == "." {
+		return name
+	}
+	return strings.TrimSuffix(dir, "/") + "/" + name
+}
+
+func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, err error) {
+	errs := &errList{}
+	yamlName := displayPath(dir, "scenario.yaml")
+	defer func() {
+		// A bug of the loader must not take down a server: report it.
+		if r := recover(); r != nil {
+			s = nil
+			err = oneError(Error{File: yamlName, Msg: fmt.Sprintf("internal error of the scenario loader (please report): %v", r)})
+		}
+	}()
+	data, lua, err := readFolder(fsys, root, dir)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := parseYAML(data, yamlName)
+	if err != nil {
+		return nil, err
+	}
+	setOf := map[*yaml.Node]string{}
+	applySets(doc, opt.Set, setOf, errs)
+
+	c := &checker{file: yamlName, dir: dir, errs: errs, full: full, fsys: fsys, root: root, lua: lua, library: opt.Library}
+	c.d = newDecoder(yamlName, errs, setOf, countNodes(doc))
+	var f File
+	if len(doc.Content) > 0 {
+		c.d.decode(doc.Content[0], reflectValue(&f), "", 0)
+	} else {
+		errs.add(Error{File: yamlName, Line: 1, Col: 1, Msg: "the file is empty"})
+	}
+	if c.d.over {
+		return nil, errs.result()
+	}
+	w := c.check(&f)
+	if !errs.empty() {
+		return nil, errs.result()
+	}
+	if len(f.Tests) > 0 {
+		c.checkTestOverrides(&f, data, opt.Set)
+		if !errs.empty() {
+			return nil, errs.result()
+		}
+	}
+
+	s = &Scenario{Name: f.Name, Dir: dir, Spec: &f, Files: lua, Scripts: c.scripts, Library: opt.Library,
+		Tests: f.Tests, Vars: f.Vars, Overrides: slices.Clone(opt.Set), TickSeconds: c.tick,
+		fsys: fsys, root: root, director: opt.Director}
+	if w != nil {
+		// The checker keeps its id tables: it builds every new world,
+		// reading only (NewWorld may be called from many goroutines).
+		c.reuse, c.full, c.d = w.Assets, true, nil
+		s.builder = c
+	}
+	s.Digest = digest(data, lua, opt.Set)
+	return s, nil
+}
+
+// readFolder reads scenario.yaml and every .lua file below root.
+func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error) {
+	yamlName := displayPath(dir, "scenario.yaml")
+	data, err := readLimited(fsys, path.Join(root, "scenario.yaml"))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, oneError(Error{File: yamlName, Msg: "no scenario.yaml in the folder"})
+		}
+		return nil, nil, oneError(Error{File: yamlName, Msg: err.Error()})
+	}
+	lua := map[string][]byte{}
+	entries, total := 0, 0
+	walkErr := fs.WalkDir(fsys, root, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable corners are not the scenario's
+		}
+		entries++
+		if entries > filesMax {
+			return fmt.Errorf("more than %d files in the folder", filesMax)
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
+		if root == "." {
+			name = p
+		}
+		if de.IsDir() {
+			if p != root && strings.HasPrefix(de.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(de.Name(), ".lua") {
+			return nil
+		}
+		b, err := readLimited(fsys, p)
+		if err != nil {
+			return fmt.Errorf("%s: %v", displayPath(dir, name), err)
+		}
+		total += len(b)
+		if total > totalBytesMax {
+			return fmt.Errorf("the Lua files are larger than %d MiB in all", totalBytesMax>>20)
+		}
+		lua[name] = b
+		return nil
+	})
+	if walkErr != nil {
+		return nil, nil, oneError(Error{File: displayPath(dir, ""), Msg: walkErr.Error()})
+	}
+	return data, lua, nil
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, fileBytesMax+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > fileBytesMax {
+		return nil, fmt.Errorf("file larger than %d MiB", fileBytesMax>>20)
+	}
+	return b, nil
+}
+
+// parseYAML parses the document, turning the parser's errors into Errors.
+func parseYAML(data []byte, file string) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := safeUnmarshal(data, &doc); err != nil {
+		return nil, oneError(yamlSyntaxError(err, file))
+	}
+	if doc.Kind == 0 {
+		return &yaml.Node{Kind: yaml.DocumentNode}, nil
+	}
+	// A second document would be silently ignored: refuse it.
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	var first, second yaml.Node
+	if err := safeDecode(dec, &first); err == nil {
+		if err := safeDecode(dec, &second); err == nil && second.Kind != 0 {
+			return nil, oneError(Error{File: file, Line: second.Line, Col: second.Column, Msg: "only one YAML document is allowed (remove the second ---)"})
+		}
+	}
+	if len(doc.Content) == 1 && isNull(doc.Content[0]) {
+		doc.Content = nil
+	}
+	return &doc, nil
+}
+
+func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return dec.Decode(n)
+}
+
+func yamlSyntaxError(err error, file string) Error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := Error{File: file}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if num, tail, ok := strings.Cut(rest, ": "); ok {
+			if n, err := strconv.Atoi(num); err == nil {
+				e.Line = n
+				msg = tail
+			}
+		}
+	}
+	e.Msg = "not valid YAML: " + msg
+	return e
+}
+
+// digest hashes the inputs that decide the world.
+func digest(yamlData []byte, lua map[string][]byte, sets []string) string {
+	h := sha256.New()
+	put := func(name string, b []byte) {
+		fmt.Fprintf(h, "%s\n%d\n", name, len(b))
+		h.Write(b)
+	}
+	put("scenario.yaml", yamlData)
+	names := make([]string, 0, len(lua))
+	for n := range lua {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		put(n, lua[n])
+	}
+	for _, s := range sets {
+		put("--set", []byte(s))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Duration is the length of a run in ticks.
+func (s *Scenario) Duration() int32 { return s.Spec.Settings.Duration.Ticks }
+
+// HasScripts says whether the scenario has a Lua story.
+func (s *Scenario) HasScripts() bool { return len(s.Scripts) > 0 }
+
+// NewWorld builds a fresh world, initialised with the run seed. Generated
+// hosts were made at load (from settings.generation_seed) and are copied.
+// When the scenario has scripts, its Director comes from the factory.
+func (s *Scenario) NewWorld(seed uint64) (*engine.World, error) {
+	if s.builder == nil {
+		return nil, errors.New("scenario was only validated: load it to build worlds")
+	}
+	w := s.builder.build(s.Spec)
+	if err := w.Init(seed); err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	if s.HasScripts() {
+		f := s.director
+		if f == nil {
+			f = NewDirector
+		}
+		if f == nil {
+			return nil, fmt.Errorf("scenario %s has Lua scripts but no script host is linked in (scenario.NewDirector is nil)", s.Name)
+		}
+		d, err := f(s, w)
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: scripts: %w", s.Name, err)
+		}
+		w.Director = d
+	}
+	return w, nil
+}
+
+// ReadFile reads a file of the scenario folder (commands, golden files).
+func (s *Scenario) ReadFile(name string) ([]byte, error) {
+	if !fs.ValidPath(name) {
+		return nil, fmt.Errorf("%q: want a path inside the scenario folder", name)
+	}
+	return readLimited(s.fsys, path.Join(s.root, name))
+}
+
+// Script returns the source of a story script: from the scenario folder,
+// or from the library.
+func (s *Scenario) Script(name string) ([]byte, error) {
+	if b, ok := s.Files[name]; ok {
+		return b, nil
+	}
+	if s.Library != nil {
+		return readLimited(s.Library, name)
+	}
+	return nil, fmt.Errorf("script %q not found", name)
+}

@@ -1,0 +1,1 @@
+-- story (not run by the loader's tests)
