@@ -1,0 +1,106 @@
+package script
+
+import (
+	"testing"
+)
+
+// What scripts keep across ticks is measured between ticks; past a Live*
+// limit the state fails for good, at the same tick in every run.
+func TestFootprintStopsHoarding(t *testing.T) {
+	cases := []struct {
+		name   string
+		src    string
+		limits Limits
+		limit  string
+		tick   int64
+	}{
+		{"global table", `
+			hoard = {}
+			spawn(function()
+				while true do
+					for i = 1, 1000 do hoard[#hoard + 1] = {i} end
+					wait(1)
+				end
+			end)`, Limits{LiveTableEntriesMax: 5000}, "LiveTableEntriesMax", 3},
+		{"local of a sleeping task", `
+			spawn(function()
+				local t = {}
+				while true do
+					for i = 1, 2000 do t[#t + 1] = i end
+					wait(1)
+				end
+			end)`, Limits{LiveTableEntriesMax: 5000}, "LiveTableEntriesMax", 3},
+		{"upvalue of a closure", `
+			local t = {}
+			function grow() for i = 1, 2000 do t[#t + 1] = i end end
+			spawn(function() while true do grow() wait(1) end end)`, Limits{LiveTableEntriesMax: 5000}, "LiveTableEntriesMax", 3},
+		{"strings", `
+			keep = {}
+			spawn(function()
+				for i = 1, 1e9 do keep[i] = ("x"):rep(100000) .. i wait(1) end
+			end)`, Limits{LiveStringBytesMax: 350000}, "LiveStringBytesMax", 4},
+		{"coroutines", `
+			keep = {}
+			spawn(function()
+				while true do
+					for i = 1, 50 do keep[#keep + 1] = coroutine.create(print) end
+					wait(1)
+				end
+			end)`, Limits{LiveCoroutinesMax: 120}, "LiveCoroutinesMax", 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.limits.FootprintIntervalTicks = 1
+			h := newHarness(t, c.src, 1, c.limits, nil)
+			var failed *Error
+			for tick := int64(0); tick < 20 && failed == nil; tick++ {
+				if err := h.SetTick(tick); err != nil {
+					failed = asError(t, err)
+					break
+				}
+				if tick == 0 {
+					if err := h.Run("story.lua"); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := h.RunTasks(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if failed == nil {
+				t.Fatalf("never stopped; footprint %+v", h.Footprint())
+			}
+			if failed.Kind != KindLimit || failed.Limit != c.limit || failed.Tick != c.tick {
+				t.Fatalf("got %+v, want %s at tick %d", failed, c.limit, c.tick)
+			}
+			if err := h.RunTasks(); err != failed {
+				t.Errorf("state went on after failing: %v", err)
+			}
+			if err := h.SetTick(100); err != failed {
+				t.Errorf("state went on after failing: %v", err)
+			}
+		})
+	}
+}
+
+func TestFootprintCountsWhatIsHeld(t *testing.T) {
+	h := newHarness(t, `
+		a = {1, 2, 3, x = "abcd"}
+		b = {a, a}
+		local hidden = {10, 20}
+		function f() return hidden end
+	`, 1, Limits{}, nil)
+	before := h.Footprint()
+	if err := h.Run("story.lua"); err != nil {
+		t.Fatal(err)
+	}
+	after := h.Footprint()
+	// a: 4 entries; b: 2; hidden: 2; _G gains a, b, f: 3.
+	if got := after.TableEntries - before.TableEntries; got != 11 {
+		t.Errorf("entries grew by %d, want 11", got)
+	}
+	// "abcd", and the keys "x", "a", "b", "f".
+	if got := after.StringBytes - before.StringBytes; got != 8 {
+		t.Errorf("string bytes grew by %d, want 8", got)
+	}
+}

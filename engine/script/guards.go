@@ -1,0 +1,173 @@
+package script
+
+import (
+	"math"
+	"math/bits"
+	"strconv"
+	"strings"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Guards put a price and a bound on builtins: they charge work to the
+// instruction budget, refuse strings over StringBytesMax, and clamp number
+// arguments before gopher-lua converts them with int().
+
+// charge takes n instructions' worth of builtin work from the budget and
+// raises the stop as a Lua error if that spends it.
+func (s *State) charge(L *lua.LState, n int64) {
+	if stop := s.budget.charge(n); stop != nil {
+		L.RaiseError("%s", stop.msg)
+	}
+}
+
+// checkStringLen raises if a builtin would build a string over the limit.
+func (s *State) checkStringLen(L *lua.LState, n int, what string) {
+	if n > s.limits.StringBytesMax || n < 0 {
+		L.RaiseError("%s", limitMsg("StringBytesMax", "%s would build a string longer than %d bytes", what, s.limits.StringBytesMax))
+	}
+}
+
+// guarded wraps gopher-lua builtins that convert number arguments with
+// int(): Go leaves int(NaN), int(±Inf) and int(1e300) to the CPU, so the
+// same script would give different results on amd64 and arm64. Arguments at
+// the listed positions (all of them for -1) are clamped to ±2^53 and NaN is
+// refused before the builtin sees them. The table functions also pay for
+// the elements they shift or compare.
+func (s *State) guarded() map[string]map[string]lua.LGFunction {
+	return map[string]map[string]lua.LGFunction{
+		"": {
+			"select":   intArgs("select", 1),
+			"tonumber": intArgs("tonumber", 2),
+			"unpack":   intArgs("unpack", 2, 3),
+		},
+		"string": {
+			"byte": intArgs("byte", 2, 3),
+			"char": intArgs("char", -1),
+			"sub":  intArgs("sub", 2, 3),
+		},
+		"math": {
+			"ldexp": intArgs("ldexp", 2),
+		},
+		"table": {
+			"insert": s.costly("insert", 2),
+			"remove": s.costly("remove", 2),
+			"sort":   s.costly("sort", 0),
+		},
+	}
+}
+
+// maxExactInt is the largest integer a float64 holds exactly.
+const maxExactInt = 1 << 53
+
+// intArgs returns the guard of a builtin whose arguments at positions are
+// converted with int() (-1: every argument).
+func intArgs(fname string, positions ...int) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if len(positions) == 1 && positions[0] == -1 {
+			for i := 1; i <= L.GetTop(); i++ {
+				clampIntArg(L, i, fname)
+			}
+			return 0
+		}
+		for _, i := range positions {
+			clampIntArg(L, i, fname)
+		}
+		return 0
+	}
+}
+
+func clampIntArg(L *lua.LState, i int, fname string) {
+	if i > L.GetTop() {
+		return
+	}
+	var f float64
+	switch v := L.Get(i).(type) {
+	case lua.LNumber:
+		f = float64(v)
+	case lua.LString:
+		n, ok := parseLuaNumber(string(v))
+		if !ok {
+			return
+		}
+		f = n
+	default:
+		return
+	}
+	switch {
+	case math.IsNaN(f):
+		L.RaiseError("bad argument #%d to '%s' (number is NaN)", i, fname)
+	case f > maxExactInt:
+		L.Replace(i, lua.LNumber(maxExactInt))
+	case f < -maxExactInt:
+		L.Replace(i, lua.LNumber(-maxExactInt))
+	case float64(int64(f)) != f:
+		L.Replace(i, lua.LNumber(math.Trunc(f)))
+	}
+}
+
+// parseLuaNumber converts like gopher-lua does: integers in any Go base
+// prefix (0x10), else a float.
+func parseLuaNumber(s string) (float64, bool) {
+	s = strings.Trim(s, " \t\n")
+	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return float64(i), true
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// checkInt reads an integer argument the way Lua truncates, refusing NaN
+// and clamping infinities, so that the result does not depend on the CPU.
+func checkInt(L *lua.LState, i int) int64 {
+	f := float64(L.CheckNumber(i))
+	switch {
+	case math.IsNaN(f):
+		L.ArgError(i, "number is NaN")
+	case f > maxExactInt:
+		return maxExactInt
+	case f < -maxExactInt:
+		return -maxExactInt
+	}
+	return int64(f)
+}
+
+func optInt(L *lua.LState, i int, d int64) int64 {
+	if L.Get(i) == lua.LNil {
+		return d
+	}
+	return checkInt(L, i)
+}
+
+// costly is the guard of the table functions that move or compare many
+// elements in one call: it clamps the position argument (posArg, 0 for
+// none) and charges the work before gopher-lua does it.
+func (s *State) costly(fname string, posArg int) lua.LGFunction {
+	return func(L *lua.LState) int {
+		tb := L.CheckTable(1)
+		n := int64(tb.MaxN())
+		switch fname {
+		case "sort":
+			s.charge(L, n*int64(bits.Len64(uint64(n))+1))
+			return 0
+		case "insert":
+			if L.GetTop() < 3 {
+				s.charge(L, 1)
+				return 0
+			}
+		case "remove":
+			if L.GetTop() < 2 {
+				s.charge(L, 1)
+				return 0
+			}
+		}
+		clampIntArg(L, posArg, fname)
+		pos := int64(L.ToInt(posArg))
+		if shifted := n - pos; shifted > 0 {
+			s.charge(L, shifted/8+1)
+		} else {
+			s.charge(L, 1)
+		}
+		return 0
+	}
+}

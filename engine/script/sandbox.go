@@ -1,0 +1,221 @@
+package script
+
+import (
+	"sort"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// gopher-lua fills a table's array part with nils up to any integer key
+// below MaxArrayIndex, in one VM instruction: with its default (2^26) a
+// single `t[6e7] = 1` allocates a GiB, and `#t` then scans it. Lowering the
+// bound caps that work at 4 MiB and 2^18 slots per instruction. The cost: a
+// sequence longer than 262,143 elements does not work in Lua (`#t` stops
+// there). Such lists belong in Go anyway. The variable is process-wide;
+// this is the only package that imports gopher-lua.
+const arrayIndexMax = 1 << 18
+
+func init() { lua.MaxArrayIndex = arrayIndexMax }
+
+// Registry sizing: a coroutine starts with a small value stack (it is
+// allocated per coroutine) and grows in large steps (each growth copies).
+const (
+	registrySlotsInitial = 256
+	registryGrowStep     = 1024
+)
+
+// originals are gopher-lua builtins that wrappers delegate to.
+type originals struct {
+	pcall, xpcall         lua.LGFunction
+	create, resume, yield lua.LGFunction
+}
+
+// library is one table of the allow-list: what to keep from gopher-lua's
+// version and what to put in its place. Everything else is dropped.
+type library struct {
+	name    string // "" for the globals
+	open    lua.LGFunction
+	keep    []string
+	replace map[string]lua.LGFunction
+}
+
+// libraries is the allow-list. Dropped from gopher-lua's versions, and why:
+//
+//	dofile loadfile load loadstring  load code from files or strings (bytecode)
+//	require module                   replaced by require; module needs package
+//	getfenv setfenv                  reach and swap other functions' globals
+//	newproxy _printregs              undocumented; _printregs writes to stdout
+//	collectgarbage                   its answers depend on the Go heap
+//	string.dump string.gfind         no bytecode; gfind is a Lua 5.0 alias
+//	_GOPHER_LUA_VERSION              nothing to see
+//
+// and the libraries package, io, os, debug and channel are never opened.
+func (s *State) libraries() []library {
+	return []library{
+		{
+			name: "",
+			open: lua.OpenBase,
+			keep: []string{"getmetatable", "ipairs", "next", "pairs",
+				"rawequal", "rawget", "rawset", "setmetatable", "type"},
+			replace: map[string]lua.LGFunction{
+				"assert":     luaAssert,
+				"error":      luaError,
+				"pcall":      s.luaPcall,
+				"xpcall":     s.luaXpcall,
+				"print":      s.luaPrint,
+				"tostring":   s.luaTostring,
+				"require":    s.luaRequire,
+				"spawn":      s.luaSpawn,
+				"wait":       s.luaWait,
+				"wait_until": s.luaWaitUntil,
+			},
+		},
+		{
+			name: "table",
+			open: lua.OpenTable,
+			keep: []string{"getn", "maxn"},
+			replace: map[string]lua.LGFunction{
+				"concat": s.luaTableConcat,
+			},
+		},
+		{
+			name: "string",
+			open: lua.OpenString,
+			keep: []string{"len"},
+			replace: map[string]lua.LGFunction{
+				"find":    s.luaFind,
+				"format":  s.luaFormat,
+				"gmatch":  s.luaGmatch,
+				"gsub":    s.luaGsub,
+				"lower":   s.luaLower,
+				"match":   s.luaMatch,
+				"rep":     s.luaRep,
+				"reverse": s.luaReverse,
+				"upper":   s.luaUpper,
+			},
+		},
+		{
+			name: "math",
+			open: lua.OpenMath,
+			keep: []string{"abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg",
+				"exp", "floor", "fmod", "frexp", "huge", "log", "log10", "max", "min", "mod",
+				"modf", "pi", "pow", "rad", "sin", "sinh", "sqrt", "tan", "tanh"},
+			replace: map[string]lua.LGFunction{
+				"random":     s.luaRandom,
+				"randomseed": luaRandomseed,
+			},
+		},
+		{
+			name: "coroutine",
+			open: lua.OpenCoroutine,
+			keep: []string{"running", "status"},
+			replace: map[string]lua.LGFunction{
+				"create": s.luaCoCreate,
+				"resume": s.luaCoResume,
+				"wrap":   s.luaCoWrap,
+				"yield":  s.luaCoYield,
+			},
+		},
+	}
+}
+
+// openSandbox opens the allow-list into s.ls and replaces the globals table,
+// the registry and the string metatable with fresh ones built in sorted key
+// order: gopher-lua fills library tables from Go maps, so their pairs()
+// order would change from run to run.
+func (s *State) openSandbox() {
+	L := s.ls
+	guarded := s.guarded()
+	globals := L.NewTable()
+	globalValues := map[string]lua.LValue{
+		"_G":       globals,
+		"_VERSION": lua.LString(lua.LuaVersion),
+	}
+	for _, lib := range s.libraries() {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+		from := L.G.Global
+		if lib.name != "" {
+			from = L.G.Global.RawGetString(lib.name).(*lua.LTable)
+		}
+		switch lib.name {
+		case "":
+			s.orig.pcall = builtin(from, "pcall")
+			s.orig.xpcall = builtin(from, "xpcall")
+		case "coroutine":
+			s.orig.create = builtin(from, "create")
+			s.orig.resume = builtin(from, "resume")
+			s.orig.yield = builtin(from, "yield")
+		}
+		values := functions(L, lib.replace)
+		for _, name := range lib.keep {
+			v := from.RawGetString(name)
+			if v == lua.LNil {
+				panic("script: gopher-lua has no " + lib.name + "." + name)
+			}
+			values[name] = v
+		}
+		for name, guard := range guarded[lib.name] {
+			inner := builtin(from, name)
+			values[name] = L.NewFunction(func(L *lua.LState) int {
+				guard(L)
+				return inner(L)
+			})
+		}
+		if lib.name == "" {
+			for name, v := range values {
+				globalValues[name] = v
+			}
+			continue
+		}
+		tb := L.NewTable()
+		setSorted(tb, values)
+		globalValues[lib.name] = tb
+	}
+	setSorted(globals, globalValues)
+
+	stringMeta := L.NewTable()
+	stringMeta.RawSetString("__index", globals.RawGetString("string"))
+	L.SetMetatable(lua.LString(""), stringMeta)
+
+	L.G.Global = globals
+	L.Env = globals
+	L.G.Registry = L.NewTable()
+}
+
+// builtin is a Go function of a gopher-lua library table.
+func builtin(lib *lua.LTable, name string) lua.LGFunction {
+	fn, ok := lib.RawGetString(name).(*lua.LFunction)
+	if !ok || !fn.IsG {
+		panic("script: gopher-lua has no builtin " + name)
+	}
+	return fn.GFunction
+}
+
+// setFuncsSorted is lua.SetFuncs in sorted name order, so that pairs() over
+// an API table is the same in every run. Every API table is registered
+// through it.
+func setFuncsSorted(L *lua.LState, tb *lua.LTable, funcs map[string]lua.LGFunction) {
+	setSorted(tb, functions(L, funcs))
+}
+
+func functions(L *lua.LState, funcs map[string]lua.LGFunction) map[string]lua.LValue {
+	values := make(map[string]lua.LValue, len(funcs))
+	for name, fn := range funcs {
+		values[name] = L.NewFunction(fn)
+	}
+	return values
+}
+
+// setSorted adds values in sorted key order, after what tb already holds.
+func setSorted(tb *lua.LTable, values map[string]lua.LValue) {
+	names := make([]string, 0, len(values))
+	for name := range values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		tb.RawSetString(name, values[name])
+	}
+}
