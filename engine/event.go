@@ -102,3 +102,45 @@ func vis(orgs ...int32) []int32 {
 	}
 	return out
 }
+
+// EventKinds lists every event kind the engine emits, sorted, so loaders
+// and scripts can check a kind named in a scenario.
+var EventKinds = []string{
+	EvAssetCompromised,
+	EvAssetDestroyed,
+	EvAssetDetected,
+	EvAssetIsolated,
+	EvAssetRestored,
+	EvBotnetAlert,
+	EvC2Disrupted,
+	EvBotsRecruited,
+	EvCampaignStarted,
+	EvCaseOpened,
+	EvCommandAccepted,
+	EvCommandDone,
+	EvCommandRejected,
+	EvCommandStarted,
+	EvContentPublished,
+	EvContentRemoved,
+	EvExfiltration,
+	EvDDoS,
+	EvEvidenceCreated,
+	EvEvidenceLost,
+	EvEvidenceObtained,
+	EvEvidencePreserved,
+	EvFundsRaised,
+	EvFundsTraced,
+	EvInfraChanged,
+	EvInjectDelivered,
+	EvLateral,
+	EvLog,
+	EvMessage,
+	EvObjectiveChanged,
+	EvPhysicalAttack,
+	EvReshareRefused,
+	EvReportShared,
+	EvRequestAnswered,
+	EvRequestSent,
+	EvStatement,
+	EvDefaced,
+}

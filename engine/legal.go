@@ -538,3 +538,32 @@ func applyShare(w *World, a *Action) {
 	w.emit(Event{Kind: EvReportShared, Org: w.orgID(a.Org), Subject: fmt.Sprintf("rep-%d", rep.ID),
 		Text: fmt.Sprintf("rep-%d TLP:%s %q from %s to %s", rep.ID, rep.TLP, rep.Title, w.orgID(a.Org), strings.Join(names, ", ")), Visible: vis(append([]int32{a.Org}, to...)...), Public: rep.TLP == TLPClear})
 }
+
+// RequestKindNames lists the request kinds.
+func RequestKindNames() []string { return append([]string(nil), requestKindNames[:]...) }
+
+// AnswerRequest records a scripted team's decision on request req-n sent to
+// it. Like the answer verb of a human team, an acceptance is carried out
+// when the legal process completes (the due tick); a refusal is immediate.
+func (w *World) AnswerRequest(n int32, accept bool, reason string) error {
+	if n < 1 || int(n) > len(w.Requests) {
+		return fmt.Errorf("no request req-%d", n)
+	}
+	r := &w.Requests[n-1]
+	if r.Status != ReqPending && r.Status != ReqUnanswered {
+		return fmt.Errorf("req-%d is already %s", n, r.Status)
+	}
+	if !accept {
+		if reason == "" {
+			reason = "refused"
+		}
+		w.refuse(r, reason)
+		return nil
+	}
+	r.Status = ReqAccepted
+	r.Reason = ""
+	if w.Tick >= r.Due {
+		w.fulfil(r)
+	}
+	return nil
+}
