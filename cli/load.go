@@ -13,6 +13,7 @@ import (
 
 	"cyberex/scenario"
 	"cyberex/scenarios"
+	"cyberex/scripts"
 )
 
 // Limits on flags. Flags are untrusted input like any other.
@@ -56,11 +57,11 @@ func scenarioArg(arg string) (string, error) {
 // library finds the shared Lua library (the scripts/ folder of the
 // repository) for a scenario folder: the nearest scripts/ folder beside
 // one of the scenario's parent folders, e.g. scenarios/tutorial uses
-// scripts/. It is nil when there is none.
+// scripts/. When there is none, the copy built into the program.
 func library(dir string) fs.FS {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil
+		return scripts.FS
 	}
 	for d, i := filepath.Dir(abs), 0; i < 4; d, i = filepath.Dir(d), i+1 {
 		if fi, err := os.Stat(filepath.Join(d, "scripts")); err == nil && fi.IsDir() {
@@ -70,7 +71,7 @@ func library(dir string) fs.FS {
 			break
 		}
 	}
-	return nil
+	return scripts.FS
 }
 
 // loaded is a scenario and where it came from.
@@ -92,7 +93,7 @@ func loadScenario(arg string, set []string) (*loaded, error) {
 		if _, err := fs.Stat(scenarios.FS, name+"/scenario.yaml"); err != nil {
 			return nil, inputErrorf("no scenario %q is built into this program", name)
 		}
-		s, err := scenario.LoadFS(scenarios.FS, name, scenario.Options{Set: set})
+		s, err := scenario.LoadFS(scenarios.FS, name, scenario.Options{Set: set, Library: scripts.FS})
 		if err != nil {
 			return nil, classify(err)
 		}

@@ -17,6 +17,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	// The Lua host: scenarios with scripts get their story.
+	_ "cyberex/engine/script/host"
 )
 
 // env is what commands may touch of the outside world; tests give their own.
@@ -89,6 +92,9 @@ of its scenario.yaml).`,
 		newValidateCmd(e),
 		newReplayCmd(e),
 		newVersionCmd(e),
+		newTestCmd(e),
+		newSweepCmd(e),
+		newMergeCmd(e),
 	)
 	return root
 }

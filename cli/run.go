@@ -26,6 +26,7 @@ type runFlags struct {
 	journal   string
 	commands  string
 	json      bool
+	log       bool
 	set       []string
 }
 
@@ -61,6 +62,7 @@ after --ticks ticks, whichever comes first. --journal records the run so that
 	f.StringVar(&o.journal, "journal", "", "write the run's journal to `FILE` (a new file)")
 	f.StringVar(&o.commands, "commands", "", "players' commands from `FILE`, one JSON command per line (the journal's command format)")
 	f.BoolVar(&o.json, "json", false, "print the outcome as one JSON object")
+	f.BoolVar(&o.log, "log", false, "print the lines the scenario's scripts log (log, print) to stderr")
 	f.StringArrayVar(&o.set, "set", nil, "override a scenario value, `key=value` (repeatable), e.g. settings.duration=3d")
 	return c
 }
@@ -107,6 +109,16 @@ func runScenario(e *env, arg string, o runFlags) error {
 	}
 	p := &progress{e: e, start: e.now()}
 	opt.Progress = p.tick
+	if o.log {
+		opt.Progress = nil // the log lines go to stderr, where the bar is
+		opt.OnEvents = func(evs []engine.Event) {
+			for _, ev := range evs {
+				if ev.Kind == engine.EvLog {
+					fmt.Fprintf(e.stderr, "tick %d: %s: %s\n", ev.Tick, ev.Subject, ev.Text)
+				}
+			}
+		}
+	}
 	res, err := headless.Run(l.s, opt)
 	p.done()
 	if err != nil {

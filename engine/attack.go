@@ -34,6 +34,7 @@ var AttackActions = []struct{ Name, Doc string }{
 	{"publish", "publish content on a platform (target: platform org; args: id, reach, growth, offence)"},
 	{"raise", "raise funds through a payment service (target: service org; args: id, amount)"},
 	{"set", "change a campaign figure (args: contacts, deface_per_tick, bot_power, fixed_power)"},
+	{"c2", "move the command and control to another asset (a fallback server): bots obey again while it is reachable"},
 }
 
 // Attack performs an adversary action for a campaign. The returned error
@@ -195,6 +196,21 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 	}
 	as := &w.Assets[ai]
 	switch action {
+	case "c2":
+		if c.C2 == ai {
+			return fmt.Errorf("c2: %s already is the campaign's command and control", target)
+		}
+		if as.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown|FlagSinkholed|FlagBlocked) != 0 {
+			return fmt.Errorf("c2: %s is unreachable", target)
+		}
+		c.C2 = ai
+		c.Stopped = None // the bots obey again; disrupting them takes the new server
+		c.BlockedBy = nil
+		w.emit(Event{Kind: EvC2Moved, Subject: c.ID, Text: fmt.Sprintf("%s now takes its orders from %s", c.ID, target), Visible: vis(c.Actor)})
+		if c.Active {
+			w.leaveEvidence(campaign, "c2-records", as.Owner, ai, 5)
+		}
+		return nil
 	case "ddos":
 		c.Task = "ddos"
 		c.TaskTarget = ai
@@ -364,4 +380,36 @@ func (w *World) runSteps() {
 				Text: fmt.Sprintf("attack step %s %s at tick %d did not happen: %v", s.Action, s.Target, s.Tick, err)})
 		}
 	}
+}
+
+// Recon is what a campaign's scan of a segment finds.
+type Recon struct {
+	Hosts      int64 `json:"hosts"`      // assets in the segment
+	Vulnerable int64 `json:"vulnerable"` // reachable assets it could exploit and does not hold
+	Held       int64 `json:"held"`       // assets it controls there
+}
+
+// Scan counts what a campaign could exploit in a segment (reconnaissance:
+// it changes nothing and draws nothing). The cost is one pass over the
+// segment's assets.
+func (w *World) Scan(campaign, seg int32) (Recon, error) {
+	if campaign < 0 || int(campaign) >= len(w.Campaigns) {
+		return Recon{}, errors.New("no such campaign")
+	}
+	if seg < 0 || int(seg) >= len(w.Segments) {
+		return Recon{}, errors.New("no such segment")
+	}
+	c := &w.Campaigns[campaign]
+	s := &w.Segments[seg]
+	r := Recon{Hosts: int64(s.Count)}
+	for i := s.First; i < s.First+s.Count; i++ {
+		as := &w.Assets[i]
+		switch {
+		case as.Controller == campaign:
+			r.Held++
+		case as.Controller == None && as.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) == 0 && w.exploitRate(c, as) > 0:
+			r.Vulnerable++
+		}
+	}
+	return r, nil
 }

@@ -174,7 +174,13 @@ func (w *World) Submit(c Command) int64 {
 		w.NextCommandID++
 		c.ID = w.NextCommandID
 	}
+	n := len(w.Actions)
 	w.submit(c)
+	if len(w.Actions) > n {
+		// This tick's actions have started already: it queues from the
+		// next one (so it did not wait for staff when it starts then).
+		w.Actions[n].Queued = w.Tick + 1
+	}
 	return c.ID
 }
 

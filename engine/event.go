@@ -15,6 +15,7 @@ const (
 	EvBotsRecruited     = "botnet.recruited"
 	EvBotnetAlert       = "botnet.alert"
 	EvC2Disrupted       = "botnet.c2_disrupted"
+	EvC2Moved           = "botnet.c2_moved"
 	EvDefaced           = "website.defaced"
 	EvDDoS              = "ddos.impact"
 	EvExfiltration      = "data.exfiltrated"
@@ -113,6 +114,7 @@ var EventKinds = []string{
 	EvAssetRestored,
 	EvBotnetAlert,
 	EvC2Disrupted,
+	EvC2Moved,
 	EvBotsRecruited,
 	EvCampaignStarted,
 	EvCaseOpened,

@@ -337,8 +337,8 @@ func (w *World) processRequests() {
 			w.fulfil(r)
 		case ReqPending:
 			to := &w.Orgs[r.To]
-			if !to.Scripted {
-				continue // a human team answers with the answer verb
+			if !to.Scripted || r.Held {
+				continue // a human team answers with the answer verb, a held one with its Lua policy
 			}
 			switch {
 			case r.Reason != "":
@@ -565,5 +565,20 @@ func (w *World) AnswerRequest(n int32, accept bool, reason string) error {
 	if w.Tick >= r.Due {
 		w.fulfil(r)
 	}
+	return nil
+}
+
+// HoldRequest marks request req-n, pending and sent to a scripted
+// organisation, as one its Lua policy will answer (AnswerRequest) in its
+// own time: the built-in policy then leaves it alone at the due tick.
+func (w *World) HoldRequest(n int32) error {
+	if n < 1 || int(n) > len(w.Requests) {
+		return fmt.Errorf("no request req-%d", n)
+	}
+	r := &w.Requests[n-1]
+	if r.Status != ReqPending {
+		return fmt.Errorf("req-%d is already %s", n, r.Status)
+	}
+	r.Held = true
 	return nil
 }

@@ -379,6 +379,9 @@ type Request struct {
 	Answer  int32         `json:"answer"` // tick answered, or None
 	Reason  string        `json:"reason,omitempty"`
 	Command int64         `json:"command"` // command id that created it
+	// Held: a scripted receiver's Lua policy will answer it (HoldRequest);
+	// its built-in policy does not decide it at the due tick.
+	Held bool `json:"held,omitempty"`
 }
 
 // TLP is a Traffic Light Protocol 2.0 label.

@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Step advances the world by one tick: it applies the tick's commands in
 // the order given, runs every mechanism, lets the scenario's story react,
@@ -32,9 +35,14 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 	w.deliverInjects()
 	if w.Director != nil {
 		if err := w.Director.Tick(w); err != nil {
-			return append([]Event(nil), w.events...), fmt.Errorf("tick %d: %w", w.Tick, err)
+			var named interface{ NamesTick() bool }
+			if !errors.As(err, &named) || !named.NamesTick() {
+				err = fmt.Errorf("tick %d: %w", w.Tick, err)
+			}
+			return append([]Event(nil), w.events...), err
 		}
 	}
+	late := len(w.events)
 	w.evaluateObjectives(false)
 	if w.Settings.EndWhenDecided && len(w.Objectives) > 0 && w.allDecided() {
 		w.Ended = true
@@ -46,8 +54,15 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 			w.EndTick = w.Tick
 		}
 	}
+	w.late = append(w.late[:0], w.events[late:]...)
 	return append([]Event(nil), w.events...), nil
 }
+
+// LateEvents are the events the previous Step emitted after its Director
+// ran (the engine's judgment of objectives): a Director delivers them to
+// the story at the start of the next tick, as it cannot see them in its
+// own. They are not part of the state (a restored world has none).
+func (w *World) LateEvents() []Event { return w.late }
 
 func (w *World) allDecided() bool {
 	for _, o := range w.Objectives {

@@ -101,12 +101,17 @@ type World struct {
 
 	idx       index
 	events    []Event
+	late      []Event // emitted after the Director in the last Step
 	sc        scratch
 	infraPrev []Permille
 }
 
 // Director is the scenario's story, called by Step after the engine's own
 // mechanisms so it sees the tick's events and can react to them.
+//
+// An error fails the run. Step prefixes it with "tick N: " unless it
+// names its tick itself (it has a method NamesTick() bool that returns
+// true), as the script host's errors do ("story.lua:12: tick 40: ...").
 type Director interface {
 	Tick(w *World) error
 }

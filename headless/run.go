@@ -54,6 +54,13 @@ type RunOptions struct {
 	// OnEvents, when not nil, receives each tick's events (and those of
 	// Finish).
 	OnEvents func([]engine.Event)
+	// AfterStep, when not nil, is called after every Step (and its
+	// journal checkpoint) with the world, to read it, never to change it:
+	// regression tests read metrics and state hashes at chosen ticks.
+	AfterStep func(w *engine.World)
+	// AfterFinish, when not nil, is called once after Finish with the
+	// world, to read it (metrics that Result does not list).
+	AfterFinish func(w *engine.World)
 }
 
 // Objective is how an objective stands at the end of a run.
@@ -224,6 +231,9 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 				return nil, err
 			}
 		}
+		if opt.AfterStep != nil {
+			opt.AfterStep(w)
+		}
 		if opt.Progress != nil {
 			opt.Progress(t, limit)
 		}
@@ -234,6 +244,9 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 	res.Events += len(evs)
 	if opt.OnEvents != nil && len(evs) > 0 {
 		opt.OnEvents(evs)
+	}
+	if opt.AfterFinish != nil {
+		opt.AfterFinish(w)
 	}
 	res.Ticks = w.Tick
 	res.StateHash = w.HashHex()

@@ -22,7 +22,7 @@ import (
 var EventKinds = []string{
 	engine.EvCommandAccepted, engine.EvCommandRejected, engine.EvCommandStarted, engine.EvCommandDone,
 	engine.EvAssetCompromised, engine.EvAssetDetected, engine.EvAssetRestored, engine.EvAssetIsolated, engine.EvAssetDestroyed,
-	engine.EvBotsRecruited, engine.EvBotnetAlert, engine.EvC2Disrupted, engine.EvDefaced, engine.EvDDoS, engine.EvExfiltration,
+	engine.EvBotsRecruited, engine.EvBotnetAlert, engine.EvC2Disrupted, engine.EvC2Moved, engine.EvDefaced, engine.EvDDoS, engine.EvExfiltration,
 	engine.EvLateral, engine.EvEvidenceCreated, engine.EvEvidenceLost, engine.EvEvidencePreserved, engine.EvEvidenceObtained,
 	engine.EvRequestSent, engine.EvRequestAnswered, engine.EvReportShared, engine.EvReshareRefused, engine.EvContentPublished,
 	engine.EvContentRemoved, engine.EvFundsRaised, engine.EvFundsTraced, engine.EvInfraChanged, engine.EvPhysicalAttack,

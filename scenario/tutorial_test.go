@@ -1,17 +1,22 @@
-package scenario
+package scenario_test
 
 import (
 	"testing"
 	"time"
 
 	"cyberex/engine"
+	"cyberex/engine/script/host"
+	"cyberex/scenario"
 )
+
+// The tutorial has a Lua story: these tests link the script host in (an
+// external test package, as the host imports this one).
 
 // runTutorial runs the tutorial scenario to its end, with the commands of
 // its good-response test or without any, and returns the world.
 func runTutorial(t testing.TB, seed uint64, withCommands bool, set ...string) *engine.World {
 	t.Helper()
-	s, err := Load("../scenarios/tutorial", Options{Set: set})
+	s, err := scenario.Load("../scenarios/tutorial", scenario.Options{Set: set, Director: host.NewDirector})
 	if err != nil {
 		t.Fatal(err)
 	}

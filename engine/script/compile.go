@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
@@ -17,10 +18,13 @@ import (
 // scenario's folder first, then the shared library, so a scenario can
 // override a library module by shipping one of the same name.
 type Sources struct {
-	Scenario     fs.FS  // the scenario's folder; nil if it has no Lua
-	ScenarioName string // prefix of its files in errors, e.g. "scenarios/botnet"
-	Library      fs.FS  // the shared script library; nil if none
-	LibraryName  string // prefix of its files in errors, e.g. "scripts"
+	Scenario fs.FS // the scenario's folder; nil if it has no Lua
+	// ScenarioFiles, when Scenario is nil, holds the scenario's Lua files
+	// by slash path inside its folder (what scenario.Scenario.Files holds).
+	ScenarioFiles map[string][]byte
+	ScenarioName  string // prefix of its files in errors, e.g. "scenarios/botnet"
+	Library       fs.FS  // the shared script library; nil if none
+	LibraryName   string // prefix of its files in errors, e.g. "scripts"
 }
 
 // Program is every .lua file of a scenario and of the library, parsed and
@@ -53,6 +57,32 @@ func Compile(src Sources, limits Limits) (*Program, error) {
 		names:    map[string]bool{},
 	}
 	var errs []error
+	names := make([]string, 0, len(src.ScenarioFiles))
+	if src.Scenario == nil {
+		for rel := range src.ScenarioFiles {
+			names = append(names, rel)
+		}
+		sort.Strings(names) // errors in path order
+	}
+	for _, rel := range names {
+		if !strings.HasSuffix(rel, ".lua") || !fs.ValidPath(rel) {
+			continue
+		}
+		name := path.Join(src.ScenarioName, rel)
+		data := src.ScenarioFiles[rel]
+		if len(data) > limits.SourceBytesMax {
+			errs = append(errs, &Error{File: name, Tick: NoTick, Kind: KindLimit, Limit: "SourceBytesMax",
+				Msg: limitMsg("SourceBytesMax", "file is %d bytes, more than %d", len(data), limits.SourceBytesMax)})
+			continue
+		}
+		proto, cerr := compileSource(name, data, limits.SyntaxDepthMax)
+		if cerr != nil {
+			errs = append(errs, cerr)
+			continue
+		}
+		p.scenario[rel] = &chunk{name: name, proto: proto}
+		p.names[name] = true
+	}
 	for _, tree := range []struct {
 		fsys   fs.FS
 		prefix string
@@ -70,6 +100,9 @@ func Compile(src Sources, limits Limits) (*Program, error) {
 			}
 			if d.IsDir() || !strings.HasSuffix(rel, ".lua") {
 				return nil
+			}
+			if tree.prefix == src.LibraryName && isMeta(tree.fsys, rel) {
+				return nil // annotations for editors (types/cyberex.lua), not code
 			}
 			name := path.Join(tree.prefix, rel)
 			c, cerr := compileFile(tree.fsys, rel, name, limits)
@@ -167,4 +200,17 @@ func (p *Program) Files() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isMeta says whether a library file is a LuaLS definition file: its
+// first line is "---@meta".
+func isMeta(fsys fs.FS, rel string) bool {
+	f, err := fsys.Open(rel)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 8)
+	n, _ := io.ReadFull(f, buf)
+	return string(buf[:n]) == "---@meta"
 }

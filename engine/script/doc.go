@@ -24,4 +24,13 @@
 // Why a scheduler: playbooks read as straight-line stories ("wait 40 ticks,
 // then deface the site") and that is a coroutine; the scheduler resumes them
 // in creation order so that runs replay exactly.
+//
+// On top of the sandbox, a [Director] (director.go) is the story of one
+// world: it implements engine.Director, registers the scripting API
+// (api_time.go, api_events.go, api_world.go, api_attack.go, api_teams.go:
+// timers, event handlers, playbooks, world queries, campaign actions,
+// injects, objectives, scripted teams) and runs it every tick. The API is
+// documented for planners in docs/scripting.md and annotated for editors
+// in scripts/types/cyberex.lua. Package host links the director into the
+// scenario loader.
 package script

@@ -161,3 +161,7 @@ func syntaxError(file string, err error) *Error {
 	}
 	return e
 }
+
+// NamesTick says the message already names its tick ("story.lua:12: tick
+// 40: ..."), so that engine.World.Step does not prefix it again.
+func (e *Error) NamesTick() bool { return e.Tick != NoTick }

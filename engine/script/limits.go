@@ -188,3 +188,7 @@ func (l Limits) validate() error {
 	}
 	return nil
 }
+
+// CheckLimits reports whether New would accept these limits (zero fields
+// take their defaults), with the message New would give.
+func CheckLimits(l Limits) error { return l.withDefaults().validate() }

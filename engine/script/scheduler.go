@@ -12,9 +12,12 @@ import (
 // Lua sees three functions:
 //
 //	spawn(fn, ...)     start fn(...) as a task; returns its id (1, 2, ...)
-//	wait([n])          inside a task: sleep n ticks (default 1, n >= 1)
-//	wait_until(pred)   inside a task: sleep until pred() is truthy, checked
-//	                   once per tick from the next tick on; returns that value
+//	wait([n])          inside a task: sleep n ticks (default 1, n >= 1; a
+//	                   duration such as "90m" when the tick length is known)
+//	wait_until(pred [, timeout])
+//	                   inside a task: sleep until pred() is truthy, checked
+//	                   once per tick from the next tick on; returns that
+//	                   value, or nil once timeout ticks have passed first
 //
 // A task that yields with coroutine.yield() sleeps one tick. Ticks advance
 // only through SetTick; the engine calls RunTasks once per tick.
@@ -28,6 +31,9 @@ type task struct {
 	done    bool
 	wakeAt  int64          // the first tick it may resume at
 	until   *lua.LFunction // if set, it also waits for until() to hold
+	timeout int64          // with until: the tick it gives up at, or NoTick
+	name    string         // playbook name, "" for spawn
+	team    int32          // organisation whose policy started it, or -1 (engine.None)
 }
 
 type scheduler struct {
@@ -37,21 +43,24 @@ type scheduler struct {
 }
 
 // spawn adds a task that may first run at the current tick.
-func (s *State) spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) int64 {
+func (s *State) spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *task {
 	if len(s.sched.tasks) >= s.limits.TasksMax {
 		L.RaiseError("%s", limitMsg("TasksMax", "more than %d live tasks", s.limits.TasksMax))
 	}
 	th := s.newThread(L)
 	s.taskThreads[th] = true
 	s.sched.lastID++
-	s.sched.tasks = append(s.sched.tasks, &task{
-		id:     s.sched.lastID,
-		th:     th,
-		fn:     fn,
-		args:   args,
-		wakeAt: s.tick,
-	})
-	return s.sched.lastID
+	t := &task{
+		id:      s.sched.lastID,
+		th:      th,
+		fn:      fn,
+		args:    args,
+		wakeAt:  s.tick,
+		timeout: NoTick,
+		team:    -1,
+	}
+	s.sched.tasks = append(s.sched.tasks, t)
+	return t
 }
 
 func (s *State) luaSpawn(L *lua.LState) int {
@@ -60,7 +69,7 @@ func (s *State) luaSpawn(L *lua.LState) int {
 	for i := 2; i <= L.GetTop(); i++ {
 		args = append(args, L.Get(i))
 	}
-	L.Push(lua.LNumber(s.spawn(L, fn, args)))
+	L.Push(lua.LNumber(s.spawn(L, fn, args).id))
 	return 1
 }
 
@@ -75,7 +84,10 @@ func (s *State) currentTask(L *lua.LState, what string) *task {
 }
 
 func (s *State) luaWait(L *lua.LState) int {
-	n := optInt(L, 1, 1)
+	n := int64(1)
+	if L.Get(1) != lua.LNil {
+		n = s.checkTicks(L, 1, "wait")
+	}
 	if n < 1 {
 		L.ArgError(1, "wait needs a whole number of ticks >= 1")
 	}
@@ -86,10 +98,41 @@ func (s *State) luaWait(L *lua.LState) int {
 
 func (s *State) luaWaitUntil(L *lua.LState) int {
 	pred := L.CheckFunction(1)
+	timeout := NoTick
+	if L.Get(2) != lua.LNil {
+		n := s.checkTicks(L, 2, "wait_until's timeout")
+		if n < 1 {
+			L.ArgError(2, "wait_until's timeout is at least 1 tick")
+		}
+		timeout = s.tick + n
+	}
 	t := s.currentTask(L, "wait_until")
 	t.until = pred
+	t.timeout = timeout
 	t.wakeAt = s.tick + 1
 	return L.Yield()
+}
+
+// cancelTask stops a task: it is never resumed again (a task that cancels
+// itself stops at its next wait).
+func (s *State) cancelTask(id int64) bool {
+	for _, t := range s.sched.tasks {
+		if t.id == id && !t.done {
+			t.done = true
+			return true
+		}
+	}
+	return false
+}
+
+// taskAlive says whether a task has neither ended nor been cancelled.
+func (s *State) taskAlive(id int64) bool {
+	for _, t := range s.sched.tasks {
+		if t.id == id {
+			return !t.done
+		}
+	}
+	return false
 }
 
 // TaskCount is the number of live tasks.
@@ -129,9 +172,13 @@ func (s *State) runTasks(L *lua.LState) error {
 				return err
 			}
 			if !ok {
-				continue
+				if t.timeout == NoTick || s.tick < t.timeout {
+					continue
+				}
+				v = lua.LNil // timed out
 			}
 			t.until = nil
+			t.timeout = NoTick
 			args = []lua.LValue{v}
 		}
 		if !t.started {
@@ -151,6 +198,9 @@ func (s *State) resumeTask(L *lua.LState, t *task, args []lua.LValue) error {
 	case lua.ResumeOK:
 		t.done = true
 	case lua.ResumeYield:
+		if t.done {
+			break // cancelled while it ran: it never resumes
+		}
 		if t.wakeAt <= s.tick && t.until == nil {
 			t.wakeAt = s.tick + 1 // a plain coroutine.yield()
 		}

@@ -15,6 +15,10 @@ type Options struct {
 	Limits  Limits            // zero fields take DefaultLimits
 	Rand    Rand              // math.random's source: the run's script stream
 	Log     func(line string) // print's sink; nil discards
+	// TickSeconds is the exercise time of one tick: with it, wait and the
+	// director's time functions accept durations such as "90m". Zero
+	// accepts whole ticks only.
+	TickSeconds int32
 }
 
 // State is one sandboxed Lua state: one run of one scenario. It is not safe
@@ -24,6 +28,8 @@ type State struct {
 	limits Limits
 	rand   Rand
 	log    func(string)
+	// tickSeconds converts durations to ticks (0: ticks only).
+	tickSeconds int32
 
 	ls     *lua.LState
 	budget *budget
@@ -65,6 +71,7 @@ func New(opts Options) (*State, error) {
 		limits:         limits,
 		rand:           opts.Rand,
 		log:            opts.Log,
+		tickSeconds:    opts.TickSeconds,
 		tick:           NoTick,
 		ticksToMeasure: limits.FootprintIntervalTicks,
 		modules:        map[string]lua.LValue{},
@@ -144,11 +151,12 @@ func (s *State) SetTick(tick int64) error {
 }
 
 // Run runs a file of the scenario (path inside the scenario's folder, e.g.
-// "story.lua") as a chunk, within the current tick's budget.
+// "story.lua", or else of the library) as a chunk, within the current
+// tick's budget.
 func (s *State) Run(file string) error {
-	c := s.prog.scenario[file]
+	c := s.prog.lookup(file)
 	if c == nil {
-		return fmt.Errorf("script: no %s in the scenario", file)
+		return fmt.Errorf("script: no %s in the scenario or the script library", file)
 	}
 	_, err := s.call(s.ls.NewFunction(func(L *lua.LState) int {
 		fn := s.instantiate(L, c)

@@ -1,0 +1,306 @@
+package script
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Arguments crossing from Lua into the engine are checked here. Lua
+// numbers are floats: a number that feeds the state must be a whole number
+// in range, or the call fails with an error naming the argument, so no
+// float reaches the state and no truncation is left to the processor.
+
+// durationTicksMax bounds any duration or tick given by a script, as the
+// scenario loader bounds them.
+const durationTicksMax = 1 << 30
+
+// wholeNumber returns v as an int64 if it is a whole number in [lo, hi].
+func wholeNumber(v lua.LValue, lo, hi int64) (int64, bool) {
+	n, ok := v.(lua.LNumber)
+	if !ok {
+		return 0, false
+	}
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+// describeValue names a Lua value for an error message.
+func describeValue(v lua.LValue) string {
+	switch v := v.(type) {
+	case lua.LNumber:
+		return formatNumber(v)
+	case lua.LString:
+		s := string(v)
+		if len(s) > 40 {
+			s = s[:40] + "…"
+		}
+		return strconv.Quote(s)
+	case *lua.LNilType:
+		return "nil"
+	}
+	return "a " + v.Type().String()
+}
+
+// checkWhole reads argument i as a whole number in [lo, hi].
+func checkWhole(L *lua.LState, i int, name string, lo, hi int64) int64 {
+	n, ok := wholeNumber(L.Get(i), lo, hi)
+	if !ok {
+		L.RaiseError("%s: want a whole number from %d to %d, got %s", name, lo, hi, describeValue(L.Get(i)))
+	}
+	return n
+}
+
+// fieldWhole reads field k of tb as a whole number in [lo, hi], def when absent.
+func fieldWhole(L *lua.LState, tb *lua.LTable, k, where string, lo, hi, def int64) int64 {
+	v := tb.RawGetString(k)
+	if v == lua.LNil {
+		return def
+	}
+	n, ok := wholeNumber(v, lo, hi)
+	if !ok {
+		L.RaiseError("%s: %s: want a whole number from %d to %d, got %s", where, k, lo, hi, describeValue(v))
+	}
+	return n
+}
+
+// fieldString reads field k of tb as a string, def when absent.
+func fieldString(L *lua.LState, tb *lua.LTable, k, where, def string) string {
+	v := tb.RawGetString(k)
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LString:
+		return string(v)
+	}
+	L.RaiseError("%s: %s: want a string, got %s", where, k, describeValue(v))
+	return ""
+}
+
+// fieldBool reads field k of tb as a boolean, def when absent.
+func fieldBool(L *lua.LState, tb *lua.LTable, k, where string, def bool) bool {
+	switch v := tb.RawGetString(k).(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LBool:
+		return bool(v)
+	default:
+		L.RaiseError("%s: %s: want true or false, got %s", where, k, describeValue(v))
+	}
+	return false
+}
+
+// checkFields refuses keys of an options table that the function does
+// not know, naming the closest known one: a typo must not be ignored.
+func checkFields(L *lua.LState, tb *lua.LTable, where string, known ...string) {
+	var bad []string
+	tb.ForEach(func(k, _ lua.LValue) {
+		ks, ok := k.(lua.LString)
+		if !ok {
+			bad = append(bad, describeValue(k))
+			return
+		}
+		for _, n := range known {
+			if string(ks) == n {
+				return
+			}
+		}
+		bad = append(bad, string(ks))
+	})
+	if len(bad) == 0 {
+		return
+	}
+	sort.Strings(bad) // ForEach walks in the table's order; the message does not depend on it
+	L.RaiseError("%s: unknown field %q%s", where, bad[0], suggestion(bad[0], known))
+}
+
+// checkString reads argument i as a non-empty string.
+func checkString(L *lua.LState, i int, what string) string {
+	v, ok := L.Get(i).(lua.LString)
+	if !ok || v == "" {
+		L.RaiseError("%s: want a string, got %s", what, describeValue(L.Get(i)))
+	}
+	return string(v)
+}
+
+// checkTicks reads argument i as ticks: a whole number >= 0, or a duration
+// string such as "90m", "6h", "1d12h" or "10t" converted with the tick
+// length (rounded up to whole ticks).
+func (s *State) checkTicks(L *lua.LState, i int, what string) int64 {
+	n, err := s.ticksOf(L.Get(i))
+	if err != nil {
+		L.RaiseError("%s: %v", what, err)
+	}
+	return n
+}
+
+func (s *State) ticksOf(v lua.LValue) (int64, error) {
+	switch v := v.(type) {
+	case lua.LNumber:
+		n, ok := wholeNumber(v, 0, durationTicksMax)
+		if !ok {
+			return 0, fmt.Errorf("want a whole number of ticks from 0 to %d or a duration such as \"90m\", got %s", durationTicksMax, describeValue(v))
+		}
+		return n, nil
+	case lua.LString:
+		return parseDuration(string(v), s.tickSeconds)
+	}
+	return 0, fmt.Errorf("want ticks (a whole number) or a duration such as \"90m\", got %s", describeValue(v))
+}
+
+// Duration units, as in scenario.yaml.
+var unitSeconds = map[string]int64{
+	"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+	"m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
+	"h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
+	"d": 86400, "day": 86400, "days": 86400,
+	"w": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
+}
+
+const durationSecondsMax = 100 * 365 * 24 * 3600
+
+// parseDuration converts "90m", "6h", "1d12h", "10t" or "120" to ticks of
+// tickSeconds, rounding up, with the rules of scenario.yaml's durations.
+func parseDuration(text string, tickSeconds int32) (int64, error) {
+	t := strings.TrimSpace(text)
+	if t == "" || len(t) > 64 {
+		return 0, fmt.Errorf("want a duration such as \"90m\", \"6h\" or \"3d\", got %q", text)
+	}
+	if v, err := strconv.ParseInt(t, 10, 64); err == nil {
+		if v < 0 || v > durationTicksMax {
+			return 0, fmt.Errorf("%q: want 0 to %d ticks", text, durationTicksMax)
+		}
+		return v, nil
+	}
+	if strings.ContainsAny(t, ".,") {
+		return 0, fmt.Errorf("%q: use whole numbers (\"90m\" rather than \"1.5h\")", text)
+	}
+	var seconds, ticks int64
+	unit, tickUnit := false, false
+	rest := t
+	for rest != "" {
+		rest = strings.TrimLeft(rest, " ")
+		i := 0
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		if i == 0 || i > 12 {
+			if strings.ContainsAny(rest, ".,") {
+				return 0, fmt.Errorf("%q: use whole numbers (\"90m\" rather than \"1.5h\")", text)
+			}
+			return 0, fmt.Errorf("want a duration such as \"90m\", \"6h\" or \"3d\", got %q", text)
+		}
+		num, _ := strconv.ParseInt(rest[:i], 10, 64)
+		rest = strings.TrimLeft(rest[i:], " ")
+		j := 0
+		for j < len(rest) && (rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z') {
+			j++
+		}
+		u := strings.ToLower(rest[:j])
+		rest = rest[j:]
+		switch u {
+		case "":
+			return 0, fmt.Errorf("%q: a number needs a unit (s, m, h, d, w; or t for ticks)", text)
+		case "t", "tick", "ticks":
+			if unit || tickUnit {
+				return 0, fmt.Errorf("%q: ticks cannot be mixed with time units", text)
+			}
+			tickUnit = true
+			ticks = num
+			continue
+		}
+		us, ok := unitSeconds[u]
+		if !ok {
+			return 0, fmt.Errorf("%q: unknown unit %q (s, m, h, d, w; or t for ticks)", text, u)
+		}
+		if tickUnit {
+			return 0, fmt.Errorf("%q: ticks cannot be mixed with time units", text)
+		}
+		if num > durationSecondsMax/us || seconds+num*us > durationSecondsMax {
+			return 0, fmt.Errorf("%q is too long (at most 100 years)", text)
+		}
+		seconds += num * us
+		unit = true
+	}
+	if tickUnit {
+		if ticks > durationTicksMax {
+			return 0, fmt.Errorf("%q: at most %d ticks", text, durationTicksMax)
+		}
+		return ticks, nil
+	}
+	if tickSeconds <= 0 {
+		return 0, fmt.Errorf("%q: durations with time units need the tick length; give whole ticks", text)
+	}
+	n := (seconds + int64(tickSeconds) - 1) / int64(tickSeconds)
+	if n > durationTicksMax {
+		return 0, fmt.Errorf("%q is %d ticks, at most %d", text, n, durationTicksMax)
+	}
+	return n, nil
+}
+
+// suggestion is "; did you mean "x"?" for the candidate closest to word,
+// or a list of the candidates when none is close (or "" when there are
+// too many to list).
+func suggestion(word string, cands []string) string {
+	if c := closest(word, cands); c != "" {
+		return fmt.Sprintf("; did you mean %q?", c)
+	}
+	if len(cands) > 0 && len(cands) <= 12 {
+		return " (one of " + strings.Join(cands, ", ") + ")"
+	}
+	return ""
+}
+
+// closest is the candidate nearest to word by edit distance, or "" when
+// none is close enough to be a typo. Candidates are visited in the order
+// given, so the answer does not depend on any map.
+func closest(word string, cands []string) string {
+	if word == "" || utf8.RuneCountInString(word) > 200 {
+		return ""
+	}
+	best, bestD := "", 1<<30
+	lw := strings.ToLower(word)
+	for _, c := range cands {
+		if c == word || len(c) > 200 {
+			continue
+		}
+		d := levenshtein(lw, strings.ToLower(c))
+		if len(lw) >= 3 && (strings.HasPrefix(c, lw) || strings.HasPrefix(lw, c)) && d > 2 {
+			d = 2
+		}
+		limit := max(1, min(3, (utf8.RuneCountInString(c)+2)/3))
+		if d <= limit && d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
