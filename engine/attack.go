@@ -24,8 +24,9 @@ var AttackActions = []struct{ Name, Doc string }{
 	{"stop", "end the campaign"},
 	{"exploit", "compromise an asset through one of the campaign's vulnerabilities (initial access)"},
 	{"lateral", "move to an asset in a segment where the campaign holds a foothold or a linked one"},
-	{"exfiltrate", "steal data from a controlled asset (args: amount); records land at the C2's host"},
-	{"destroy", "wipe a controlled asset"},
+	{"exfiltrate", "steal data from a controlled asset (args: amount; without privilege at most UserExfiltrationMax); records land at the C2's host"},
+	{"escalate", "gain administrative privilege on a controlled asset"},
+	{"destroy", "wipe a controlled asset (needs privilege: escalate first)"},
 	{"deface", "deface a website (controlled or exploitable)"},
 	{"ddos", "point the bots (and rented power) at an asset"},
 	{"task", "set the bots' task (target: ddos|spam|proxy|none)"},
@@ -179,7 +180,7 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		}
 		for i := range w.Assets {
 			as := &w.Assets[i]
-			if as.Infra == f && as.Controller == campaign && (as.Kind == AssetSCADA || as.Kind == AssetPLC) && as.Flags&FlagIsolated == 0 {
+			if as.Infra == f && as.Controller == campaign && (as.Kind == AssetSCADA || as.Kind == AssetPLC) && as.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) == 0 {
 				fr.Tripped = true
 				w.emit(Event{Kind: EvInfraChanged, Subject: fr.ID, Text: fmt.Sprintf("%s tripped by commands from its SCADA", fr.ID), Visible: vis(fr.Owner)})
 				w.leaveEvidence(campaign, "scada-logs", as.Owner, int32(i), 5)
@@ -250,10 +251,20 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		return fmt.Errorf("%s: the campaign does not control %s", action, target)
 	}
 	switch action {
+	case "escalate":
+		if as.Flags&FlagAdmin == 0 {
+			as.Flags |= FlagAdmin
+			as.Integrity = int16(max32(int32(as.Integrity)-200, 0))
+			w.leaveEvidence(campaign, "privilege-logs", as.Owner, ai, 2)
+		}
+		return nil
 	case "exfiltrate":
 		amount, err := num("amount", 100)
 		if err != nil {
 			return err
+		}
+		if as.Flags&FlagAdmin == 0 && amount > UserExfiltrationMax {
+			amount = UserExfiltrationMax // a user account reaches only its own share of the data
 		}
 		c.Exfiltrated += amount
 		as.Integrity = int16(max32(int32(as.Integrity)-100, 0))
@@ -263,6 +274,9 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		}
 		return nil
 	case "destroy":
+		if as.Flags&FlagAdmin == 0 {
+			return fmt.Errorf("destroy: no administrative privilege on %s (escalate first)", target)
+		}
 		as.Flags |= FlagDestroyed
 		as.Integrity, as.Availability = 0, 0
 		w.emit(Event{Kind: EvAssetDestroyed, Subject: target, Text: fmt.Sprintf("%s wiped", target), Visible: vis(as.Owner)})
@@ -305,7 +319,8 @@ func (w *World) hasFoothold(campaign, seg int32) bool {
 		}
 		s := &w.Segments[i]
 		for a := s.First; a < s.First+s.Count; a++ {
-			if w.Assets[a].Controller == campaign {
+			// An isolated or wiped host is no foothold: containing it evicts the attacker's route.
+			if w.Assets[a].Controller == campaign && w.Assets[a].Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) == 0 {
 				return true
 			}
 		}
@@ -363,6 +378,9 @@ func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, 
 	w.idx.evidence[id] = int32(len(w.Evidence) - 1)
 	w.emit(Event{Kind: EvEvidenceCreated, Subject: id, Text: fmt.Sprintf("%s left at %s (kept %d ticks)", kind, w.orgID(holder), retain), Visible: vis(holder)})
 }
+
+// UserExfiltrationMax is what one exfiltration steals without privilege.
+const UserExfiltrationMax = 100
 
 // EvidenceItemsMax bounds the evidence list so a long run cannot grow it
 // without limit.

@@ -44,7 +44,7 @@ func (w *World) cascade() {
 		}
 		level := int32(1000)
 		if f.Islanded {
-			level = 800 // running apart from the grid costs capacity
+			level = f.IslandPermille // running apart from the grid on local generation
 		}
 		if f.Damaged {
 			level = 0
@@ -69,7 +69,7 @@ func (w *World) cascade() {
 		if level != f.Level {
 			old := f.Level
 			f.Level = level
-			if (old >= 500) != (level >= 500) || level == 0 || level == 1000 {
+			{ // every change: a hospital going onto generators matters even above 500‰
 				w.emit(Event{Kind: EvInfraChanged, Subject: f.ID, Value: int64(level),
 					Text: fmt.Sprintf("%s now at %d‰ (was %d‰)", f.ID, level, old), Visible: vis(f.Owner), Public: f.Priority && level < 500})
 			}

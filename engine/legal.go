@@ -139,12 +139,13 @@ func checkRequest(w *World, a *Action) error {
 
 func (w *World) defaultChannel(from, to int32, kind RequestKind) Channel {
 	fo, tt := &w.Orgs[from], &w.Orgs[to]
+	if tt.Kind == OrgCSIRT {
+		return ChanCSIRT // CSIRT duty desks answer around the clock
+	}
 	if fo.Jurisdiction == tt.Jurisdiction {
 		return ChanDirect
 	}
 	switch {
-	case fo.Kind == OrgCSIRT && tt.Kind == OrgCSIRT:
-		return ChanCSIRT
 	case kind == ReqPreserve:
 		return ChanContactPoint
 	case kind == ReqDisclose:
@@ -416,6 +417,9 @@ func (w *World) fulfil(r *Request) {
 				w.obtain(int32(ei), r.From, CustodyInformal)
 			}
 		}
+		if c := w.Assets[ai].Controller; c != None {
+			w.Orgs[r.From].Indicators = insertSorted(w.Orgs[r.From].Indicators, c)
+		}
 	}
 	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: fmt.Sprintf("req-%d", r.ID), Command: r.Command,
 		Text: fmt.Sprintf("req-%d (%s %s) answered by %s after %d ticks: %s", r.ID, r.Kind, r.Target, w.orgID(r.To), w.Tick-r.Sent, result), Visible: vis(r.From, r.To)})
@@ -437,8 +441,12 @@ func checkShare(w *World, a *Action) error {
 		}
 	}
 	if c := a.arg("campaign"); c != "" {
-		if _, ok := w.CampaignIndex(c); !ok {
+		ci, ok := w.CampaignIndex(c)
+		if !ok {
 			return fmt.Errorf("campaign=%q: no such campaign", c)
+		}
+		if a.arg("origin") == "" && !w.knows(a.Org, ci) {
+			return fmt.Errorf("campaign=%q: you hold no indicators of it yet (investigate a compromised asset, or receive a report)", c)
 		}
 	}
 	if o := a.arg("origin"); o != "" {
@@ -451,6 +459,21 @@ func checkShare(w *World, a *Action) error {
 		}
 	}
 	return nil
+}
+
+// knows says whether an organisation can describe a campaign: it holds
+// its indicators (it detected or investigated it, or received a report),
+// or the campaign shows itself in public (published content, defaced pages).
+func (w *World) knows(org, c int32) bool {
+	if containsInt32(w.Orgs[org].Indicators, c) || w.Campaigns[c].Defaced > 0 {
+		return true
+	}
+	for i := range w.Contents {
+		if w.Contents[i].Campaign == c {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *World) shareTargets(a *Action) []int32 {

@@ -310,7 +310,19 @@ func TestIntrusionLateralExfiltrationDetection(t *testing.T) {
 	if err := w.Attack(ci, "exfiltrate", "db", "T1041", []Arg{{"amount", "5000"}}); err != nil {
 		t.Fatal(err)
 	}
-	if metric(t, w, "exfiltrated") != 5000 {
+	if metric(t, w, "exfiltrated") != UserExfiltrationMax {
+		t.Fatal("a user account stole more than its share")
+	}
+	if err := w.Attack(ci, "destroy", "db", "T1485", nil); err == nil {
+		t.Fatal("wiped without privilege")
+	}
+	if err := w.Attack(ci, "escalate", "db", "T1068", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Attack(ci, "exfiltrate", "db", "T1041", []Arg{{"amount", "5000"}}); err != nil {
+		t.Fatal(err)
+	}
+	if metric(t, w, "exfiltrated") != UserExfiltrationMax+5000 {
 		t.Fatal("exfiltrated records not counted")
 	}
 	found := false
@@ -359,7 +371,7 @@ func gridWorld(t *testing.T) (*World, int32) {
 	b.w.Assets[sc].Infra = 0
 	b.w.Infras = []Infra{
 		{ID: "substation", Owner: op, Level: 1000, RestoreTicks: 100, ManualPermille: 600, DownSince: None, RepairUntil: None},
-		{ID: "hospital", Owner: hosp, Priority: true, Level: 1000, DependsOn: []Dependency{{Infra: 0, Asset: None, DelayTicks: 10}}, BackupPermille: 700, BackupTicks: 60, DownSince: None, RepairUntil: None},
+		{ID: "hospital", Owner: hosp, Priority: true, Level: 1000, DependsOn: []Dependency{{Infra: 0, Asset: None, DelayTicks: 10}}, BackupPermille: 700, BackupTicks: 60, IslandPermille: 800, DownSince: None, RepairUntil: None},
 		{ID: "water", Owner: hosp, Level: 1000, DependsOn: []Dependency{{Infra: 0, Asset: None, DelayTicks: 30}}, DownSince: None, RepairUntil: None},
 	}
 	ci := b.campaign(Campaign{ID: "hybrid", Kind: CampIntrusion, Offence: "sabotage", Actor: None, Exploits: []Exploit{{0, 1000}}})
@@ -536,6 +548,11 @@ func TestTLPResharing(t *testing.T) {
 	b.w.Orgs[1].Clients = []int32{3}
 	b.campaign(Campaign{ID: "bot", Kind: CampBotnet, Actor: None})
 	w := b.build(t, 1)
+	ev := run(t, w, 6, map[int32][]Command{1: {{Org: "csirt-a", Verb: "share", Target: "csirt-b", Args: map[string]string{"tlp": "GREEN", "campaign": "bot"}}}})
+	if !hasEvent(ev, EvCommandRejected, "no indicators") {
+		t.Fatal("shared indicators of a campaign it never found")
+	}
+	w.Orgs[0].Indicators = []int32{0} // csirt-a investigated it
 	share := func(by, to, tlp, origin string) Command {
 		args := map[string]string{"tlp": tlp, "campaign": "bot", "title": "IOCs"}
 		if origin != "" {
@@ -674,4 +691,55 @@ func TestOfficeHours(t *testing.T) {
 	if local < OfficeOpenHour || local >= OfficeCloseHour {
 		t.Fatalf("police request due at %02d:00 local, outside office hours", local)
 	}
+}
+
+func TestAuthorityAndKnowledgeRules(t *testing.T) {
+	t.Run("investigating abroad needs an assist request", func(t *testing.T) {
+		w := legalWorld(t, []string{"botnet"}, false)
+		ev := run(t, w, 3, map[int32][]Command{1: {{Org: "police-a", Verb: "investigate", Target: "c2"}}})
+		if !hasEvent(ev, EvCommandRejected, "assist request") {
+			t.Fatal("police investigated a server abroad directly")
+		}
+	})
+	t.Run("a site without local generation cannot island", func(t *testing.T) {
+		w, _ := gridWorld(t)
+		w.Infras[1].IslandPermille = 0
+		ev := run(t, w, 2, map[int32][]Command{1: {{Org: "hospital", Verb: "island", Target: "hospital"}}})
+		if !hasEvent(ev, EvCommandRejected, "no local generation") {
+			t.Fatal("islanded without local generation")
+		}
+	})
+	t.Run("requests to a CSIRT go to its duty desk", func(t *testing.T) {
+		b := newBuilder()
+		a := b.jur("A")
+		b.org("op", OrgOperator, a, 2)
+		b.org("csirt", OrgCSIRT, a, 2)
+		b.asset("x", AssetServer, 0, a, None, 0)
+		w := b.build(t, 1)
+		run(t, w, 20, map[int32][]Command{1: {{Org: "op", Verb: "request", Target: "csirt", Args: map[string]string{"kind": "assist", "target": "x"}}}})
+		if w.Requests[0].Channel != ChanCSIRT {
+			t.Fatalf("channel %s, want csirt", w.Requests[0].Channel)
+		}
+	})
+	t.Run("an objective is not judged before its from tick", func(t *testing.T) {
+		w, _ := gridWorld(t)
+		w.Objectives = []Objective{{ID: "restored", Metric: "infra:substation", Op: ">=", Value: 1000, Mode: "by", From: 10, Deadline: None, Tick: None}}
+		w.rebuildIndex()
+		run(t, w, 5, nil)
+		if w.Objectives[0].Status != ObjPending {
+			t.Fatal("judged before from")
+		}
+		run(t, w, 10, nil)
+		if w.Objectives[0].Status != ObjMet || w.Objectives[0].Tick != 10 {
+			t.Fatalf("status %s at %d, want met at 10", w.Objectives[0].Status, w.Objectives[0].Tick)
+		}
+	})
+	t.Run("going onto generators is an event", func(t *testing.T) {
+		w, _ := gridWorld(t)
+		w.Attack(0, "physical", "substation", "", nil)
+		ev := run(t, w, 15, nil)
+		if !hasEvent(ev, EvInfraChanged, "hospital now at 700") {
+			t.Fatal("no event when the hospital went onto its generators")
+		}
+	})
 }

@@ -355,7 +355,7 @@ func compare(v int64, op string, x int64) bool {
 func (w *World) evaluateObjectives(final bool) {
 	for i := range w.Objectives {
 		o := &w.Objectives[i]
-		if o.Status != ObjPending || o.Script {
+		if o.Status != ObjPending || o.Script || (w.Tick < o.From && !final) {
 			continue
 		}
 		v, err := w.Metric(o.Metric)

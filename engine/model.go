@@ -186,6 +186,7 @@ const (
 	FlagManual                       // process run by hand, not by SCADA
 	FlagHardened                     // harder to compromise again
 	FlagPhysical                     // physically attacked
+	FlagAdmin                        // the controller holds administrative privilege
 )
 
 // Asset is one host, server, website, PLC... It is the hot structure:
@@ -239,6 +240,9 @@ type Infra struct {
 	// ManualPermille is the output when run by hand after SCADA is lost.
 	ManualPermille Permille `json:"manual_permille"`
 	RestoreTicks   int32    `json:"restore_ticks"`
+	// IslandPermille is the output when islanded on local generation; 0
+	// means the site cannot run islanded.
+	IslandPermille Permille `json:"island_permille"`
 	// Dynamic state.
 	DownSince   int32 `json:"down_since"`   // tick a dependency first failed, or None
 	Manual      bool  `json:"manual"`       // operating by hand
@@ -590,14 +594,17 @@ func (s ObjectiveStatus) String() string {
 // Mode "never": failed as soon as it holds; met at Deadline (or the end).
 // A scripted objective (Script true) is judged by the scenario's Lua.
 type Objective struct {
-	ID          string          `json:"id"`
-	Description string          `json:"description"`
-	Metric      string          `json:"metric"`
-	Op          string          `json:"op"`
-	Value       int64           `json:"value"`
-	Mode        string          `json:"mode"`
-	Deadline    int32           `json:"deadline"` // or None: the end of the run
-	Script      bool            `json:"script"`
-	Status      ObjectiveStatus `json:"status"`
-	Tick        int32           `json:"tick"` // tick the status was decided, or None
+	ID          string `json:"id"`
+	Description string `json:"description"`
+	Metric      string `json:"metric"`
+	Op          string `json:"op"`
+	Value       int64  `json:"value"`
+	Mode        string `json:"mode"`
+	Deadline    int32  `json:"deadline"` // or None: the end of the run
+	// From is the first tick the objective is judged (0: from the start), so
+	// "restored by tick N" is not met by the state before the attack.
+	From   int32           `json:"from,omitempty"`
+	Script bool            `json:"script"`
+	Status ObjectiveStatus `json:"status"`
+	Tick   int32           `json:"tick"` // tick the status was decided, or None
 }

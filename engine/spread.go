@@ -497,6 +497,7 @@ func (w *World) detect(sc *scratch) {
 		if rng.chance(p) {
 			a.Flags |= FlagDetected
 			w.Counters.Detections++
+			o.Indicators = insertSorted(o.Indicators, a.Controller) // the alert's signature
 			w.emit(Event{Kind: EvAssetDetected, Org: o.ID, Subject: n.ID,
 				Text: fmt.Sprintf("%s: alert on %s (%s)", o.ID, n.ID, w.Campaigns[a.Controller].Kind), Visible: vis(a.Owner)})
 		}
@@ -521,6 +522,9 @@ func (w *World) detect(sc *scratch) {
 				c.Alerted = insertSorted(c.Alerted, int32(s))
 				w.Counters.Detections++
 				watchers := vis(seg.Owner, seg.ISP)
+				for _, x := range watchers { // the traffic shows the C2 it calls: indicators
+					w.Orgs[x].Indicators = insertSorted(w.Orgs[x].Indicators, int32(ci))
+				}
 				w.emit(Event{Kind: EvBotnetAlert, Org: o.ID, Subject: seg.ID, Value: bots[s],
 					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", bots[s], seg.ID), Visible: watchers})
 			}

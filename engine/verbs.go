@@ -93,7 +93,7 @@ func (w *World) forAssets(a *Action, f func(i int32)) {
 func init() {
 	verbs = map[string]*verb{
 		"investigate": {ticks: 30, staff: 1, doc: "examine an asset or segment: finds compromise and collects the evidence on it",
-			check: anyTarget, apply: applyInvestigate},
+			check: checkInvestigate, apply: applyInvestigate},
 		"scan": {ticks: 20, staff: 1, doc: "count the vulnerable and compromised hosts of an asset or segment you watch",
 			check: ownedTarget, apply: applyScan},
 		"query": {ticks: 1, staff: 0, doc: "ask the state of a request (target req-N) or an asset",
@@ -131,7 +131,7 @@ func init() {
 		"manual": {ticks: 30, staff: 2, doc: "run an infrastructure's process by hand, bypassing its SCADA",
 			check: checkInfraOwned, apply: func(w *World, a *Action) { i, _ := w.InfraIndex(a.Target); w.Infras[i].Manual = true }},
 		"island": {ticks: 20, staff: 1, doc: "island an infrastructure from the wider grid so upstream failures do not reach it",
-			check: checkInfraOwned, apply: func(w *World, a *Action) { i, _ := w.InfraIndex(a.Target); w.Infras[i].Islanded = true }},
+			check: checkIsland, apply: func(w *World, a *Action) { i, _ := w.InfraIndex(a.Target); w.Infras[i].Islanded = true }},
 		"trace": {ticks: 60, staff: 1, doc: "follow a payment whose records you hold",
 			check: checkTrace, apply: applyTrace},
 		"freeze": {ticks: 30, staff: 1, doc: "freeze a payment held by your payment service",
@@ -139,6 +139,31 @@ func init() {
 		"prosecute": {ticks: 60, staff: 1, doc: "open a case against a campaign where its offence is a crime",
 			check: checkProsecute, apply: applyProsecute},
 	}
+}
+
+// checkInvestigate: an organisation may examine what it owns or serves;
+// the police, prosecutors and the CSIRT of a jurisdiction may examine
+// anything in it. Across a border it takes an assist request.
+func checkInvestigate(w *World, a *Action) error {
+	asset, seg, err := w.assetOrSegment(a)
+	if err != nil {
+		return err
+	}
+	if ownedTarget(w, a) == nil {
+		return nil
+	}
+	if asset != None {
+		seg = w.Assets[asset].Segment
+	}
+	o := &w.Orgs[a.Org]
+	switch o.Kind {
+	case OrgPolice, OrgProsecutor, OrgCSIRT:
+		if w.Segments[seg].Jurisdiction == o.Jurisdiction {
+			return nil
+		}
+		return fmt.Errorf("%s is in %s: ask its authorities with an assist request", a.Target, w.Jurisdictions[w.Segments[seg].Jurisdiction].ID)
+	}
+	return errNotYours
 }
 
 func applyInvestigate(w *World, a *Action) {
@@ -151,6 +176,8 @@ func applyInvestigate(w *World, a *Action) {
 		if as.Controller != None {
 			found++
 			as.Flags |= FlagDetected
+			// What the examination finds are the campaign's indicators.
+			w.Orgs[a.Org].Indicators = insertSorted(w.Orgs[a.Org].Indicators, as.Controller)
 			if c := w.Campaigns[as.Controller].C2; c != None {
 				id := w.AssetID(c)
 				if len(c2s) == 0 || c2s[len(c2s)-1] != id {
@@ -339,7 +366,7 @@ func applyRestore(w *World, a *Action) {
 			w.Counters.WebsitesRestored++
 		}
 		as.Controller, as.Since = None, None
-		as.Flags &^= FlagDefaced | FlagDestroyed | FlagDetected
+		as.Flags &^= FlagDefaced | FlagDestroyed | FlagDetected | FlagAdmin
 		as.Integrity = 1000
 		w.refreshAvailability(i)
 		n++
@@ -355,7 +382,7 @@ func applyRemediate(w *World, a *Action) {
 		if as.Controller != None && as.Flags&FlagDefaced == 0 {
 			w.Campaigns[as.Controller].Bots--
 			as.Controller, as.Since = None, None
-			as.Flags &^= FlagDetected
+			as.Flags &^= FlagDetected | FlagAdmin
 			n++
 		}
 	})
@@ -536,6 +563,17 @@ func checkInfraOwned(w *World, a *Action) error {
 	}
 	if w.Infras[i].Owner != a.Org {
 		return errNotYours
+	}
+	return nil
+}
+
+func checkIsland(w *World, a *Action) error {
+	if err := checkInfraOwned(w, a); err != nil {
+		return err
+	}
+	i, _ := w.InfraIndex(a.Target)
+	if w.Infras[i].IslandPermille <= 0 {
+		return fmt.Errorf("%s has no local generation to run islanded", a.Target)
 	}
 	return nil
 }

@@ -302,7 +302,7 @@ func (c *checker) build(f *File) *engine.World {
 
 	for _, x := range f.Infrastructure {
 		fr := engine.Infra{ID: x.ID, Kind: x.Kind, Owner: c.org.at(x.Owner), Priority: x.Priority, Level: engine.PermilleMax,
-			ManualPermille: fracOr(x.Manual, 0), RestoreTicks: c.dur(x.Restore, defaultRestoreSecs), DownSince: engine.None, RepairUntil: engine.None}
+			ManualPermille: fracOr(x.Manual, 0), IslandPermille: fracOr(x.Island, 800), RestoreTicks: c.dur(x.Restore, defaultRestoreSecs), DownSince: engine.None, RepairUntil: engine.None}
 		if x.Backup != nil {
 			fr.BackupPermille = int32(x.Backup.Level)
 			fr.BackupTicks = durOr(x.Backup.Duration, 0)
@@ -395,7 +395,7 @@ func (c *checker) build(f *File) *engine.World {
 			mode = "by"
 		}
 		w.Objectives = append(w.Objectives, engine.Objective{ID: o.ID, Description: o.Description, Metric: o.Metric, Op: o.Op, Value: o.Value,
-			Mode: mode, Deadline: durOr(o.Deadline, engine.None), Script: o.Script, Tick: engine.None})
+			Mode: mode, Deadline: durOr(o.Deadline, engine.None), From: durOr(o.From, 0), Script: o.Script, Tick: engine.None})
 	}
 	return w
 }

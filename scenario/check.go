@@ -785,6 +785,12 @@ func (c *checker) checkWorld(f *File) {
 		p := fmt.Sprintf("objectives[%d]", i)
 		c.enum(o.Mode, p+".mode", "mode", engine.ObjectiveModes)
 		c.enum(o.Op, p+".op", "comparison", engine.ObjectiveOps)
+		if o.From != nil {
+			c.atLeastTick(o.From, p+".from")
+			if o.Deadline != nil && o.From.Ticks > o.Deadline.Ticks {
+				c.errAt(p+".from", "from (tick %d) is after the deadline (tick %d)", o.From.Ticks, o.Deadline.Ticks)
+			}
+		}
 		if o.Deadline != nil {
 			c.atLeastTick(o.Deadline, p+".deadline")
 		}

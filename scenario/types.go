@@ -206,6 +206,7 @@ type InfraSpec struct {
 	Backup    *BackupSpec      `yaml:"backup" doc:"redundancy while dependencies are down"`
 	Manual    *Fraction        `yaml:"manual" doc:"output when run by hand after its SCADA is lost (default 0)"`
 	Restore   *Duration        `yaml:"restore" doc:"repair time after physical damage (default 2h)"`
+	Island    *Fraction        `yaml:"island" doc:"output when islanded on local generation (default 80%; 0% = cannot run islanded)"`
 }
 
 // StepSpec is one scheduled adversary action.
@@ -290,5 +291,6 @@ type ObjectiveSpec struct {
 	Value       int64     `yaml:"value" doc:"value compared with"`
 	Mode        string    `yaml:"mode" enum:"mode" doc:"by (default): met once it holds; always; end; never"`
 	Deadline    *Duration `yaml:"deadline" doc:"when it is judged at the latest (default: the end of the run)"`
+	From        *Duration `yaml:"from" doc:"first tick it is judged (default: from the start), so a 'restored by' objective is not met by the state before the attack"`
 	Script      bool      `yaml:"script" doc:"judged by the scenario's Lua instead of a metric"`
 }

@@ -275,6 +275,7 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 		"lateral":  onAsset("lateral"),
 		"deface":   onAsset("deface"),
 		"destroy":  onAsset("destroy"),
+		"escalate": onAsset("escalate"),
 		"trip":     onInfra("trip", true),
 		"physical": onInfra("physical", false),
 		"ddos": func(L *lua.LState) int {

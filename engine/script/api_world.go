@@ -274,6 +274,7 @@ func (d *Director) assetTable(L *lua.LState, i int32) *lua.LTable {
 		{"isolated", engine.FlagIsolated}, {"backup", engine.FlagBackup}, {"defaced", engine.FlagDefaced},
 		{"destroyed", engine.FlagDestroyed}, {"sinkholed", engine.FlagSinkholed}, {"taken_down", engine.FlagTakenDown},
 		{"blocked", engine.FlagBlocked}, {"detected", engine.FlagDetected}, {"hardened", engine.FlagHardened},
+		{"admin", engine.FlagAdmin},
 	}
 	for _, f := range flags {
 		tb.RawSetString(f.name, lua.LBool(a.Flags&f.bit != 0))

@@ -199,6 +199,9 @@ at(1, function()
   log(i:trip("substation", "T0831"), infra("substation").tripped)
   log(i:exfiltrate("mail-a", 250, "T1041"), i.exfiltrated)
   log(i:destroy("ministry-site", "T1485"))
+  log(i:destroy("mail-a", "T1485"))
+  log(i:escalate("mail-a", "T1068"), asset("mail-a").admin)
+  log(i:exfiltrate("mail-a", 250, "T1041"), i.exfiltrated)
   log(i:destroy("mail-a", "T1485"), asset("mail-a").destroyed)
   log(i:physical("hospital"), infra("hospital").damaged)
   log(c:exploit("ministry-site", "T1190"))
@@ -214,8 +217,11 @@ true	intr
 false	lateral: no foothold in or next to segment ot-a
 true	intr
 true	true
-true	250
+true	100
 false	destroy: the campaign does not control ministry-site
+false	destroy: no administrative privilege on mail-a (escalate first)
+true	true
+true	350
 true	true
 true	true
 false	exploit: ministry-site has none of the campaign's vulnerabilities

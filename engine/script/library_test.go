@@ -92,6 +92,7 @@ at(5, function() command{org = "hosting-b", verb = "takedown", target = "crew-se
 require("playbooks.intrusion").start{campaign = "intr", at = 2, steps = {
   {action = "exploit", target = "mail-a", technique = "T1190"},
   {wait = "10m"},
+  {action = "escalate", target = "mail-a", technique = "T1068"},
   {action = "exfiltrate", target = "mail-a", amount = 300, technique = "T1041"},
   {action = "exploit", target = "scada-1", technique = "T1190", attempts = 2, retry = 1},
   {action = "trip", target = "substation", technique = "T0831"},

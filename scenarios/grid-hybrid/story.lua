@@ -96,6 +96,7 @@ intrusion.start{
     {action = "lateral", target = "a-hmi", technique = "T0886", attempts = 8, retry = "20m"},
     function() wait(random(30, 60)) end,
     {action = "lateral", target = "a-scada", technique = "T0866", attempts = 8, retry = "15m"},
+    {action = "escalate", target = "a-scada", technique = "T0890", attempts = 1},
     function() wait(random(15, 30)) end,
     {action = "lateral", target = "a-plc-x", technique = "T0843", attempts = 4, retry = "10m"},
     function()
@@ -179,7 +180,10 @@ playbook("EMBER HAND in Nordmark", function()
     return
   end
   wait(random(5, 10))
-  if holds("n-scada") then campaign_x:destroy("n-scada", "T0809") end
+  if holds("n-scada") then
+    campaign_x:escalate("n-scada", "T0890")
+    campaign_x:destroy("n-scada", "T0809")
+  end
 end)
 
 on("asset.compromised", function(ev)

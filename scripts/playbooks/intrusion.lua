@@ -8,6 +8,7 @@
 --       {action = "exploit", target = "vpn-gw", technique = "T1190", attempts = 5, retry = "30m"},
 --       {wait = "6h"},
 --       {action = "lateral", target = "scada-1", technique = "T1021.001"},
+--       {action = "escalate", target = "hist-db", technique = "T1068"},
 --       {action = "exfiltrate", target = "hist-db", amount = 5000, technique = "T1041"},
 --       {wait = "2d"},
 --       {action = "trip", target = "substation-north", technique = "T0831"},
@@ -17,7 +18,7 @@
 --     on_fail = "stop",   -- or "continue" with the next step
 --   }
 --
--- Actions: exploit, lateral, deface, destroy, exfiltrate (amount), ddos,
+-- Actions: exploit, lateral, escalate, deface, destroy, exfiltrate (amount), ddos,
 -- trip, physical (technique optional), move_c2, start, stop. A step may
 -- also wait (`wait`), or be a function called with the campaign handle.
 -- A failed action is tried again `attempts` times (default 3), `retry`
@@ -25,7 +26,7 @@
 
 local M = {}
 
-local ASSET_ACTIONS = {exploit = true, lateral = true, deface = true, destroy = true, ddos = true, move_c2 = true}
+local ASSET_ACTIONS = {exploit = true, lateral = true, escalate = true, deface = true, destroy = true, ddos = true, move_c2 = true}
 local INFRA_ACTIONS = {trip = true, physical = true}
 
 local function perform(c, s)

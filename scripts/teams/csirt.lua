@@ -29,7 +29,11 @@ function M.new(o)
   local handled = {}
   local looked = {}
 
-  local function handle(cid, subject)
+  -- confirmed: the event gave this CSIRT the campaign's indicators (an
+  -- alert, its own investigation's findings, a public defacement). A tip or
+  -- a DDoS only starts an investigation: the engine refuses to share
+  -- indicators of a campaign one has not found.
+  local function handle(cid, subject, confirmed)
     lib.later(delay, function()
       if subject and not looked[subject] then
         local ok = pcall(asset, subject) or pcall(segment, subject)
@@ -38,7 +42,7 @@ function M.new(o)
           act("investigate", subject)
         end
       end
-      if not cid or handled[cid] then return end
+      if not cid or not confirmed or handled[cid] then return end
       handled[cid] = true
       local c = campaign(cid)
       if o.share_with and #o.share_with > 0 then
@@ -71,7 +75,7 @@ function M.new(o)
         for _, c in ipairs(campaigns{active = true}) do
           local hit = assets{controller = c.id, jurisdiction = here, limit = 1}[1]
             or assets{controller = c.id, jurisdiction = here, limit = 1, named_only = false}[1]
-          if hit then handle(c.id, hit.id) end
+          if hit then handle(c.id, hit.id, false) end
         end
       elseif ALERTS[ev.kind] then
         local cid = lib.campaign_of(ev)
@@ -81,7 +85,7 @@ function M.new(o)
             if #assets{segment = ev.subject, controller = c.id, named_only = false, limit = 1} > 0 then cid = c.id end
           end
         end
-        handle(cid, ev.subject)
+        handle(cid, ev.subject, ev.kind ~= "ddos.impact")
       end
     end,
     on_request = lib.on_request(o, {"sinkhole", "assist", "preserve", "block"}),

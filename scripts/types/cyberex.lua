@@ -101,6 +101,7 @@ function Playbook:alive() end
 ---@field blocked boolean
 ---@field detected boolean
 ---@field hardened boolean
+---@field admin boolean the campaign in control holds administrative privilege
 ---@field vulns string[]
 ---@field services string[]
 ---@field controls? string the infrastructure it runs
@@ -335,7 +336,14 @@ function Campaign:deface(asset, technique) end
 ---@return boolean ok
 ---@return string? reason
 function Campaign:exfiltrate(asset, amount, technique) end
----Wipes a controlled asset.
+---Gains administrative privilege on a controlled asset (needed to wipe it,
+---and to steal more than 100 records at once).
+---@param asset string
+---@param technique string e.g. "T1068"
+---@return boolean ok
+---@return string? reason
+function Campaign:escalate(asset, technique) end
+---Wipes a controlled asset (needs privilege: escalate first).
 ---@param asset string
 ---@param technique string e.g. "T1485"
 ---@return boolean ok
