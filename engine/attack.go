@@ -140,8 +140,10 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		}
 		w.Contents = append(w.Contents, Content{ID: id, Platform: p, Campaign: campaign, Offence: off, Reach: reach, GrowthPermille: Permille(growth), Published: w.Tick, Removed: None})
 		w.idx.content[id] = int32(len(w.Contents) - 1)
-		w.leaveEvidence(campaign, "account-records", p, None, 3)
-		w.emit(Event{Kind: EvContentPublished, Subject: id, Text: fmt.Sprintf("new %s material on %s", off, target), Value: reach, Public: true})
+		rec := w.leaveEvidence(campaign, "account-records", p, None, 3)
+		// The uploader's account records are what investigators will ask
+		// the platform to preserve: the public event names them.
+		w.emit(Event{Kind: EvContentPublished, Subject: id, Text: fmt.Sprintf("new %s material on %s%s", off, target, recordNote(rec)), Value: reach, Public: true})
 		return nil
 	case "raise":
 		s, ok := w.OrgIndex(target)
@@ -162,8 +164,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		w.Payments = append(w.Payments, Payment{ID: id, Service: s, Campaign: campaign, Amount: amount, Tick: w.Tick})
 		w.idx.payment[id] = int32(len(w.Payments) - 1)
 		w.Counters.MoneyRaised += amount
-		w.leaveEvidence(campaign, "payment-record", s, None, 4)
-		w.emit(Event{Kind: EvFundsRaised, Subject: id, Value: amount, Text: fmt.Sprintf("%d raised through %s", amount, target), Visible: vis(s, c.Actor)})
+		rec := w.leaveEvidence(campaign, "payment-record", s, None, 4)
+		w.emit(Event{Kind: EvFundsRaised, Subject: id, Value: amount, Text: fmt.Sprintf("%d raised through %s%s", amount, target, recordNote(rec)), Visible: vis(s, c.Actor)})
 		return nil
 	case "trip", "physical":
 		f, ok := w.InfraIndex(target)
@@ -362,9 +364,9 @@ func (w *World) deface(campaign, ai int32) {
 // leaveEvidence records a trace the campaign left with a holder. Mass
 // events (one bot among a million) leave no item each: the scenario's
 // named assets and the C2 carry the case.
-func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, weight int32) {
+func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, weight int32) string {
 	if len(w.Evidence) >= EvidenceItemsMax {
-		return
+		return ""
 	}
 	c := &w.Campaigns[campaign]
 	c.EvidenceSeq++
@@ -377,6 +379,15 @@ func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, 
 		Offence: c.Offence, Weight: weight, Created: w.Tick, RetainTicks: retain, LostTick: None})
 	w.idx.evidence[id] = int32(len(w.Evidence) - 1)
 	w.emit(Event{Kind: EvEvidenceCreated, Subject: id, Text: fmt.Sprintf("%s left at %s (kept %d ticks)", kind, w.orgID(holder), retain), Visible: vis(holder)})
+	return id
+}
+
+// recordNote names the record an event's reader would ask for.
+func recordNote(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " (records: " + id + ")"
 }
 
 // UserExfiltrationMax is what one exfiltration steals without privilege.

@@ -69,7 +69,8 @@ func (w *World) decayEvidence() {
 }
 
 // caseStrength sums the weight of evidence of the campaign held lawfully by
-// the police or prosecutors of the case's jurisdiction.
+// the police, prosecutors or financial intelligence unit of the case's
+// jurisdiction (what a CSIRT or a company holds is not the case file).
 func (w *World) caseStrength(k *Case) int32 {
 	j := w.Orgs[k.Prosecutor].Jurisdiction
 	var s int32
@@ -79,7 +80,8 @@ func (w *World) caseStrength(k *Case) int32 {
 			continue
 		}
 		for n, o := range e.ObtainedBy {
-			if e.ObtainedCustody[n] == CustodyLawful && w.Orgs[o].Jurisdiction == j {
+			k := w.Orgs[o].Kind
+			if e.ObtainedCustody[n] == CustodyLawful && w.Orgs[o].Jurisdiction == j && (k == OrgPolice || k == OrgProsecutor || k == OrgFIU) {
 				s += e.Weight
 				break
 			}
@@ -229,7 +231,9 @@ func (w *World) route(r *Request) {
 	}
 	rng := &w.rng[streamLegal]
 	d = d * int64(750+rng.below(501)) / 1000 // ±25%: offices are not clocks
-	if fromJ != toJ && !w.IsCrime(toJ, r.Offence) {
+	// Preservation needs no dual criminality (Budapest Convention art. 29(3)):
+	// data are kept while the slower disclosure is decided.
+	if fromJ != toJ && r.Kind != ReqPreserve && !w.IsCrime(toJ, r.Offence) {
 		if rj.NoDualCriminality == "slow" {
 			d *= 3
 		} else {

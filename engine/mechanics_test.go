@@ -462,11 +462,19 @@ func TestDualCriminality(t *testing.T) {
 			t.Fatal("preservation not done")
 		}
 	})
-	t.Run("not a crime there: refused", func(t *testing.T) {
+	t.Run("not a crime there: disclosure refused", func(t *testing.T) {
 		w := legalWorld(t, []string{"hacking"}, false)
-		ev := run(t, w, 300, req("preserve", "24/7"))
+		w.Orgs[2].Scripted = true
+		ev := run(t, w, 9000, req("disclose", "mla"))
 		if !hasEvent(ev, EvRequestAnswered, "no dual criminality") {
 			t.Fatal("request not refused for lack of dual criminality")
+		}
+	})
+	t.Run("not a crime there: preservation still done", func(t *testing.T) {
+		w := legalWorld(t, []string{"hacking"}, false)
+		run(t, w, 300, req("preserve", "24/7"))
+		if !w.Evidence[0].Preserved {
+			t.Fatal("preservation refused for lack of dual criminality (art. 29(3) needs none)")
 		}
 	})
 	t.Run("not a crime there, slow policy: three times longer", func(t *testing.T) {
