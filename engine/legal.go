@@ -389,9 +389,13 @@ func (w *World) fulfil(r *Request) {
 		if w.Evidence[ei].Lost {
 			result = "nothing left to disclose: the evidence was already gone"
 		} else {
-			cust := CustodyLawful
-			if r.Channel == ChanPolice || r.Channel == ChanCSIRT {
-				cust = CustodyInformal // intelligence; a court needs the formal route
+			// A court accepts what came through the formal route: mutual legal
+			// assistance across a border, a direct order at home. Anything
+			// else is intelligence.
+			cust := CustodyInformal
+			sameJ := w.Orgs[r.From].Jurisdiction == w.Orgs[r.To].Jurisdiction
+			if r.Channel == ChanMLA || (r.Channel == ChanDirect && sameJ) {
+				cust = CustodyLawful
 			}
 			w.obtain(ei, r.From, cust)
 		}
@@ -488,7 +492,9 @@ func (w *World) shareTargets(a *Action) []int32 {
 			return
 		}
 		if i, ok := w.OrgIndex(s); ok {
-			out = append(out, i)
+			if !containsInt32(out, i) {
+				out = append(out, i)
+			}
 		} else {
 			out = append(out, None)
 		}

@@ -751,3 +751,30 @@ func TestAuthorityAndKnowledgeRules(t *testing.T) {
 		}
 	})
 }
+
+func TestDDoSEndsWithTheTraffic(t *testing.T) {
+	b := newBuilder()
+	a := b.jur("A")
+	bank := b.org("bank", OrgOperator, a, 3)
+	target := b.asset("bank-web", AssetWebsite, bank, a, None, 0)
+	ci := b.campaign(Campaign{ID: "flood", Kind: CampDDoS, Actor: None, Active: true, FixedPower: 5000})
+	w := b.build(t, 1)
+	w.Campaigns[ci].TaskTarget = target
+	ev := run(t, w, 3, nil)
+	if metric(t, w, "asset:bank-web:availability") != 200 || !hasEvent(ev, EvDDoS, "under 5000 units") {
+		t.Fatal("attack did not bite")
+	}
+	w.Campaigns[ci].Active = false
+	ev = run(t, w, 1, nil)
+	if metric(t, w, "asset:bank-web:availability") != 1000 || !hasEvent(ev, EvDDoS, "back at 1000") {
+		t.Fatal("availability stuck after the attack stopped")
+	}
+}
+
+func TestCrossBorderDisclosureOutsideMLAIsIntelligence(t *testing.T) {
+	w := legalWorld(t, []string{"botnet"}, false)
+	run(t, w, 2000, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: "host-b", Args: map[string]string{"kind": "disclose", "target": "bot-c2-records-1", "channel": "direct"}}}})
+	if c := w.Evidence[0].HasCopy(0); c != CustodyInformal {
+		t.Fatalf("custody %d through a direct request abroad, want informal", c)
+	}
+}

@@ -121,7 +121,7 @@ var paramMetrics = []struct{ pattern, doc string }{
 	{"infra:ID", "an infrastructure's level, ‰"},
 	{"asset:ID:availability", "an asset's availability, ‰ (also :integrity, :compromised 0/1)"},
 	{"campaign:ID:bots", "a campaign's bots (also :disrupted 0/1, :exfiltrated, :defaced, :spam)"},
-	{"case:JURISDICTION", "strength of the strongest case opened in a jurisdiction"},
+	{"case:JURISDICTION", "strength of the strongest case opened in a jurisdiction (case:JURISDICTION:CAMPAIGN for one campaign)"},
 	{"evidence:ID:lawful", "1 when someone holds the item lawfully (also :lost, :preserved)"},
 	{"content:ID:reach", "one content item's reach (also :removed 0/1)"},
 	{"request:N:answered", "1 when req-N is answered (also :done)"},
@@ -235,10 +235,18 @@ func (w *World) Metric(name string) (int64, error) {
 				}
 			}
 		case "case":
-			if j, ok := w.JurisdictionIndex(id); ok && len(parts) == 2 {
+			if j, ok := w.JurisdictionIndex(id); ok {
+				camp := None
+				if len(parts) == 3 {
+					ci, ok := w.CampaignIndex(parts[2])
+					if !ok {
+						break
+					}
+					camp = ci
+				}
 				var m int32
 				for _, k := range w.Cases {
-					if w.Orgs[k.Prosecutor].Jurisdiction == j {
+					if w.Orgs[k.Prosecutor].Jurisdiction == j && (camp == None || k.Campaign == camp) {
 						m = max32(m, k.Strength)
 					}
 				}
@@ -358,12 +366,15 @@ func (w *World) evaluateObjectives(final bool) {
 		if o.Status != ObjPending || o.Script || (w.Tick < o.From && !final) {
 			continue
 		}
+		atDeadline := (o.Deadline != None && w.Tick >= o.Deadline) || final
+		if o.Mode == "end" && !atDeadline {
+			continue // judged once: no need to read a metric that may count every asset
+		}
 		v, err := w.Metric(o.Metric)
 		if err != nil {
 			continue // metric not there yet (content not published): not holding
 		}
 		holds := compare(v, o.Op, o.Value)
-		atDeadline := (o.Deadline != None && w.Tick >= o.Deadline) || final
 		switch o.Mode {
 		case "by", "":
 			if holds {

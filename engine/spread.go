@@ -25,6 +25,9 @@ func (w *World) c2Reachable(c *Campaign) bool {
 // counts per segment, segment adjacency, exploit tables. It is rebuilt at
 // the start of every spreadBotnets and never reaches the state.
 type scratch struct {
+	// ddos holds each DDoS target's availability before this tick's
+	// attacks, to tell the owner when it crosses 500‰ either way.
+	ddos []ddosMark
 	tick int32 // the tick the tables below describe
 	ns   int   // segments
 	// row is, per campaign, its row in bots (active botnets only), or None.
@@ -390,8 +393,58 @@ func (w *World) runTask(ci int32, active int64) {
 	}
 }
 
+type ddosMark struct {
+	asset int32
+	prev  int16
+	power int64
+}
+
+// beginDDoS puts every DDoS target back to its own availability: an attack
+// lasts only while some campaign keeps sending traffic this tick.
+func (w *World) beginDDoS() {
+	w.sc.ddos = w.sc.ddos[:0]
+	for ci := range w.Campaigns {
+		t := w.Campaigns[ci].TaskTarget
+		if t == None {
+			continue
+		}
+		w.sc.ddos = append(w.sc.ddos, ddosMark{asset: t, prev: w.Assets[t].Availability})
+		w.refreshAvailability(t)
+	}
+}
+
+// endDDoS tells owners (and, when a service falls, the public) about
+// targets whose availability crossed 500‰ this tick.
+func (w *World) endDDoS() {
+	for i, m := range w.sc.ddos {
+		dup := false
+		for _, x := range w.sc.ddos[:i] {
+			dup = dup || x.asset == m.asset
+		}
+		if dup {
+			continue
+		}
+		var power int64
+		for _, x := range w.sc.ddos {
+			if x.asset == m.asset && x.power > power {
+				power = x.power
+			}
+		}
+		t := &w.Assets[m.asset]
+		if (m.prev >= 500) == (t.Availability >= 500) {
+			continue
+		}
+		text := fmt.Sprintf("%s availability %d‰ under %d units of attack", w.AssetID(m.asset), t.Availability, power)
+		if t.Availability >= 500 {
+			text = fmt.Sprintf("%s back at %d‰: the attack traffic has dropped", w.AssetID(m.asset), t.Availability)
+		}
+		w.emit(Event{Kind: EvDDoS, Subject: w.AssetID(m.asset), Value: int64(t.Availability), Text: text, Visible: vis(t.Owner), Public: t.Availability < 500})
+	}
+}
+
 // ddos degrades the target's availability by attack power against its
-// capacity; upstream scrubbing (deny at the ISP) filters 90%.
+// capacity; upstream scrubbing (deny at the ISP) filters 90%. Several
+// campaigns on one target: the strongest decides.
 func (w *World) ddos(ci int32, bots int64) {
 	c := &w.Campaigns[ci]
 	if c.TaskTarget == None {
@@ -409,15 +462,15 @@ func (w *World) ddos(ci int32, bots int64) {
 	if capacity <= 0 {
 		capacity = 1000
 	}
-	old := t.Availability
-	if power <= capacity {
-		t.Availability = 1000
-	} else {
-		t.Availability = clampPermille(capacity * 1000 / power)
+	if power > capacity {
+		if v := clampPermille(capacity * 1000 / power); v < t.Availability {
+			t.Availability = v
+		}
 	}
-	if (old >= 500) != (t.Availability >= 500) {
-		w.emit(Event{Kind: EvDDoS, Subject: w.AssetID(c.TaskTarget), Value: int64(t.Availability),
-			Text: fmt.Sprintf("%s availability %d‰ under %d units of attack", w.AssetID(c.TaskTarget), t.Availability, power), Visible: vis(t.Owner), Public: t.Availability < 500})
+	for i := range w.sc.ddos {
+		if w.sc.ddos[i].asset == c.TaskTarget && power > w.sc.ddos[i].power {
+			w.sc.ddos[i].power = power
+		}
 	}
 }
 

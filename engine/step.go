@@ -21,8 +21,10 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 		w.submit(c)
 	}
 	w.advanceActions()
+	w.beginDDoS()
 	w.spreadBotnets(&w.sc)
 	w.runDDoSCampaigns()
+	w.endDDoS()
 	w.defacementWaves()
 	w.detect(&w.sc)
 	w.growContent()

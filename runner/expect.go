@@ -69,6 +69,8 @@ type compiledTest struct {
 	acrossEvent []int
 	// readTicks are the ticks after which some metric is read, sorted.
 	readTicks []int32
+	// always are the metric expectations checked after every tick.
+	always []int
 	// golden are the ticks whose state is recorded, sorted, no repeats.
 	golden []int32
 }
@@ -102,6 +104,7 @@ func compileTest(t *scenario.TestSpec) *compiledTest {
 				switch {
 				case e.At.Always:
 					c.always = true
+					ct.always = append(ct.always, len(ct.expects))
 				case !e.At.End:
 					c.at = e.At.Tick.Ticks
 					ticks[c.at] = true
@@ -226,12 +229,9 @@ func (o *observer) events(evs []engine.Event) {
 func (o *observer) step(w *engine.World) {
 	t := w.Tick
 	o.lastTick = t
-	for i := range o.ct.expects {
+	for _, i := range o.ct.always {
 		c := &o.ct.expects[i]
-		if c.kind != expMetric {
-			continue
-		}
-		if c.always && o.exp[i].tick == 0 {
+		if o.exp[i].tick == 0 {
 			if r := readMetric(w, c.name); !r.ok || !within(r.value, c.min, c.max) {
 				o.exp[i] = r
 			}

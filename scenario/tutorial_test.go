@@ -80,17 +80,17 @@ func TestTutorialWithoutCommands(t *testing.T) {
 	}
 }
 
-// Without dual criminality Borduria refuses to preserve: the site is
-// restored, the logs are lost.
+// Preservation needs no dual criminality (Budapest Convention art. 29(3)):
+// even where the defacement is no crime in Borduria the logs are kept.
 func TestTutorialNoDualCriminality(t *testing.T) {
 	w := runTutorial(t, 1, true, "jurisdictions.B.crimes=[]")
 	if st := objectiveStatus(t, w, "site-restored"); st != engine.ObjMet {
 		t.Errorf("site-restored %s", st)
 	}
-	if st := objectiveStatus(t, w, "logs-preserved"); st != engine.ObjFailed {
+	if st := objectiveStatus(t, w, "logs-preserved"); st != engine.ObjMet {
 		t.Errorf("logs-preserved %s", st)
 	}
-	if w.Counters.RequestsRefused != 1 {
+	if w.Counters.RequestsRefused != 0 {
 		t.Errorf("%d requests refused", w.Counters.RequestsRefused)
 	}
 }

@@ -40,14 +40,16 @@ end
 
 --- on_request(o, kinds): an on_request handler that accepts the request
 --- kinds in o.accept (or kinds, the policy's default), refuses the others
---- and, with o.respect_law, the requests without dual criminality.
+--- and, with o.respect_law, the requests without dual criminality (except
+--- preservation, which needs none).
 function lib.on_request(o, kinds)
   local accepts = lib.set(o.accept or kinds)
   local respect = o.respect_law ~= false
   local refuse = o.refuse_permille or 0
   local wait_for = lib.ticks(o.answer_delay, 0)
   return function(req)
-    if respect and not req.dual_criminality then
+    -- Preservation needs no dual criminality (Budapest Convention art. 29(3)).
+    if respect and not req.dual_criminality and req.kind ~= "preserve" then
       return "refuse", "not a crime here: no dual criminality for " .. req.offence
     end
     if not accepts[req.kind] then
