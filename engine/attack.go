@@ -280,6 +280,7 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 			return fmt.Errorf("destroy: no administrative privilege on %s (escalate first)", target)
 		}
 		as.Flags |= FlagDestroyed
+		w.touched()
 		as.Integrity, as.Availability = 0, 0
 		w.emit(Event{Kind: EvAssetDestroyed, Subject: target, Text: fmt.Sprintf("%s wiped", target), Visible: vis(as.Owner)})
 		return nil
@@ -333,6 +334,7 @@ func (w *World) hasFoothold(campaign, seg int32) bool {
 func (w *World) compromise(campaign, ai int32) {
 	as := &w.Assets[ai]
 	as.Controller = campaign
+	w.touched()
 	as.Since = w.Tick
 	as.Integrity = 700
 	c := &w.Campaigns[campaign]
@@ -349,6 +351,7 @@ func (w *World) deface(campaign, ai int32) {
 		return
 	}
 	as.Flags |= FlagDefaced
+	w.touched()
 	as.Integrity = 300
 	c := &w.Campaigns[campaign]
 	c.Defaced++

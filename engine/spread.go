@@ -28,8 +28,10 @@ type scratch struct {
 	// ddos holds each DDoS target's availability before this tick's
 	// attacks, to tell the owner when it crosses 500‰ either way.
 	ddos []ddosMark
-	tick int32 // the tick the tables below describe
-	ns   int   // segments
+	// valid: the tables hold counts; dirty: hosts changed since, recount.
+	valid, dirty bool
+	tick         int32 // the tick the tables below describe
+	ns           int   // segments
 	// row is, per campaign, its row in bots (active botnets only), or None.
 	row []int32
 	// bots[row*ns+s] counts the campaign's bots in segment s (defaced
@@ -75,6 +77,14 @@ var _ = [1]struct{}{}[FlagDefaced-1<<defacedShift] // FlagDefaced == 1<<defacedS
 // susceptible hosts.
 func (sc *scratch) prepare(w *World) {
 	ns, nc := len(w.Segments), len(w.Campaigns)
+	// The counts of last tick are still exact when nothing but recruitment
+	// and clean-up (which keep them exact) changed hosts since, and the same
+	// botnets are active: then the pass over every asset is skipped.
+	if sc.valid && !sc.dirty && sc.ns == ns && sc.tick == w.Tick-1 && len(sc.row) == nc && sc.sameRows(w) {
+		sc.tick = w.Tick
+		return
+	}
+	sc.valid, sc.dirty = true, false
 	sc.tick, sc.ns = w.Tick, ns
 	sc.row = grow(sc.row, nc)
 	rows := 0
@@ -128,6 +138,21 @@ func (sc *scratch) prepare(w *World) {
 		}
 	}
 }
+
+// sameRows says whether the active botnets are those the rows were built for.
+func (sc *scratch) sameRows(w *World) bool {
+	for ci := range w.Campaigns {
+		c := &w.Campaigns[ci]
+		if (c.Active && c.Kind == CampBotnet) != (sc.row[ci] != None) {
+			return false
+		}
+	}
+	return true
+}
+
+// touched marks the per-segment counts stale: a host changed hands, flags
+// or vulnerabilities outside the spreading code that keeps them exact.
+func (w *World) touched() { w.sc.dirty = true }
 
 // grow returns s with length n, reusing its storage when it can.
 func grow[T any](s []T, n int) []T {

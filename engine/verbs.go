@@ -258,6 +258,7 @@ func applyQuery(w *World, a *Action) {
 }
 
 func (w *World) setIsolated(a *Action, on bool) {
+	w.touched()
 	n := int64(0)
 	w.forAssets(a, func(i int32) {
 		as := &w.Assets[i]
@@ -367,6 +368,7 @@ func applyRestore(w *World, a *Action) {
 		}
 		as.Controller, as.Since = None, None
 		as.Flags &^= FlagDefaced | FlagDestroyed | FlagDetected | FlagAdmin
+		w.touched()
 		as.Integrity = 1000
 		w.refreshAvailability(i)
 		n++
@@ -383,6 +385,7 @@ func applyRemediate(w *World, a *Action) {
 			w.Campaigns[as.Controller].Bots--
 			as.Controller, as.Since = None, None
 			as.Flags &^= FlagDetected | FlagAdmin
+			w.touched()
 			n++
 		}
 	})
@@ -416,6 +419,7 @@ func applyUpdate(w *World, a *Action) {
 			n++
 		}
 		as.Vulns &^= mask
+		w.touched()
 		as.Flags |= FlagHardened
 	})
 	w.emit(Event{Kind: EvAssetRestored, Org: w.orgID(a.Org), Subject: a.Target, Value: n,
@@ -501,6 +505,7 @@ func applyTakedown(w *World, a *Action) {
 func (w *World) takeDown(i, by int32) {
 	as := &w.Assets[i]
 	as.Flags |= FlagTakenDown
+	w.touched()
 	as.Availability = 0
 	w.emit(Event{Kind: EvC2Disrupted, Org: w.orgID(by), Subject: w.AssetID(i),
 		Text: fmt.Sprintf("%s took %s down", w.orgID(by), w.AssetID(i)), Visible: vis(by, as.Owner)})
