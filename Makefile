@@ -14,7 +14,7 @@ APT_PACKAGES ?=
 # `cyberex test scenarios/` runs the scenarios' own regression tests as part
 # of `make test`: auto runs them when the program has a test command, yes
 # always, no never.
-SCENARIO_TESTS ?= auto
+SCENARIO_TESTS ?= yes
 
 BIN := bin/cyberex
 

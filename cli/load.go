@@ -84,7 +84,14 @@ type loaded struct {
 
 // loadScenario loads the scenario named by a SCENARIO argument, or the
 // embedded tutorial when arg is empty.
-func loadScenario(arg string, set []string) (*loaded, error) {
+func loadScenario(arg string, set []string) (*loaded, error) { return load(arg, set, false) }
+
+// loadForRun loads a scenario for a run, a replay or a sweep, which do not
+// use its tests: a test that does not fit the --set overrides (say a
+// shorter duration) is then no error.
+func loadForRun(arg string, set []string) (*loaded, error) { return load(arg, set, true) }
+
+func load(arg string, set []string, ignoreTests bool) (*loaded, error) {
 	if arg == "" || strings.HasPrefix(arg, embeddedPrefix) {
 		name := strings.TrimPrefix(arg, embeddedPrefix)
 		if name == "" {
@@ -93,7 +100,7 @@ func loadScenario(arg string, set []string) (*loaded, error) {
 		if _, err := fs.Stat(scenarios.FS, name+"/scenario.yaml"); err != nil {
 			return nil, inputErrorf("no scenario %q is built into this program", name)
 		}
-		s, err := scenario.LoadFS(scenarios.FS, name, scenario.Options{Set: set, Library: scripts.FS})
+		s, err := scenario.LoadFS(scenarios.FS, name, scenario.Options{Set: set, Library: scripts.FS, IgnoreTests: ignoreTests})
 		if err != nil {
 			return nil, classify(err)
 		}
@@ -103,7 +110,7 @@ func loadScenario(arg string, set []string) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := scenario.Load(dir, scenario.Options{Set: set, Library: library(dir)})
+	s, err := scenario.Load(dir, scenario.Options{Set: set, Library: library(dir), IgnoreTests: ignoreTests})
 	if err != nil {
 		var se scenario.Errors
 		if errors.As(err, &se) {

@@ -69,7 +69,7 @@ func replayJournal(e *env, path, dir string) error {
 			}
 		}
 	}
-	l, err := loadScenario(dir, j.Header.Set)
+	l, err := loadForRun(dir, j.Header.Set)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -27,6 +28,7 @@ type runFlags struct {
 	commands  string
 	json      bool
 	log       bool
+	events    string
 	set       []string
 }
 
@@ -63,6 +65,7 @@ after --ticks ticks, whichever comes first. --journal records the run so that
 	f.StringVar(&o.commands, "commands", "", "players' commands from `FILE`, one JSON command per line (the journal's command format)")
 	f.BoolVar(&o.json, "json", false, "print the outcome as one JSON object")
 	f.BoolVar(&o.log, "log", false, "print the lines the scenario's scripts log (log, print) to stderr")
+	f.StringVar(&o.events, "events", "", "print the run's events of these `KINDS` (comma separated, e.g. botnet.c2_disrupted,request.answered; all for every event) to stderr")
 	f.StringArrayVar(&o.set, "set", nil, "override a scenario value, `key=value` (repeatable), e.g. settings.duration=3d")
 	return c
 }
@@ -71,7 +74,7 @@ func runScenario(e *env, arg string, o runFlags) error {
 	if err := checkSet(o.set); err != nil {
 		return err
 	}
-	l, err := loadScenario(arg, o.set)
+	l, err := loadForRun(arg, o.set)
 	if err != nil {
 		return err
 	}
@@ -109,12 +112,19 @@ func runScenario(e *env, arg string, o runFlags) error {
 	}
 	p := &progress{e: e, start: e.now()}
 	opt.Progress = p.tick
-	if o.log {
-		opt.Progress = nil // the log lines go to stderr, where the bar is
+	kinds, err := eventKinds(o.events)
+	if err != nil {
+		return err
+	}
+	if o.log || len(kinds) > 0 {
+		opt.Progress = nil // the lines go to stderr, where the bar is
 		opt.OnEvents = func(evs []engine.Event) {
 			for _, ev := range evs {
-				if ev.Kind == engine.EvLog {
+				switch {
+				case o.log && ev.Kind == engine.EvLog:
 					fmt.Fprintf(e.stderr, "tick %d: %s: %s\n", ev.Tick, ev.Subject, ev.Text)
+				case kinds["all"] || kinds[ev.Kind]:
+					fmt.Fprintf(e.stderr, "tick %d: %s %s: %s\n", ev.Tick, ev.Kind, ev.Subject, ev.Text)
 				}
 			}
 		}
@@ -312,4 +322,20 @@ func (p *progress) done() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+// eventKinds parses --events: known kinds (or "all"), comma separated.
+func eventKinds(list string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, k := range strings.Split(list, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if k != "all" && !slices.Contains(engine.EventKinds, k) && !strings.HasPrefix(k, "script.") {
+			return nil, inputErrorf("--events: unknown event kind %q (one of %s, or all)", k, strings.Join(engine.EventKinds, ", "))
+		}
+		out[k] = true
+	}
+	return out, nil
 }

@@ -136,7 +136,7 @@ func sweepScenario(e *env, arg string, o sweepFlags) error {
 	if o.out != "" && o.out == o.jsonl {
 		return inputErrorf("--out and --jsonl name the same file")
 	}
-	opt := runner.SweepOptions{Dir: dir, Load: scenarioLoader, Set: o.set, Vary: vary, Seeds: seeds, Ticks: o.ticks,
+	opt := runner.SweepOptions{Dir: dir, Load: sweepLoader, Set: o.set, Vary: vary, Seeds: seeds, Ticks: o.ticks,
 		Commands: cmds, CommandsFile: o.commands, Metrics: o.metrics, Parallel: o.parallel, Window: o.window, Shard: sh}
 
 	var outs []*outFile

@@ -100,6 +100,19 @@ func scenarioLoader(dir string, set []string) (*scenario.Scenario, error) {
 	return l.s, nil
 }
 
+// sweepLoader loads without the scenario's tests, which a sweep does not run.
+func sweepLoader(dir string, set []string) (*scenario.Scenario, error) {
+	l, err := loadForRun(dir, set)
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) && ee.err != nil {
+			return nil, ee.err
+		}
+		return nil, err
+	}
+	return l.s, nil
+}
+
 func checkParallel(n int) error {
 	if n < 1 || n > ParallelMax {
 		return inputErrorf("--parallel %d: want 1 to %d", n, ParallelMax)

@@ -314,7 +314,8 @@ func bounds(lo, hi *int64) string {
 type verdict struct {
 	msg   string
 	ticks int32
-	json  bool // the figure shows in `cyberex run --json` (metrics)
+	json  bool   // the figure shows in `cyberex run --json` (metrics)
+	event string // the figure shows with `cyberex run --events KIND`
 }
 
 // check judges the per-run expectations after the run. It returns the
@@ -387,11 +388,11 @@ func (o *observer) check() []verdict {
 			}
 			switch {
 			case c.happen && !happened && first >= 0:
-				out = append(out, verdict{msg: fmt.Sprintf("event %s happened first at tick %d, want it%s", c.name, first, by)})
+				out = append(out, verdict{msg: fmt.Sprintf("event %s happened first at tick %d, want it%s", c.name, first, by), event: c.name})
 			case c.happen && !happened:
-				out = append(out, verdict{msg: fmt.Sprintf("event %s never happened, want it%s", c.name, by)})
+				out = append(out, verdict{msg: fmt.Sprintf("event %s never happened, want it%s", c.name, by), event: c.name})
 			case !c.happen && happened:
-				out = append(out, verdict{msg: fmt.Sprintf("event %s happened at tick %d, want it not to happen%s", c.name, first, by), ticks: first})
+				out = append(out, verdict{msg: fmt.Sprintf("event %s happened at tick %d, want it not to happen%s", c.name, first, by), ticks: first, event: c.name})
 			}
 		}
 	}

@@ -449,6 +449,8 @@ func (pt *plannedTest) runOne(k int) (rec RunRecord) {
 			rec.Replay = replay
 		case fails[0].json:
 			rec.Replay = pt.run.Command(seed, fails[0].ticks, "--json")
+		case fails[0].event != "":
+			rec.Replay = pt.run.Command(seed, fails[0].ticks, "--events", fails[0].event)
 		default:
 			rec.Replay = pt.run.Command(seed, fails[0].ticks)
 		}

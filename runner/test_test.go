@@ -112,7 +112,7 @@ func TestBrokenScenario(t *testing.T) {
 		{"median-bots", "fail", `^across: metric bots at the end: median \d+ over 100 runs, want at most 3; seed \d+ has it$`,
 			`^cyberex run testdata/broken --seed \d+ --ticks 40 --json$`},
 		{"quiet", "fail", `^seed 1: event botnet.recruited happened at tick \d+, want it not to happen; 5 of 5 runs failed$`,
-			`^cyberex run testdata/broken --seed 1 --ticks \d+$`},
+			`^cyberex run testdata/broken --seed 1 --ticks \d+ --events botnet.recruited$`},
 		{"golden-drift", "fail", `^seed 2: golden testdata/broken/golden/drift.json: the state differs at tick 20, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want 0{64}; metrics bots \d+ \(want \d+\), bots_ever \d+ \(want \d+\); the replay's journal seed-2.jsonl holds the state hash at tick 20; 1 of 2 runs failed$`,
 			`^cyberex run testdata/broken --seed 2 --ticks 20 --hash-every 20 --journal seed-2.jsonl --json$`},
 		{"golden-missing", "fail", `^seed 1: golden file testdata/broken/golden/missing.json is missing: run cyberex test testdata/broken --run '\^broken/golden-missing\$' --update to write it$`, `^$`},

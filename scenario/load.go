@@ -40,6 +40,10 @@ type Options struct {
 	// Director makes the Lua director of a world; nil uses the package's
 	// NewDirector.
 	Director DirectorFactory
+	// IgnoreTests skips the scenario's tests section: a run or a sweep
+	// does not use it, and a test may not fit its --set overrides (a
+	// shorter duration than a test's ticks).
+	IgnoreTests bool
 }
 
 // DirectorFactory makes the director (the Lua story) of a new world.
@@ -140,7 +144,7 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 	setOf := map[*yaml.Node]string{}
 	applySets(doc, opt.Set, setOf, errs)
 
-	c := &checker{file: yamlName, dir: dir, errs: errs, full: full, fsys: fsys, root: root, lua: lua, library: opt.Library}
+	c := &checker{file: yamlName, dir: dir, errs: errs, full: full, fsys: fsys, root: root, lua: lua, library: opt.Library, skipTests: opt.IgnoreTests}
 	c.d = newDecoder(yamlName, errs, setOf, countNodes(doc))
 	var f File
 	if len(doc.Content) > 0 {
@@ -154,6 +158,9 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 	w := c.check(&f)
 	if !errs.empty() {
 		return nil, errs.result()
+	}
+	if opt.IgnoreTests {
+		f.Tests = nil
 	}
 	if len(f.Tests) > 0 {
 		c.checkTestOverrides(&f, data, opt.Set)

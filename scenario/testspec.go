@@ -67,7 +67,7 @@ type Bounds struct {
 }
 
 // GoldenSpec records the state hash and metrics of some runs at some ticks
-// into a file; `cyberex test -rewrite` rewrites it.
+// into a file; `cyberex test --update` rewrites it.
 type GoldenSpec struct {
 	File  string     `yaml:"file" required:"true" doc:"file, relative to the scenario folder"`
 	Ticks []Duration `yaml:"ticks" required:"true" doc:"ticks (or durations) at which the state is recorded"`
