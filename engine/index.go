@@ -120,7 +120,11 @@ func (x *index) asset(w *World, id string) (int32, bool) {
 	if err != nil || n < 0 || n >= int(w.Segments[seg].Count) {
 		return 0, false
 	}
-	return w.Segments[seg].First + int32(n), true
+	i := w.Segments[seg].First + int32(n)
+	if _, named := x.nameOf[i]; named {
+		return 0, false // a named asset placed in the segment answers to its name only
+	}
+	return i, true
 }
 
 func (x *index) assetID(w *World, i int32) string {

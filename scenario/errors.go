@@ -1,11 +1,12 @@
 package scenario
 
 import (
+	suggestpkg "cyberex/engine/suggest"
+
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Error is one thing wrong with a scenario, said where it is and in words a
@@ -124,62 +125,8 @@ func (l *errList) result() error {
 
 // ---- suggestions ----
 
-// levenshtein is the edit distance between two short strings (case
-// insensitive). Long inputs are cut so garbage cannot cost quadratic time.
-func levenshtein(a, b string) int {
-	const cut = 64
-	ra, rb := []rune(strings.ToLower(a)), []rune(strings.ToLower(b))
-	if len(ra) > cut {
-		ra = ra[:cut]
-	}
-	if len(rb) > cut {
-		rb = rb[:cut]
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
-
-// closest returns the candidate nearest to word, or "" when none is close
-// enough to be a plausible typo.
-func closest(word string, cands []string) string {
-	if word == "" || utf8.RuneCountInString(word) > 200 {
-		return ""
-	}
-	best, bestD := "", 1<<30
-	lw := strings.ToLower(word)
-	for _, c := range cands {
-		if c == word {
-			continue
-		}
-		d := levenshtein(word, c)
-		lc := strings.ToLower(c)
-		if lc == lw {
-			d = 0
-		} else if len(lw) >= 3 && (strings.HasPrefix(lc, lw) || strings.HasPrefix(lw, lc)) && d > 1 {
-			d = 2 // a cut or extended word ("org" for "organisations") is close
-		}
-		limit := max(1, min(3, (utf8.RuneCountInString(c)+2)/3))
-		if d <= limit && d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
+// closest returns the candidate nearest to word, or "" (see package suggest).
+func closest(word string, cands []string) string { return suggestpkg.Closest(word, cands) }
 
 // didYouMean is "; did you mean \"x\"?" or "".
 func didYouMean(word string, cands []string) string {

@@ -12,6 +12,8 @@
 package attack
 
 import (
+	"cyberex/engine/suggest"
+
 	"bytes"
 	_ "embed"
 	"encoding/csv"
@@ -326,7 +328,7 @@ func scoreID(q []rune, idx int, id string) scored {
 	for pre < len(q) && pre < len(r) && q[pre] == r[pre] {
 		pre++
 	}
-	return scored{idx: idx, dist: levenshtein(q, r), pre: pre}
+	return scored{idx: idx, dist: suggest.Distance(q, r), pre: pre}
 }
 
 func (c *catalogue) suggestByName(input string) []Technique {
@@ -356,7 +358,7 @@ func (c *catalogue) suggestByName(input string) []Technique {
 	qr := []rune(q)
 	var near []scored
 	for i, t := range c.list {
-		if d := levenshtein(qr, []rune(strings.ToLower(t.Name))); d <= maxDist {
+		if d := suggest.Distance(qr, []rune(strings.ToLower(t.Name))); d <= maxDist {
 			near = append(near, scored{idx: i, dist: d})
 		}
 	}
@@ -394,31 +396,6 @@ func (c *catalogue) suggestByName(input string) []Technique {
 		out = append(out, clone(c.list[s.idx]))
 	}
 	return out
-}
-
-// levenshtein is the edit distance between a and b (insert, delete,
-// substitute, each cost 1).
-func levenshtein(a, b []rune) int {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // displayInput shortens very long inputs for error messages.

@@ -1,6 +1,8 @@
 package attack
 
 import (
+	"cyberex/engine/suggest"
+
 	"errors"
 	"slices"
 	"strings"
@@ -278,7 +280,7 @@ func TestLevenshtein(t *testing.T) {
 		{"T1566.009", "T1566.001", 1}, {"T1566.009", "T1566", 4}, {"flaw", "lawn", 2},
 	}
 	for _, tt := range tests {
-		if got := levenshtein([]rune(tt.a), []rune(tt.b)); got != tt.want {
+		if got := suggest.Distance([]rune(tt.a), []rune(tt.b)); got != tt.want {
 			t.Errorf("levenshtein(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}

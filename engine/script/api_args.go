@@ -1,12 +1,13 @@
 package script
 
 import (
+	"cyberex/engine/suggest"
+
 	"fmt"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 )
@@ -260,47 +261,5 @@ func suggestion(word string, cands []string) string {
 }
 
 // closest is the candidate nearest to word by edit distance, or "" when
-// none is close enough to be a typo. Candidates are visited in the order
-// given, so the answer does not depend on any map.
-func closest(word string, cands []string) string {
-	if word == "" || utf8.RuneCountInString(word) > 200 {
-		return ""
-	}
-	best, bestD := "", 1<<30
-	lw := strings.ToLower(word)
-	for _, c := range cands {
-		if c == word || len(c) > 200 {
-			continue
-		}
-		d := levenshtein(lw, strings.ToLower(c))
-		if len(lw) >= 3 && (strings.HasPrefix(c, lw) || strings.HasPrefix(lw, c)) && d > 2 {
-			d = 2
-		}
-		limit := max(1, min(3, (utf8.RuneCountInString(c)+2)/3))
-		if d <= limit && d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
+// none is close enough to be a typo (see package suggest).
+func closest(word string, cands []string) string { return suggest.Closest(word, cands) }
