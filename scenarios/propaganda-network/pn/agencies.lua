@@ -24,15 +24,16 @@
 --
 -- Every team only acts on what it has seen: public uploads, injects,
 -- messages, reports and answers to its own requests (on_event gets the
--- events visible to the team). With var("agencies") = "scripted" the
--- story marks these teams scripted itself (for `cyberex run`); tests mark
--- them with `scripted: all`.
+-- events visible to the team). With var("agencies") = "scripted" (the
+-- default) the story marks these teams scripted itself, so `cyberex run`
+-- plays every role; "people" leaves them to human teams. Tests mark them
+-- with `scripted: all`.
 
 local K = require("pn.world")
 
 local FAST = var("response", "fast") == "fast"
 
-if var("agencies", "people") == "scripted" then
+if var("agencies", "scripted") == "scripted" then
   for _, id in ipairs({"police-a", "prosecutor-a", "fiu-a", "ministry-a", "police-c", "prosecutor-c"}) do
     set_scripted(id, true)
   end
