@@ -363,7 +363,17 @@ func compare(v int64, op string, x int64) bool {
 func (w *World) evaluateObjectives(final bool) {
 	for i := range w.Objectives {
 		o := &w.Objectives[i]
-		if o.Status != ObjPending || o.Script || (w.Tick < o.From && !final) {
+		if o.Status != ObjPending {
+			continue
+		}
+		if o.Script {
+			// The story decides; what it left undecided at the deadline failed.
+			if o.Deadline != None && w.Tick >= o.Deadline {
+				w.SetObjective(int32(i), ObjFailed)
+			}
+			continue
+		}
+		if w.Tick < o.From && !final {
 			continue
 		}
 		atDeadline := (o.Deadline != None && w.Tick >= o.Deadline) || final
@@ -417,16 +427,15 @@ func (w *World) SetObjective(i int32, s ObjectiveStatus) {
 	w.emit(Event{Kind: EvObjectiveChanged, Subject: o.ID, Value: int64(s), Text: fmt.Sprintf("objective %s %s at tick %d", o.ID, s, w.Tick)})
 }
 
-// Finish judges objectives that wait for the end of the run. Runners call
-// it once after the last Step.
+// Finish judges the objectives that wait for the end of the exercise.
+// Runners call it once after the last Step. A run stopped before the
+// scenario's end (its duration or end condition: `run --ticks`) leaves
+// them pending: "always keep the grid up" is not met by the first hour,
+// nor "restored by day 2" failed at hour one.
 func (w *World) Finish() []Event {
 	w.events = w.events[:0]
-	w.evaluateObjectives(true)
-	for i := range w.Objectives {
-		o := &w.Objectives[i]
-		if o.Status == ObjPending && o.Script && o.Deadline == None {
-			continue // a script objective nobody decided stays pending
-		}
+	if w.Ended || w.Settings.DurationTicks <= 0 {
+		w.evaluateObjectives(true)
 	}
 	w.Ended = true
 	if w.EndTick == None {
