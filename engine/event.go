@@ -15,6 +15,7 @@ const (
 	EvBotsRecruited     = "botnet.recruited"
 	EvBotnetAlert       = "botnet.alert"
 	EvC2Disrupted       = "botnet.c2_disrupted"
+	EvC2Blocked         = "botnet.c2_blocked"
 	EvC2Moved           = "botnet.c2_moved"
 	EvDefaced           = "website.defaced"
 	EvDDoS              = "ddos.impact"
@@ -113,6 +114,7 @@ var EventKinds = []string{
 	EvAssetIsolated,
 	EvAssetRestored,
 	EvBotnetAlert,
+	EvC2Blocked,
 	EvC2Disrupted,
 	EvC2Moved,
 	EvBotsRecruited,

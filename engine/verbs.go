@@ -308,7 +308,9 @@ func applyDeny(w *World, a *Action) {
 				c.addBlocker(a.Org)
 			}
 		}
-		w.emit(Event{Kind: EvC2Disrupted, Org: w.orgID(a.Org), Subject: a.Target,
+		// Only this ISP's customers lose the C2: a partial block, not a
+		// disruption of the botnet (botnet.c2_disrupted).
+		w.emit(Event{Kind: EvC2Blocked, Org: w.orgID(a.Org), Subject: a.Target,
 			Text: fmt.Sprintf("%s blocks traffic to %s for its customers", w.orgID(a.Org), a.Target), Visible: vis(a.Org)})
 		return
 	}

@@ -597,6 +597,10 @@ func attackActions() []string {
 
 // checkWorld checks every section against the id tables.
 func (c *checker) checkWorld(f *File) {
+	// The name goes into journals and reports: it cannot be blank.
+	if _, given := c.d.pos["name"]; given && strings.TrimSpace(f.Name) == "" {
+		c.errAt("name", "empty name: give the scenario a short name (it goes into journals and reports)")
+	}
 	s := &f.Settings
 	c.rangeInt(int64(s.Duration.Ticks), 1, durationTicksMax, "settings.duration")
 	for _, v := range sortedKeys(s.Verbs) {

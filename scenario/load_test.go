@@ -498,3 +498,23 @@ func TestNewWorldConcurrent(t *testing.T) {
 }
 
 type uint64Hash struct{ h [32]byte }
+
+// Scripts read vars by name, so a misspelt var must be an error, not a
+// silently ignored value.
+func TestUnknownVarsRefused(t *testing.T) {
+	cases := []struct{ set, want string }{
+		{"vars.playbok=fast", `no var "playbok" in the scenario's vars; did you mean "playbook"?`},
+		{"vars.playbook=fast", ""},
+	}
+	for _, c := range cases {
+		_, err := Load("testdata/good/full", Options{Set: []string{c.set}, Director: func(s *Scenario, w *engine.World) (engine.Director, error) {
+			return nopDirector{new(atomic.Int64)}, nil
+		}})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.set, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want %q", c.set, err, c.want)
+		}
+	}
+}

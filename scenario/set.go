@@ -96,7 +96,21 @@ func applySet(doc *yaml.Node, s string, setOf map[*yaml.Node]string) error {
 					}
 				}
 			}
-			// Not there: create it.
+			// Not there: create it. Except a var: scripts read vars by name,
+			// so a misspelt one would be silently ignored.
+			if where == "vars" || (where == "" && segs[i] == "vars") {
+				var declared []string
+				if where == "vars" {
+					for k := 0; k+1 < len(cur.Content); k += 2 {
+						declared = append(declared, cur.Content[k].Value)
+					}
+				}
+				name := strings.Join(segs[i:], ".")
+				if where == "" {
+					return fmt.Errorf("the scenario declares no vars (add a vars: section to set %s)", key)
+				}
+				return fmt.Errorf("no var %q in the scenario's vars%s", name, suggest(name, declared))
+			}
 			{
 				kn := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: segs[i]}
 				setOf[kn] = s

@@ -19,16 +19,7 @@ import (
 // EventKinds are the event kinds the engine emits (engine/event.go).
 // Expectations on other kinds are accepted (scripts emit their own) unless
 // they look like a typo of one of these.
-var EventKinds = []string{
-	engine.EvCommandAccepted, engine.EvCommandRejected, engine.EvCommandStarted, engine.EvCommandDone,
-	engine.EvAssetCompromised, engine.EvAssetDetected, engine.EvAssetRestored, engine.EvAssetIsolated, engine.EvAssetDestroyed,
-	engine.EvBotsRecruited, engine.EvBotnetAlert, engine.EvC2Disrupted, engine.EvC2Moved, engine.EvDefaced, engine.EvDDoS, engine.EvExfiltration,
-	engine.EvLateral, engine.EvEvidenceCreated, engine.EvEvidenceLost, engine.EvEvidencePreserved, engine.EvEvidenceObtained,
-	engine.EvRequestSent, engine.EvRequestAnswered, engine.EvReportShared, engine.EvReshareRefused, engine.EvContentPublished,
-	engine.EvContentRemoved, engine.EvFundsRaised, engine.EvFundsTraced, engine.EvInfraChanged, engine.EvPhysicalAttack,
-	engine.EvInjectDelivered, engine.EvObjectiveChanged, engine.EvCaseOpened, engine.EvStatement, engine.EvMessage,
-	engine.EvCampaignStarted, engine.EvLog,
-}
+var EventKinds = engine.EventKinds
 
 func (c *checker) checkEvent(kind, p string) {
 	for _, k := range EventKinds {
@@ -70,6 +61,12 @@ func (c *checker) checkTests(f *File, light *engine.World) {
 		}
 		ticks := t.Ticks.Ticks
 		c.orgSet(&t.Scripted, p+".scripted")
+		declared := sortedKeys(f.Vars)
+		for _, k := range sortedKeys(t.Vars) {
+			if _, ok := f.Vars[k]; !ok {
+				c.d.errKey(p+".vars."+k, "no var %q in the scenario's vars%s", k, suggest(k, declared))
+			}
+		}
 		for k, s := range t.Set {
 			if key, _, ok := strings.Cut(s, "="); !ok || strings.TrimSpace(key) == "" {
 				c.errAt(fmt.Sprintf("%s.set[%d]", p, k), "want key=value, such as organisations.police-a.staff=2")

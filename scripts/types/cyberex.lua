@@ -14,7 +14,7 @@
 
 ---@alias cyberex.EventKind
 ---| "asset.compromised" | "asset.destroyed" | "asset.detected" | "asset.isolated" | "asset.restored"
----| "botnet.alert" | "botnet.c2_disrupted" | "botnet.c2_moved" | "botnet.recruited"
+---| "botnet.alert" | "botnet.c2_blocked" | "botnet.c2_disrupted" | "botnet.c2_moved" | "botnet.recruited"
 ---| "campaign.started" | "case.opened"
 ---| "command.accepted" | "command.done" | "command.rejected" | "command.started"
 ---| "content.published" | "content.removed" | "data.exfiltrated" | "ddos.impact"
