@@ -43,8 +43,8 @@ print(pcall(function() local x = nil; return x[{}] end))
 print(select(2, coroutine.resume(coroutine.create(function() local x = nil; return x[print] end))))
 print(xpcall(function() local x = nil; return x[{}] end, function(m) return "handled: " .. m end))
 
-for w in ("alpha beta gamma"):gmatch("%a+") do io = (io or "") .. w:upper():sub(1, 1) end
-print(io, ("x"):rep(3, nil), next({}), select("#", 1, 2, 3))
+for w in ("alpha beta gamma"):gmatch("%a+") do initials = (initials or "") .. w:upper():sub(1, 1) end
+print(initials, ("x"):rep(3, nil), next({}), select("#", 1, 2, 3))
 `
 
 func runDeterminism(t *testing.T, seed uint64) string {

@@ -175,6 +175,17 @@ func (s *State) openSandbox() {
 	}
 	setSorted(globals, globalValues)
 
+	// Reading a name the sandbox removed says so, instead of the puzzling
+	// "attempt to index a non-table object(nil)" a planner would get.
+	globalsMeta := L.NewTable()
+	globalsMeta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		if k, ok := L.Get(2).(lua.LString); ok && removedGlobals[string(k)] {
+			L.RaiseError("%s is not available in scenario scripts: the sandbox has no files, clock, process, debug or code loading; scripts reach the world through the cyberex API (docs/scripting.md)", string(k))
+		}
+		return 0
+	}))
+	L.SetMetatable(globals, globalsMeta)
+
 	stringMeta := L.NewTable()
 	stringMeta.RawSetString("__index", globals.RawGetString("string"))
 	L.SetMetatable(lua.LString(""), stringMeta)
@@ -182,6 +193,13 @@ func (s *State) openSandbox() {
 	L.G.Global = globals
 	L.Env = globals
 	L.G.Registry = L.NewTable()
+}
+
+// removedGlobals are the standard names the sandbox leaves out on purpose.
+var removedGlobals = map[string]bool{
+	"os": true, "io": true, "debug": true, "package": true, "channel": true,
+	"dofile": true, "loadfile": true, "load": true, "loadstring": true, "module": true,
+	"getfenv": true, "setfenv": true, "newproxy": true, "collectgarbage": true, "_printregs": true,
 }
 
 // builtin is a Go function of a gopher-lua library table.
