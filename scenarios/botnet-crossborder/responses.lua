@@ -15,12 +15,13 @@
 --         and patches its networks; the web service restores defaced
 --         sites and patches the CMS everywhere; the prosecutor opens the
 --         case as soon as local evidence allows.
---   slow  late and alone: nobody shares; the CSIRT asks the hosting
---         company for a takedown after two days; the police, days later,
+--   slow  late and alone: nobody shares (so the CSIRT, told nothing it
+--         can act on, never learns where the C2 is); the police, days later,
 --         first frame their request as "defacement" (no crime in
 --         Borduria: refused), and ask for disclosure through MLA only,
---         without preservation; the ISP acts after two days; the web
---         service restores sites a day later without patching them.
+--         without preservation; the ISP acts after two days and cleans
+--         without patching; the web service restores sites a day later
+--         without patching them.
 --
 -- The policies are the library's (scripts/teams/*.lua) with options, plus
 -- thin wrappers for what this scenario needs (see each function).
@@ -40,7 +41,7 @@ local PRESETS = {
     police_b = {},
   },
   slow = {
-    isp_a = {delay = "2d", remediate = true, block_c2 = true, scrub = true},
+    isp_a = {delay = "2d", remediate = true, patch = false, block_c2 = true, scrub = true},
     csirt_a = {delay = "2d", share_with = {}, sinkhole = false, takedown = true},
     police_a = {delay = "3d", preserve_first = false, disclose = true, recheck = "1d",
                 wrong_offence = "defacement", retry_after = "2d"},

@@ -6,9 +6,14 @@
 -- discloses records and assists, each only where the act is a crime in
 -- its own country too (respect_law, the default: dual criminality), and
 -- discloses only through a lawful channel (mutual legal assistance or a
--- request from its own country) unless disclose_informally. It takes
--- down, on its own, a server it hosts once it learns that it is a botnet's
--- command and control (abuse_desk, after `delay`).
+-- request from its own country) unless disclose_informally.
+--
+-- With abuse_desk it also takes down, on its own and after `delay`, a
+-- server it runs once it learns that it is a botnet's command and
+-- control: a report, a message or an inject names it, or the indicators
+-- of a campaign it received (a report that carried them) match the
+-- traffic of one of its servers. It checks its server just before: one
+-- already taken down or sinkholed is left alone.
 --
 -- Options (besides those of teams/lib.lua):
 --   disclose_informally  disclose to police-to-police or CSIRT requests
@@ -18,10 +23,29 @@
 local lib = require("teams.lib")
 local M = {}
 
+local TRIGGERS = lib.set{"botnet.c2_disrupted", "report.shared", "message", "inject.delivered"}
+
 function M.new(o)
   o = o or {}
   local delay = lib.ticks(o.delay, ticks("4h"))
   local base = lib.on_request(o, {"preserve", "takedown", "disclose", "assist", "sinkhole", "block"})
+  local planned = {}   -- server id -> true while a takedown is planned or done
+
+  -- down(id): its own server is already out of the attackers' hands.
+  local function down(id)
+    local a = asset(id)
+    return a.taken_down or a.sinkholed
+  end
+
+  local function take_down(id)
+    if planned[id] or down(id) then return end
+    planned[id] = true
+    lib.later(delay, function()
+      if down(id) then return end
+      act("takedown", id)
+    end)
+  end
+
   return {
     name = o.name or "hosting",
     on_request = function(req)
@@ -31,15 +55,14 @@ function M.new(o)
       return base(req)
     end,
     on_event = function(ev)
-      if not o.abuse_desk or ev.kind ~= "botnet.c2_disrupted" and ev.kind ~= "report.shared" then return end
-      for _, c in ipairs(campaigns{active = true}) do
-        if c.c2 then
-          local a = asset(c.c2)
-          if a.owner == me() and not a.taken_down then
-            lib.later(delay, function() act("takedown", c.c2) end)
-          end
+      if not o.abuse_desk or not TRIGGERS[ev.kind] or ev.org == me() then return end
+      local servers = lib.own_c2s()
+      if lib.is_tip(ev) then
+        for _, id in ipairs(lib.c2s_named(ev.text)) do
+          if lib.whois(id).owner == me() and not lib.has(servers, id) then servers[#servers + 1] = id end
         end
       end
+      for _, id in ipairs(servers) do take_down(id) end
     end,
   }
 end
