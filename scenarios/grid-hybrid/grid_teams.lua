@@ -172,10 +172,9 @@ end
 
 function M.csirt_a(P)
   -- The library's CSIRT answers requests for assistance (on_request).
-  -- Its on_event is not used here: on any tip (an inject, such as the
-  -- news) it investigates whatever host the campaign holds in its
-  -- country, which would let CERT-AR learn of the intrusion from the
-  -- radio; here it learns only through its own channels: the operator's
+  -- Its on_event is not used here: this CSIRT's learning and sharing are
+  -- written for the scenario (what it tells NCSC-NM, and when). It learns
+  -- only through its own channels: the operator's
   -- report, or the investigation the operator asked it for. It then
   -- writes its own report for NCSC-NM (it may not pass on Arland
   -- Energy's TLP:AMBER report to a CSIRT abroad: TLP forbids it).
