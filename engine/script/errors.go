@@ -134,7 +134,7 @@ func errorValueString(v lua.LValue) string {
 	case lua.LNumber:
 		return formatNumber(v)
 	case *lua.LNilType:
-		return "nil"
+		return "error raised without a message (error() or error(nil))"
 	}
 	return "(error object is a " + v.Type().String() + " value)"
 }
