@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
 
 	"cyberex/headless"
+	"cyberex/journal"
 	"cyberex/scenario"
 )
 
@@ -47,6 +49,19 @@ func TestExitCodes(t *testing.T) {
 	writeFile(t, invalid, "scenario.yaml", "name: broken\norganisations:\n  - {id: x, kind: csirt, jurisdiction: nowhere, staf: 2}\n")
 	empty := filepath.Join(dir, "empty")
 	os.Mkdir(empty, 0o755)
+	// Commands the engine would reject at once: refused at load, every
+	// problem with its line, as validate refuses them in a test's file.
+	badWords := writeFile(t, dir, "words.jsonl", `{"tick":3,"org":"nobody","verb":"scan","target":"homes"}
+{"tick":2,"org":"csirt","verb":"dance"}
+{"tick":4,"org":"csrit","verb":"request","target":"hoster","args":{"kind":"takedwn"}}
+`)
+	// A tree of scenarios: validate searches it as test does.
+	tree := filepath.Join(dir, "tree")
+	for _, d := range []string{"a", "b/c", "testdata/d"} {
+		os.MkdirAll(filepath.Join(tree, d), 0o755)
+		yaml, _ := os.ReadFile(filepath.Join(botnet, "scenario.yaml"))
+		writeFile(t, filepath.Join(tree, d), "scenario.yaml", strings.Replace(string(yaml), "name: cli-botnet", "name: tree-"+strings.ReplaceAll(d, "/", "-"), 1))
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -80,7 +95,18 @@ func TestExitCodes(t *testing.T) {
 		{"version", []string{"version"}, 0, `(?m)^engine \d+\.\d+\.\d+, journal format cyberex-journal/1`, ""},
 		{"validate", []string{"validate", botnet}, 0, `^ok cli-botnet \(801 assets, 4 organisations, 2 jurisdictions, 1 campaign, 0 injects, 2 objectives, 0 tests\)\n$`, ""},
 		{"validate invalid", []string{"validate", botnet, invalid}, 2, `^ok cli-botnet`, `invalid/scenario.yaml:3:(.|\n)*1 of 2 scenarios invalid\n$`},
-		{"validate nothing", []string{"validate"}, 2, "^$", `want one or more SCENARIO folders`},
+		{"validate nothing", []string{"validate"}, 2, "^$", `want one or more PATH arguments`},
+		{"validate a tree", []string{"validate", tree}, 0, `^ok tree-a \(.*\)\nok tree-b-c \(.*\)\n$`, ""},
+		{"validate testdata named", []string{"validate", filepath.Join(tree, "testdata")}, 0, `^ok tree-testdata-d \(`, ""},
+		{"validate a tree and an invalid scenario", []string{"validate", tree, invalid}, 2, `^ok tree-a (.|\n)*ok tree-b-c`, `invalid/scenario.yaml:3:(.|\n)*1 of 3 scenarios invalid\n$`},
+		{"validate a folder without scenarios", []string{"validate", empty, botnet}, 2, `^ok cli-botnet`, `^cyberex: .*empty: no scenario \(no folder with a scenario.yaml\) found there\n0 of 1 scenarios invalid; 1 path without a scenario\n$`},
+		{"commands the engine rejects", []string{"run", botnet, "--commands", badWords}, 2, "^$",
+			`^.*words.jsonl:1: org: no organisation "nobody" \(one of csirt, isp, hoster, gang\)\n.*words.jsonl:2: verb: unknown verb "dance" \(one of .*\)\n.*words.jsonl:3: org: no organisation "csrit"; did you mean "csirt"\?\n.*words.jsonl:3: args.kind: unknown request kind "takedwn"; did you mean "takedown"\?\n$`},
+		{"sweep commands the engine rejects", []string{"sweep", botnet, "--seeds", "1", "--commands", badWords}, 2, "^$", `words.jsonl:1: org: no organisation "nobody"`},
+		{"events typo", []string{"run", botnet, "--events", "botnet.recruted"}, 2, "^$", `--events: unknown event kind "botnet.recruted"; did you mean "botnet.recruited"\?`},
+		{"events unknown", []string{"run", botnet, "--events", "zzzzzzzz"}, 2, "^$", `--events: unknown event kind "zzzzzzzz" \(one of .*, or all\)`},
+		{"--version", []string{"--version"}, 0, `^cyberex \S+.*\nengine \d+\.\d+\.\d+, journal format cyberex-journal/1, go`, ""},
+		{"-v", []string{"-v"}, 0, `^cyberex \S+`, ""},
 		{"replay missing", []string{"replay", filepath.Join(dir, "none.jsonl")}, 2, "^$", `journal: open .*none.jsonl: no such file`},
 		{"replay a commands file", []string{"replay", badCommands}, 2, "^$", `moves.jsonl:1: command: a journal starts with a header record`},
 	}
@@ -284,5 +310,214 @@ func TestEmbeddedTutorial(t *testing.T) {
 	_, b, _ := cyberex(t, "run", "../scenarios/tutorial", "--ticks", "300", "--json")
 	if a != b {
 		t.Error("the embedded tutorial differs from scenarios/tutorial")
+	}
+}
+
+// Every command the engine rejects during a run is said on stderr, the
+// players' and the scripted teams' (a policy's bug), with --json too
+// (stdout stays one JSON object).
+func TestRunPrintsRejections(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "scen")
+	os.Mkdir(scen, 0o755)
+	yaml, _ := os.ReadFile(filepath.Join(botnet, "scenario.yaml"))
+	writeFile(t, scen, "scenario.yaml", string(yaml))
+	writeFile(t, scen, "story.lua", `local done = false
+team("isp", {on_tick = function()
+  if not done then done = true; act("scan", "no-such-segment") end
+end})
+`)
+	moves := writeFile(t, dir, "moves.jsonl", `{"tick":5,"org":"csirt","verb":"investigate","target":"nowhere"}
+{"tick":6,"org":"csirt","verb":"investigate","target":"homes"}
+`)
+	for _, args := range [][]string{
+		{"run", scen, "--commands", moves, "--ticks", "20"},
+		{"run", scen, "--commands", moves, "--ticks", "20", "--json"},
+	} {
+		code, out, errOut := cyberex(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s", args, code, errOut)
+		}
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if len(lines) != 2 ||
+			!regexp.MustCompile(`^tick 1: rejected: isp scan no-such-segment rejected: .*no-such-segment`).MatchString(lines[0]) ||
+			!regexp.MustCompile(`^tick 5: rejected: csirt investigate nowhere rejected: .*nowhere`).MatchString(lines[1]) {
+			t.Errorf("%v: stderr:\n%s", args, errOut)
+		}
+		if slices.Contains(args, "--json") {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Errorf("stdout is not one JSON object: %v\n%s", err, out)
+			}
+		}
+	}
+	// With --events showing them, each rejection is said once.
+	_, _, errOut := cyberex(t, "run", scen, "--commands", moves, "--ticks", "20", "--events", "command.rejected")
+	if n := strings.Count(errOut, "nowhere rejected"); n != 1 || strings.Contains(errOut, ": rejected: ") {
+		t.Errorf("--events command.rejected:\n%s", errOut)
+	}
+}
+
+// What replay says about each way a journal can differ from its replay,
+// the failures a journal records among them.
+func TestReplayMessages(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "scen")
+	os.Mkdir(scen, 0o755)
+	yaml, _ := os.ReadFile(filepath.Join(botnet, "scenario.yaml"))
+	writeFile(t, scen, "scenario.yaml", string(yaml))
+	writeFile(t, scen, "story.lua", "at(40, function() local t = nil; return t.x end)\n")
+	good := filepath.Join(dir, "good.jsonl")
+	if code, _, errOut := cyberex(t, "run", botnet, "--ticks", "30", "--hash-every", "10", "--journal", good); code != 0 {
+		t.Fatal(errOut)
+	}
+	failed := filepath.Join(dir, "failed.jsonl")
+	code, _, errOut := cyberex(t, "run", scen, "--hash-every", "100", "--journal", failed)
+	if code != 2 || !strings.Contains(errOut, "tick 40") {
+		t.Fatalf("failing run: exit %d %s", code, errOut)
+	}
+	goodData, _ := os.ReadFile(good)
+	failedData, _ := os.ReadFile(failed)
+	endRe := regexp.MustCompile(`\{"type":"end".*\n`)
+	failedRe := regexp.MustCompile(`\{"type":"failed".*\n`)
+	// The failed record says where the script failed, file names relative
+	// to the scenario's folder.
+	rec := failedRe.Find(failedData)
+	if !regexp.MustCompile(`^\{"type":"failed","tick":40,"error":"story.lua:1: tick 40: [^"]+"\}\n$`).Match(rec) {
+		t.Fatalf("failed record %s", rec)
+	}
+	edit := func(data []byte, re *regexp.Regexp, with string) string {
+		return string(re.ReplaceAll(data, []byte(with)))
+	}
+	tests := []struct {
+		name   string
+		data   string
+		code   int
+		stdout string // regexp
+		stderr string // regexp
+	}{
+		{"good", string(goodData), 0, `^ok [0-9a-f]{64}\n$`, `^$`},
+		{"end hash differs", edit(goodData, regexp.MustCompile(`("type":"end","tick":30,"hash":")[0-9a-f]{64}`), "${1}"+strings.Repeat("0", 64)), 1,
+			`^the end hash \(after Finish\) differs at tick 30: journal 0{64}, replay [0-9a-f]{64}\n$`,
+			`^the state after the last tick \(30\) matched: Finish, which judges the objectives that wait for the end, made the difference\n$`},
+		{"the same failure", string(failedData), 0, `^ok: the run fails at tick 40 as recorded: story.lua:1: tick 40: .*\n$`, `^$`},
+		{"another error", edit(failedData, regexp.MustCompile(`"error":"[^"]+"`), `"error":"story.lua:1: tick 40: \u001b[2Jsomething else"`), 1,
+			`^the run fails at tick 40 as recorded, but with another error: journal: story.lua:1: tick 40: \\x1b\[2Jsomething else; replay: story.lua:1: tick 40: .*\n$`,
+			`^the last checkpoint that matched is tick 0\n$`},
+		{"the replay fails earlier", edit(failedData, failedRe, `{"type":"failed","tick":45,"error":"boom"}`+"\n"), 1,
+			`^the replay fails at tick 40, where the journal records no failure: story.lua:1: tick 40: .*\n$`, `tick 0`},
+		{"the replay does not fail", edit(goodData, endRe, `{"type":"failed","tick":31,"error":"boom"}`+"\n"), 1,
+			`^the journal records a failure at tick 31, but the replay does not fail there: boom\n$`, `tick 30`},
+		{"a failure no longer recorded (an older journal)", edit(failedData, failedRe, ""), 0, `^ok [0-9a-f]{64}\n$`, `no end record`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			j := writeFile(t, dir, "j.jsonl", tc.data)
+			code, out, errOut := cyberex(t, "replay", j)
+			if code != tc.code || !regexp.MustCompile(tc.stdout).MatchString(out) || !regexp.MustCompile(tc.stderr).MatchString(errOut) {
+				t.Errorf("exit %d (want %d)\nstdout: %q\nwant %s\nstderr: %q\nwant %s", code, tc.code, out, tc.stdout, errOut, tc.stderr)
+			}
+		})
+	}
+}
+
+// A journal records where its scenario is relative to the journal's
+// folder (or absolute when they share only the root), so that replay finds
+// it from any current folder; a journal that recorded it relative to the
+// current folder (before) still replays from there.
+func TestReplayFindsTheScenario(t *testing.T) {
+	abs, _ := filepath.Abs(botnet)
+	dir := t.TempDir()
+	runs := filepath.Join(dir, "runs")
+	scen := filepath.Join(dir, "scenarios", "b")
+	os.MkdirAll(runs, 0o755)
+	os.MkdirAll(scen, 0o755)
+	yaml, _ := os.ReadFile(filepath.Join(botnet, "scenario.yaml"))
+	writeFile(t, scen, "scenario.yaml", string(yaml))
+	header := func(path string) journal.Header {
+		j, err := journal.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return j.Header
+	}
+	t.Chdir(scen)
+	// Run as "." from the scenario's folder, the journal beside it and
+	// elsewhere.
+	for _, tc := range []struct{ journal, recorded string }{
+		{filepath.Join(runs, "a.jsonl"), "../scenarios/b"},
+		{filepath.Join(scen, "b.jsonl"), "."},
+		{"c.jsonl", "."},
+	} {
+		if code, _, errOut := cyberex(t, "run", ".", "--ticks", "5", "--journal", tc.journal); code != 0 {
+			t.Fatal(errOut)
+		}
+		if h := header(tc.journal); h.ScenarioDir != tc.recorded {
+			t.Errorf("%s records %q, want %q", tc.journal, h.ScenarioDir, tc.recorded)
+		}
+	}
+	t.Chdir(runs)
+	for _, j := range []string{"a.jsonl", filepath.Join(scen, "b.jsonl"), "../scenarios/b/c.jsonl"} {
+		if code, out, errOut := cyberex(t, "replay", j); code != 0 || !strings.HasPrefix(out, "ok ") {
+			t.Errorf("replay %s from elsewhere: exit %d\n%s%s", j, code, out, errOut)
+		}
+	}
+	// An older journal: the path as typed, relative to the current folder.
+	t.Chdir(dir)
+	oldCwd := writeFile(t, runs, "old-cwd.jsonl", strings.Replace(string(mustRead(t, filepath.Join(runs, "a.jsonl"))), `"scenario_dir":"../scenarios/b"`, `"scenario_dir":"scenarios/b"`, 1))
+	if code, out, errOut := cyberex(t, "replay", oldCwd); code != 0 || !strings.HasPrefix(out, "ok ") {
+		t.Errorf("an older journal, relative to the current folder: exit %d\n%s%s", code, out, errOut)
+	}
+	// Not found anywhere: say so, and how to give it.
+	lost := writeFile(t, runs, "lost.jsonl", strings.Replace(string(mustRead(t, filepath.Join(runs, "a.jsonl"))), `"scenario_dir":"../scenarios/b"`, `"scenario_dir":"gone"`, 1))
+	code, _, errOut := cyberex(t, "replay", lost)
+	if code != 2 || !strings.Contains(errOut, "the scenario of "+lost+", gone, was not found (no scenario.yaml in "+filepath.Join(runs, "gone")+" or gone): give its folder with --scenario DIR") {
+		t.Errorf("lost: exit %d %s", code, errOut)
+	}
+	if code, out, errOut := cyberex(t, "replay", lost, "--scenario", abs); code != 0 || !strings.HasPrefix(out, "ok ") {
+		t.Errorf("--scenario: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestProgramVersion(t *testing.T) {
+	vcs := func(v string, kv ...string) *debug.BuildInfo {
+		bi := &debug.BuildInfo{Main: debug.Module{Path: "cyberex", Version: v}}
+		for i := 0; i < len(kv); i += 2 {
+			bi.Settings = append(bi.Settings, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return bi
+	}
+	for _, tc := range []struct {
+		name string
+		bi   *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"a git checkout", vcs("v0.0.0-20261123180910-761bf5e12ede", "vcs", "git", "vcs.revision", "761bf5e12ede3c5da313c8db5d6fd1cb00dbe84f", "vcs.modified", "false"), true,
+			"v0.0.0-20261123180910-761bf5e12ede (commit 761bf5e12ede)"},
+		{"with local changes", vcs("v0.0.0-20261123180910-761bf5e12ede+dirty", "vcs.revision", "761bf5e12ede3c5da313c8db5d6fd1cb00dbe84f", "vcs.modified", "true"), true,
+			"v0.0.0-20261123180910-761bf5e12ede+dirty (commit 761bf5e12ede, modified)"},
+		{"a release", vcs("v1.2.3"), true, "v1.2.3"},
+		{"-buildvcs=false", vcs("(devel)", "-buildmode", "exe"), true, "devel"},
+		{"no build information", nil, false, "devel (no build information)"},
+	} {
+		if got := programVersion(tc.bi, tc.ok); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	// --version and version print the same.
+	_, a, _ := cyberex(t, "version")
+	_, b, _ := cyberex(t, "--version")
+	if a != b || !strings.HasPrefix(a, "cyberex ") {
+		t.Errorf("version %q, --version %q", a, b)
 	}
 }

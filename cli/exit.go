@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"cyberex/headless"
+	"cyberex/journal"
 	"cyberex/scenario"
 )
 
@@ -90,13 +91,16 @@ func report(err error, stderr io.Writer) int {
 	} else {
 		err = fmt.Errorf("%w\nRun 'cyberex --help' for usage.", err)
 	}
+	// Messages quote files and scripts: each line is made fit for a
+	// terminal.
 	var se scenario.Errors
-	if errors.As(err, &se) {
-		// One problem per line, each starting with file:line:col so that
-		// editors can jump to it.
-		fmt.Fprintln(stderr, strings.TrimRight(se.Error(), "\n"))
+	var je journal.Errors
+	if errors.As(err, &se) || errors.As(err, &je) {
+		// One problem per line, each starting with file:line(:col) so
+		// that editors can jump to it.
+		fmt.Fprintln(stderr, safeLines(strings.TrimRight(err.Error(), "\n")))
 		return code
 	}
-	fmt.Fprintf(stderr, "cyberex: %s\n", strings.TrimRight(err.Error(), "\n"))
+	fmt.Fprintf(stderr, "cyberex: %s\n", safeLines(strings.TrimRight(err.Error(), "\n")))
 	return code
 }

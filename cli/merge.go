@@ -103,7 +103,7 @@ func mergeSweep(e *env, out string, inputs []string, csv bool, runs int64) error
 		of.abort()
 		return failure(err)
 	}
-	fmt.Fprintf(e.stderr, "merged %d runs from %s into %s\n", n, count(len(inputs), "file"), out)
+	fmt.Fprintf(e.stderr, "merged %d runs from %s into %s\n", n, count(len(inputs), "file"), safe(out))
 	return nil
 }
 
@@ -140,10 +140,7 @@ func mergeReports(e *env, out string, inputs []string, junit string) error {
 	for i := range rep.Scenarios {
 		sc := &rep.Scenarios[i]
 		if len(sc.Errors) > 0 {
-			for _, l := range sc.Errors {
-				fmt.Fprintln(e.stderr, l)
-			}
-			fmt.Fprintf(e.stdout, "INVALID  %s (%s)\n", sc.Path, count(len(sc.Errors), "problem"))
+			printInvalid(e.stderr, e.stdout, sc)
 		}
 		for j := range sc.Tests {
 			printTestLine(e.stdout, sc, &sc.Tests[j])

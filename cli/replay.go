@@ -24,9 +24,15 @@ state hash) when all match, exit 0; or "hash differs at tick T: journal X,
 replay Y" at the first checkpoint that does not, exit 1.
 
 The scenario is the folder recorded in the journal's header (relative to the
-current folder, or else to the journal's folder) unless --scenario names
-another. The journal's --set overrides are applied again. A journal of another
-scenario version (its digest) or another engine version is refused, exit 2.`,
+journal's folder, or for an older journal to the current folder) unless
+--scenario names another. The journal's --set overrides are applied again. A
+journal of another scenario version (its digest) or another engine version is
+refused, exit 2.
+
+A journal of a run that failed (a scenario script's error) ends in a failed
+record: the replay prints "ok: the run fails at tick T as recorded: ERROR"
+when it fails at the same tick with the same error, and exit 1 with the
+difference otherwise.`,
 		Example: `  cyberex run scenarios/tutorial --journal run.jsonl
   cyberex replay run.jsonl
   cyberex replay run.jsonl --scenario ../old-checkout/scenarios/tutorial`,
@@ -49,24 +55,11 @@ func replayJournal(e *env, path, dir string) error {
 		return inputErrorf("journal: %w", err)
 	}
 	for _, w := range j.Warnings {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "warning: %s\n", safe(w))
 	}
 	if dir == "" {
-		dir = j.Header.ScenarioDir
-		if dir == "" {
-			return inputErrorf("%s does not say where its scenario is: give it with --scenario DIR", path)
-		}
-		if !strings.HasPrefix(dir, embeddedPrefix) {
-			dir = filepath.FromSlash(dir)
-			if _, err := os.Stat(dir); err != nil && !filepath.IsAbs(dir) {
-				beside := filepath.Join(filepath.Dir(path), dir)
-				if _, err := os.Stat(beside); err == nil {
-					dir = beside
-				}
-			}
-			if _, err := os.Stat(dir); err != nil {
-				return inputErrorf("the scenario of %s, %s, was not found: give it with --scenario DIR", path, j.Header.ScenarioDir)
-			}
+		if dir, err = journalScenario(path, j.Header.ScenarioDir); err != nil {
+			return err
 		}
 	}
 	l, err := loadForRun(dir, j.Header.Set)
@@ -80,17 +73,76 @@ func replayJournal(e *env, path, dir string) error {
 		return classify(err)
 	}
 	if m := rr.Mismatch; m != nil {
-		fmt.Fprintf(e.stdout, "hash differs at tick %d: journal %s, replay %s\n", m.Tick, m.Journal, m.Replay)
-		if m.LastMatch >= 0 {
-			fmt.Fprintf(e.stderr, "the states diverged after tick %d, the last checkpoint that matched\n", m.LastMatch)
-		} else {
-			fmt.Fprintf(e.stderr, "no checkpoint matched: the initial state already differs\n")
-		}
+		printMismatch(e, m)
 		return exitQuietly(ExitFailure)
+	}
+	if f := rr.Failed; f != nil {
+		fmt.Fprintf(e.stdout, "ok: the run fails at tick %d as recorded: %s\n", f.Tick, safe(f.Error))
+		return nil
 	}
 	if !rr.Complete {
 		fmt.Fprintf(e.stderr, "note: the journal has no end record (the run stopped at tick %d); replayed and checked up to there\n", rr.Ticks)
 	}
 	fmt.Fprintf(e.stdout, "ok %s\n", rr.FinalHash)
 	return nil
+}
+
+// journalScenario finds the scenario a journal recorded: built into the
+// program, or a folder (relative to the journal's folder, or, for a
+// journal written before journals recorded it so, to the current folder).
+func journalScenario(path, recorded string) (string, error) {
+	if recorded == "" {
+		return "", inputErrorf("%s does not say where its scenario is: give it with --scenario DIR", path)
+	}
+	if strings.HasPrefix(recorded, embeddedPrefix) {
+		return recorded, nil
+	}
+	tried := journal.ScenarioDirCandidates(path, recorded)
+	for _, d := range tried {
+		if fi, err := os.Stat(filepath.Join(d, "scenario.yaml")); err == nil && !fi.IsDir() {
+			return d, nil
+		}
+	}
+	for i, d := range tried {
+		tried[i] = safe(d)
+	}
+	return "", inputErrorf("the scenario of %s, %s, was not found (no scenario.yaml in %s): give its folder with --scenario DIR",
+		safe(path), safe(recorded), strings.Join(tried, " or "))
+}
+
+// printMismatch says where the replay parted from the journal.
+func printMismatch(e *env, m *headless.Mismatch) {
+	switch m.Kind {
+	case headless.MismatchEnd:
+		fmt.Fprintf(e.stdout, "the end hash (after Finish) differs at tick %d: journal %s, replay %s\n", m.Tick, m.Journal, m.Replay)
+		switch {
+		case m.LastMatch == m.Tick:
+			fmt.Fprintf(e.stderr, "the state after the last tick (%d) matched: Finish, which judges the objectives that wait for the end, made the difference\n", m.Tick)
+		case m.LastMatch >= 0:
+			fmt.Fprintf(e.stderr, "the last checkpoint that matched is tick %d: the states diverged after it, or in Finish (a smaller --hash-every tells which)\n", m.LastMatch)
+		default:
+			fmt.Fprintf(e.stderr, "no checkpoint matched\n")
+		}
+		return
+	case headless.MismatchFailure:
+		switch {
+		case m.Journal != "" && m.Replay != "":
+			fmt.Fprintf(e.stdout, "the run fails at tick %d as recorded, but with another error: journal: %s; replay: %s\n", m.Tick, safe(m.Journal), safe(m.Replay))
+		case m.Journal != "":
+			fmt.Fprintf(e.stdout, "the journal records a failure at tick %d, but the replay does not fail there: %s\n", m.Tick, safe(m.Journal))
+		default:
+			fmt.Fprintf(e.stdout, "the replay fails at tick %d, where the journal records no failure: %s\n", m.Tick, safe(m.Replay))
+		}
+		if m.LastMatch >= 0 {
+			fmt.Fprintf(e.stderr, "the last checkpoint that matched is tick %d\n", m.LastMatch)
+		}
+		return
+	default:
+		fmt.Fprintf(e.stdout, "hash differs at tick %d: journal %s, replay %s\n", m.Tick, m.Journal, m.Replay)
+	}
+	if m.LastMatch >= 0 {
+		fmt.Fprintf(e.stderr, "the states diverged after tick %d, the last checkpoint that matched\n", m.LastMatch)
+	} else {
+		fmt.Fprintf(e.stderr, "no checkpoint matched: the initial state already differs\n")
+	}
 }

@@ -31,6 +31,9 @@ type env struct {
 	// now reads the wall clock, only to decide whether a run is long
 	// enough for a progress bar: nothing it returns reaches a run.
 	now func() time.Time
+	// signals, when not nil, replaces the operating system's SIGINT and
+	// SIGTERM for commands that catch them (sweep): tests send on it.
+	signals chan os.Signal
 }
 
 // Execute runs cyberex with the process's arguments and returns its exit
@@ -81,6 +84,16 @@ of its scenario.yaml).`,
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
+	// --version prints what `cyberex version` prints (cobra adds the
+	// flag when Version is set, and prints the template).
+	var v strings.Builder
+	printVersion(&v)
+	root.Version = programVersion(debug.ReadBuildInfo())
+	root.SetVersionTemplate(strings.NewReplacer("{{", "{{`{{`}}").Replace(v.String()))
+	root.InitDefaultVersionFlag()
+	if f := root.Flags().Lookup("version"); f != nil {
+		f.Usage = "print the versions, as cyberex version does"
+	}
 	root.CompletionOptions.HiddenDefaultCmd = true
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return inputErrorf("%s%w\nRun '%s --help' for usage.", where(c), err, c.CommandPath())

@@ -16,8 +16,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"cyberex/engine"
+	"cyberex/engine/suggest"
 	"cyberex/headless"
 	"cyberex/journal"
+	"cyberex/scenario"
 )
 
 type runFlags struct {
@@ -43,7 +45,13 @@ figures that moved. Without SCENARIO, run the tutorial built into the program.
 
 The run stops at the scenario's end (its duration, or its end condition) or
 after --ticks ticks, whichever comes first. --journal records the run so that
-'cyberex replay' can verify it.`,
+'cyberex replay' can verify it.
+
+--commands is checked against the scenario before the first tick: an unknown
+organisation, verb, request kind, channel or TLP label is bad input (exit 2),
+each named with its line. Every command the engine rejects during the run, a
+player's or a scripted team's, is printed on stderr as "tick T: rejected:
+TEXT" (with --json too: stdout stays one JSON object).`,
 		Example: `  cyberex run scenarios/tutorial
   cyberex run scenarios/tutorial --seed 7 --ticks 600 --json
   cyberex run scenarios/tutorial --commands moves.jsonl --journal run.jsonl
@@ -78,20 +86,13 @@ func runScenario(e *env, arg string, o runFlags) error {
 	if err != nil {
 		return err
 	}
-	var cmds []engine.Command
-	if o.commands != "" {
-		cs, err := journal.ReadCommandsFile(o.commands)
-		if err != nil {
-			var je *journal.Error
-			if errors.As(err, &je) {
-				return inputError(err)
-			}
-			return inputErrorf("commands file: %w", err)
-		}
-		if cs.Header != nil && cs.Header.Scenario != l.s.Name {
-			fmt.Fprintf(e.stderr, "warning: %s was written for scenario %q, this is %q\n", o.commands, cs.Header.Scenario, l.s.Name)
-		}
-		cmds = cs.List
+	kinds, err := eventKinds(o.events)
+	if err != nil {
+		return err
+	}
+	cmds, err := readCommands(e, o.commands, l.s)
+	if err != nil {
+		return err
 	}
 	opt := headless.RunOptions{Seed: o.seed, Ticks: o.ticks, Commands: cmds, HashEvery: o.hashEvery,
 		CreatedBy: "cyberex run", ScenarioDir: l.source}
@@ -109,38 +110,51 @@ func runScenario(e *env, arg string, o runFlags) error {
 		// its journal is synced once at the end rather than after every
 		// command batch (hiding the file's Sync method from the writer).
 		opt.Journal = struct{ io.Writer }{jf}
+		if !strings.HasPrefix(l.source, embeddedPrefix) {
+			// Where the scenario is, as seen from the journal's folder:
+			// replay finds it from any current folder.
+			opt.ScenarioDir = journal.ScenarioDirFor(o.journal, l.source)
+		}
 	}
 	p := &progress{e: e, start: e.now()}
 	opt.Progress = p.tick
-	kinds, err := eventKinds(o.events)
-	if err != nil {
-		return err
-	}
-	if o.log || len(kinds) > 0 {
-		opt.Progress = nil // the lines go to stderr, where the bar is
-		opt.OnEvents = func(evs []engine.Event) {
-			for _, ev := range evs {
-				switch {
-				case o.log && ev.Kind == engine.EvLog:
-					fmt.Fprintf(e.stderr, "tick %d: %s: %s\n", ev.Tick, ev.Subject, ev.Text)
-				case kinds["all"] || kinds[ev.Kind]:
-					fmt.Fprintf(e.stderr, "tick %d: %s %s: %s\n", ev.Tick, ev.Kind, ev.Subject, ev.Text)
-				}
+	// What the run says on stderr as it goes: every rejected command
+	// (the players' and the scripted teams': a rejection by a scripted
+	// team is a bug of its policy), the script's log lines with --log,
+	// the events of --events.
+	opt.OnEvents = func(evs []engine.Event) {
+		for _, ev := range evs {
+			shown := kinds["all"] || kinds[ev.Kind]
+			switch {
+			case o.log && ev.Kind == engine.EvLog:
+				p.clear()
+				fmt.Fprintf(e.stderr, "tick %d: %s: %s\n", ev.Tick, safe(ev.Subject), safe(ev.Text))
+			case shown:
+				p.clear()
+				fmt.Fprintf(e.stderr, "tick %d: %s %s: %s\n", ev.Tick, safe(ev.Kind), safe(ev.Subject), safe(ev.Text))
+			case ev.Kind == engine.EvCommandRejected:
+				p.clear()
+				fmt.Fprintf(e.stderr, "tick %d: rejected: %s\n", ev.Tick, safe(ev.Text))
 			}
 		}
 	}
+	if o.log || len(kinds) > 0 {
+		opt.Progress = nil // the lines go to stderr, where the bar is
+	}
 	res, err := headless.Run(l.s, opt)
 	p.done()
+	if jf != nil {
+		// Synced whether the run succeeded or failed: a failed run's
+		// journal records the failure, for replay to check.
+		if serr := jf.Sync(); serr != nil && err == nil {
+			return failure(fmt.Errorf("journal %s: %w", o.journal, serr))
+		}
+		if cerr := jf.Close(); cerr != nil && err == nil {
+			return failure(fmt.Errorf("journal %s: %w", o.journal, cerr))
+		}
+	}
 	if err != nil {
 		return classify(err)
-	}
-	if jf != nil {
-		if err := jf.Sync(); err != nil {
-			return failure(fmt.Errorf("journal %s: %w", o.journal, err))
-		}
-		if err := jf.Close(); err != nil {
-			return failure(fmt.Errorf("journal %s: %w", o.journal, err))
-		}
 	}
 	if res.CommandsUnused > 0 {
 		fmt.Fprintf(e.stderr, "warning: %d commands are for ticks after the run's last (%d) and were not applied\n", res.CommandsUnused, res.Ticks)
@@ -196,7 +210,7 @@ func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
 	}
 	secs := int64(r.Ticks) * int64(r.TickSeconds)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "scenario\t%s (%s)\n", r.Scenario, l.source)
+	fmt.Fprintf(tw, "scenario\t%s (%s)\n", safe(r.Scenario), safe(l.source))
 	fmt.Fprintf(tw, "seed\t%d\n", r.Seed)
 	end := "stopped by --ticks"
 	if r.Ended {
@@ -208,7 +222,7 @@ func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
 	fmt.Fprintf(tw, "events\t%d\n", r.Events)
 	fmt.Fprintf(tw, "state hash\t%s\n", r.StateHash)
 	if o.journal != "" {
-		fmt.Fprintf(tw, "journal\t%s\n", o.journal)
+		fmt.Fprintf(tw, "journal\t%s\n", safe(o.journal))
 	}
 	tw.Flush()
 
@@ -230,7 +244,7 @@ func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
 		if ob.Tick >= 0 {
 			tick, at, rel = fmt.Sprintf("tick %d", ob.Tick), clock(ob.Tick), "T+"+span(int64(ob.Tick)*int64(r.TickSeconds))
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", ob.Status, ob.ID, tick, at, rel, oneLine(ob.Description))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", safe(ob.Status), safe(ob.ID), tick, at, rel, oneLine(ob.Description))
 	}
 	tw.Flush()
 
@@ -245,7 +259,7 @@ func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
 	}
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, m := range shown {
-		fmt.Fprintf(tw, "  %s\t%*d\t%s\n", m.Name, width, m.Value, oneLine(engine.MetricDoc(m.Name)))
+		fmt.Fprintf(tw, "  %s\t%*d\t%s\n", safe(m.Name), width, m.Value, oneLine(engine.MetricDoc(m.Name)))
 	}
 	tw.Flush()
 	if len(shown) == 0 {
@@ -253,13 +267,14 @@ func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
 	}
 }
 
-// oneLine keeps the first line of a description, shortened.
+// oneLine keeps the first line of a description, shortened, fit for a
+// terminal.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	if r := []rune(s); len(r) > 72 {
-		return string(r[:71]) + "…"
+		s = string(r[:71]) + "…"
 	}
-	return s
+	return safe(s)
 }
 
 // span writes a length of exercise time: 45s, 12m, 5h12m, 2d03h05m.
@@ -318,6 +333,13 @@ func (p *progress) tick(t, total int32) {
 	}
 }
 
+// clear takes the bar off the screen before a line is printed.
+func (p *progress) clear() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+}
+
 func (p *progress) done() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
@@ -333,9 +355,46 @@ func eventKinds(list string) (map[string]bool, error) {
 			continue
 		}
 		if k != "all" && !slices.Contains(engine.EventKinds, k) && !strings.HasPrefix(k, "script.") {
+			if c := suggest.Closest(k, engine.EventKinds); c != "" {
+				return nil, inputErrorf("--events: unknown event kind %q; did you mean %q? (all for every kind)", k, c)
+			}
 			return nil, inputErrorf("--events: unknown event kind %q (one of %s, or all)", k, strings.Join(engine.EventKinds, ", "))
 		}
 		out[k] = true
 	}
 	return out, nil
+}
+
+// readCommands reads a --commands file and checks its words against the
+// scenario (organisations, verbs, argument values) as validate and test
+// check a test's commands file: a command the engine would reject at once
+// is bad input, exit 2, before the first tick. "" reads nothing.
+func readCommands(e *env, path string, s *scenario.Scenario) ([]engine.Command, error) {
+	if path == "" {
+		return nil, nil
+	}
+	cs, err := journal.ReadCommandsFile(path)
+	if err != nil {
+		var je *journal.Error
+		if errors.As(err, &je) {
+			return nil, inputError(err)
+		}
+		return nil, inputErrorf("commands file: %w", err)
+	}
+	if cs.Header != nil && cs.Header.Scenario != s.Name {
+		fmt.Fprintf(e.stderr, "warning: %s was written for scenario %q, this is %q\n", safe(path), cs.Header.Scenario, s.Name)
+	}
+	if err := cs.CheckWords(orgIDs(s)); err != nil {
+		return nil, inputError(err)
+	}
+	return cs.List, nil
+}
+
+// orgIDs lists a scenario's organisations, in declaration order.
+func orgIDs(s *scenario.Scenario) []string {
+	ids := make([]string, 0, len(s.Spec.Organisations))
+	for _, o := range s.Spec.Organisations {
+		ids = append(ids, o.ID)
+	}
+	return ids
 }

@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"cyberex/engine"
 	"cyberex/journal"
 	"cyberex/runner"
+	"cyberex/scenario"
 )
 
 type sweepFlags struct {
@@ -57,7 +57,8 @@ Slurm job array). See docs/sweeps.md.
 
 Exit codes: 0 every run completed, 1 a run failed (its row says why, the first
 is printed with the command that reproduces it) or an output could not be
-written, 2 bad input.`,
+written, 2 bad input, 130 or 143 interrupted by SIGINT or SIGTERM (the
+temporary files are removed: no output is written).`,
 		Example: `  cyberex sweep scenarios/tutorial --seeds 1..10000 --out tutorial.csv
   cyberex sweep scenarios/botnet-crossborder --seeds 1..1000 \
       --vary jurisdictions.B.channels.mla=30d,90d,180d \
@@ -121,9 +122,9 @@ func sweepScenario(e *env, arg string, o sweepFlags) error {
 		return err
 	}
 	dir = filepath.ToSlash(filepath.Clean(dir))
-	var cmds []engine.Command
+	var cs *journal.Commands
 	if o.commands != "" {
-		cs, err := journal.ReadCommandsFile(o.commands)
+		cs, err = journal.ReadCommandsFile(o.commands)
 		if err != nil {
 			var je *journal.Error
 			if errors.As(err, &je) {
@@ -131,13 +132,28 @@ func sweepScenario(e *env, arg string, o sweepFlags) error {
 			}
 			return inputErrorf("commands file: %w", err)
 		}
-		cmds = cs.List
 	}
 	if o.out != "" && o.out == o.jsonl {
 		return inputErrorf("--out and --jsonl name the same file")
 	}
 	opt := runner.SweepOptions{Dir: dir, Load: sweepLoader, Set: o.set, Vary: vary, Seeds: seeds, Ticks: o.ticks,
-		Commands: cmds, CommandsFile: o.commands, Metrics: o.metrics, Parallel: o.parallel, Window: o.window, Shard: sh}
+		CommandsFile: o.commands, Metrics: o.metrics, Parallel: o.parallel, Window: o.window, Shard: sh}
+	if cs != nil {
+		opt.Commands = cs.List
+		// The commands' words are checked against the scenario as run
+		// checks them, before the first run.
+		opt.Check = func(s *scenario.Scenario) error {
+			if cs.Header != nil && cs.Header.Scenario != s.Name {
+				fmt.Fprintf(e.stderr, "warning: %s was written for scenario %q, this is %q\n", safe(o.commands), cs.Header.Scenario, s.Name)
+			}
+			return cs.CheckWords(orgIDs(s))
+		}
+	}
+	// SIGINT or SIGTERM stops the workers; the temporary files are removed
+	// (below) and the exit code says which signal.
+	ctx, stopSignals := interruptible(e)
+	defer stopSignals()
+	opt.Context = ctx
 
 	var outs []*outFile
 	defer func() {
@@ -171,6 +187,23 @@ func sweepScenario(e *env, arg string, o sweepFlags) error {
 	start := e.now()
 	res, err := runner.Sweep(opt)
 	bar.finish()
+	if sig := interrupted(ctx); sig != nil {
+		for _, f := range outs {
+			f.abort()
+		}
+		outs = nil
+		done, total := int64(0), int64(0)
+		if res != nil {
+			done, total = res.Done, res.Owned
+		}
+		written := "no output was written"
+		if stdout != nil {
+			_ = stdout.Flush()
+			written = "the rows on stdout are those of the runs done, in order"
+		}
+		fmt.Fprintf(e.stderr, "sweep: interrupted (%s) after %d of %d runs; %s\n", sig, done, total, written)
+		return exitQuietly(signalExit(sig))
+	}
 	if err != nil {
 		var ie *runner.InputError
 		if errors.As(err, &ie) {
@@ -209,10 +242,10 @@ func sweepScenario(e *env, arg string, o sweepFlags) error {
 		}
 	}
 	if len(files) > 0 {
-		fmt.Fprintf(e.stderr, "wrote %s\n", strings.Join(files, " and "))
+		fmt.Fprintf(e.stderr, "wrote %s\n", safe(strings.Join(files, " and ")))
 	}
 	if res.Failed > 0 {
-		fmt.Fprintf(e.stderr, "first failed run: %s\nreplay: %s\n", res.FirstFailure, res.FirstReplay)
+		fmt.Fprintf(e.stderr, "first failed run: %s\nreplay: %s\n", safe(res.FirstFailure), safe(res.FirstReplay))
 		return exitQuietly(ExitFailure)
 	}
 	return nil

@@ -2,12 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestSweepCommand(t *testing.T) {
@@ -166,5 +169,59 @@ func TestMergeCommandErrors(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.csv")); err == nil {
 		t.Error("a failed merge left its output")
+	}
+}
+
+// An interrupted sweep removes its temporary files, says how many runs it
+// made and that it wrote nothing, and exits 128 + the signal.
+func TestSweepInterrupted(t *testing.T) {
+	for _, tc := range []struct {
+		sig    syscall.Signal
+		code   int
+		stdout bool // CSV to stdout rather than files
+	}{
+		{syscall.SIGINT, 130, false},
+		{syscall.SIGTERM, 143, false},
+		{syscall.SIGINT, 130, true},
+	} {
+		t.Run(fmt.Sprintf("%v stdout=%v", tc.sig, tc.stdout), func(t *testing.T) {
+			dir := t.TempDir()
+			var o, e bytes.Buffer
+			env := &env{stdout: &o, stderr: &e, now: time.Now, signals: make(chan os.Signal, 1)}
+			args := []string{"sweep", tinyDir, "--seeds", "1..10000000", "--parallel", "2"}
+			if !tc.stdout {
+				args = append(args, "--out", filepath.Join(dir, "o.csv"), "--jsonl", filepath.Join(dir, "o.jsonl"))
+			}
+			done := make(chan int)
+			go func() { done <- run(env, args) }()
+			time.Sleep(300 * time.Millisecond)
+			env.signals <- tc.sig
+			var code int
+			select {
+			case code = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the sweep did not stop")
+			}
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", code, tc.code, e.String())
+			}
+			want := `^sweep: interrupted \(` + regexp.QuoteMeta(tc.sig.String()) + `\) after \d+ of 10000000 runs; no output was written\n$`
+			if tc.stdout {
+				want = `^sweep: interrupted \(interrupt\) after (\d+) of 10000000 runs; the rows on stdout are those of the runs done, in order\n$`
+			}
+			m := regexp.MustCompile(want).FindStringSubmatch(e.String())
+			if m == nil {
+				t.Errorf("stderr %q, want %s", e.String(), want)
+			}
+			if tc.stdout && m != nil {
+				// The header and one row per run done, whole.
+				if n := strconv.Itoa(strings.Count(o.String(), "\n") - 1); n != m[1] || !strings.HasSuffix(o.String(), "\n") {
+					t.Errorf("%s rows on stdout, %s runs done", n, m[1])
+				}
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("left behind: %s", entries[0].Name())
+			}
+		})
 	}
 }

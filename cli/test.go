@@ -51,7 +51,8 @@ ticks; --update rewrites the golden files (review the diff before you commit
 it).
 
 Exit codes: 0 every test passed, 1 a test failed, 2 bad input (an invalid
-scenario: its errors are printed; a bad flag).
+scenario: its errors are printed; a --run that matches no test: the tests
+are listed; more than 100000 --seeds; a bad flag).
 
 --shard I/N runs a deterministic share of the runs (run number mod N = I-1,
 runs numbered over the whole session); each shard's --json report is joined
@@ -152,10 +153,7 @@ func testScenarios(e *env, paths []string, o testFlags) error {
 	opt.Progress = bar.set
 	opt.OnInvalid = func(sc *runner.ScenarioReport) {
 		bar.clear()
-		for _, l := range sc.Errors {
-			fmt.Fprintln(e.stderr, l)
-		}
-		fmt.Fprintf(lines, "INVALID  %s (%s)\n", sc.Path, count(len(sc.Errors), "problem"))
+		printInvalid(e.stderr, lines, sc)
 	}
 	opt.OnTest = func(sc *runner.ScenarioReport, t *runner.TestReport) {
 		bar.clear()
@@ -207,13 +205,22 @@ func printTestLine(w io.Writer, sc *runner.ScenarioReport, t *runner.TestReport)
 	if t.Updated != "" {
 		note = "  (rewrote " + t.Updated + ")"
 	}
-	fmt.Fprintf(w, "%s  %s/%s  %s  %s%s\n", status, sc.Name, t.Name, runs, seconds(t.Seconds), note)
+	fmt.Fprintf(w, "%s  %s/%s  %s  %s%s\n", status, safe(sc.Name), safe(t.Name), runs, seconds(t.Seconds), safe(note))
 	for _, f := range t.Failures {
-		fmt.Fprintf(w, "      %s\n", f.Message)
+		fmt.Fprintf(w, "      %s\n", safe(f.Message))
 		if f.Replay != "" {
-			fmt.Fprintf(w, "      replay: %s\n", f.Replay)
+			fmt.Fprintf(w, "      replay: %s\n", safe(f.Replay))
 		}
 	}
+}
+
+// printInvalid prints an invalid scenario's problems on stderr, one per
+// line, and its INVALID line on lines.
+func printInvalid(stderr, lines io.Writer, sc *runner.ScenarioReport) {
+	for _, l := range sc.Errors {
+		fmt.Fprintln(stderr, safe(l))
+	}
+	fmt.Fprintf(lines, "INVALID  %s (%s)\n", safe(sc.Path), count(len(sc.Errors), "problem"))
 }
 
 func printTestSummary(w io.Writer, rep *runner.Report, parallel int) {

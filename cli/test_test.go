@@ -46,6 +46,13 @@ func TestTestCommand(t *testing.T) {
 		{"no scenario", []string{"test", "testdata/botnet/.."}, 0, `tests: 0 passed, 0 failed`, ""},
 		{"bad parallel", []string{"test", tinyDir, "--parallel", "0"}, 2, `^$`, `--parallel 0: want 1 to 4096`},
 		{"bad regexp", []string{"test", tinyDir, "--run", "("}, 2, `^$`, `--run "\(": error parsing regexp`},
+		{"run matches nothing", []string{"test", tinyDir, brokenDir, "--run", "zzz"}, 2, `^$`,
+			`^cyberex: no test matches --run zzz; the tests \(SCENARIO/TEST\) are:\n  broken/sane\n  broken/bots-at-end\n(  broken/.*\n){7}  broken/golden-missing\n  tiny/spread\n  tiny/scripted-police\n$`},
+		{"run matches nothing, many tests", []string{"test", "../scenarios", tinyDir, brokenDir, "--run", "zzz"}, 2, `^$`,
+			`^cyberex: no test matches --run zzz; the tests \(SCENARIO/TEST\) are:\n(  \S+/\S+\n){20}  … and \d+ more\n$`},
+		{"run matches nothing, no tests", []string{"test", botnet, "--run", "x"}, 2, `^$`, `^cyberex: no test matches --run x: the scenarios found declare no test\n$`},
+		{"too many seeds", []string{"test", tinyDir, "--seeds", "1..1000000000"}, 2, `^$`, `^cyberex: --seeds: 1000000000 seeds, at most 100000 seeds per test \(use cyberex sweep for more runs\)\n$`},
+		{"seeds at the cap", []string{"test", tinyDir, "--seeds", "1..100000", "--run", "^$"}, 2, `^$`, `no test matches --run \^\$`},
 		{"bad seeds", []string{"test", tinyDir, "--seeds", "9..1"}, 2, `^$`, `--seeds: seed range 9..1 runs backwards`},
 		{"bad shard", []string{"test", tinyDir, "--shard", "3/2"}, 2, `^$`, `--shard 3/2: shard 3 is not one of 1..2`},
 		{"auto shard without environment", []string{"test", tinyDir, "--shard", "auto"}, 2, `^$`, `neither JOB_COMPLETION_INDEX`},
@@ -138,8 +145,13 @@ func TestReplayCommandsReproduceFailures(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	// Replays write journals in the current folder.
+	// Replays write nothing in the current folder.
 	t.Chdir(t.TempDir())
+	defer func() {
+		if left, _ := os.ReadDir("."); len(left) > 0 {
+			t.Errorf("a replay wrote %s in the current folder", left[0].Name())
+		}
+	}()
 	var (
 		metricRe    = regexp.MustCompile(`^seed (\d+): metric (\S+) is (-?\d+) `)
 		objectiveRe = regexp.MustCompile(`^seed (\d+): objective (\S+) (met|failed|pending)(?: at tick (\d+))?, want`)
@@ -159,6 +171,18 @@ func TestReplayCommandsReproduceFailures(t *testing.T) {
 					args := splitShell(t, f.Replay)
 					if args[0] != "cyberex" || args[1] != "run" {
 						t.Fatalf("replay %s", f.Replay)
+					}
+					journalPath := ""
+					if i := slicesIndex(args, "--journal"); i > 0 {
+						// In the OS's temporary folder, named after the
+						// test and seed: a leftover of an earlier run of
+						// this test is removed, as the message says.
+						journalPath = args[i+1]
+						if filepath.Dir(journalPath) != filepath.ToSlash(os.TempDir()) || !strings.Contains(f.Message, "journal "+journalPath+" (remove it first if it exists") {
+							t.Errorf("replay journal %s: want it in %s, named in the message: %s", journalPath, os.TempDir(), f.Message)
+						}
+						os.Remove(journalPath)
+						t.Cleanup(func() { os.Remove(journalPath) })
 					}
 					code, out, errOut := cyberex(t, args[1:]...)
 					if code != 0 {
@@ -215,7 +239,7 @@ func TestReplayCommandsReproduceFailures(t *testing.T) {
 						checked["stat"] = true
 					case goldenRe.MatchString(f.Message):
 						m := goldenRe.FindStringSubmatch(f.Message)
-						j, err := journal.ReadFile("seed-" + m[1] + ".jsonl")
+						j, err := journal.ReadFile(journalPath)
 						if err != nil {
 							t.Fatal(err)
 						}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 
@@ -15,21 +16,30 @@ func newVersionCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the versions of the program, the engine's rules and the journal format",
-		Args:  noArgs,
+		Long: `Print the program's version: the module version and the commit it was built
+from when the build recorded them (a build from a git checkout, without
+-buildvcs=false), else "devel"; then the engine's rules version, the journal
+format and the Go toolchain. 'cyberex --version' prints the same.`,
+		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			fmt.Fprintf(e.stdout, "cyberex %s\n", programVersion())
-			fmt.Fprintf(e.stdout, "engine %s, journal format %s, %s %s/%s\n", engine.Version, journal.Format, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			printVersion(e.stdout)
 			return nil
 		},
 	}
 }
 
+func printVersion(w io.Writer) {
+	fmt.Fprintf(w, "cyberex %s\n", programVersion(debug.ReadBuildInfo()))
+	fmt.Fprintf(w, "engine %s, journal format %s, %s %s/%s\n", engine.Version, journal.Format, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
 // programVersion is the module version and the commit it was built from,
-// when the build recorded them.
-func programVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "(unknown build)"
+// when the build recorded them: "v0.0.0-20261123180910-761bf5e12ede+dirty
+// (commit 761bf5e12ede, modified)", or "devel" for a build without version
+// control information (go build -buildvcs=false, go run, go test).
+func programVersion(bi *debug.BuildInfo, ok bool) string {
+	if !ok || bi == nil {
+		return "devel (no build information)"
 	}
 	v := bi.Main.Version
 	if v == "" || v == "(devel)" {

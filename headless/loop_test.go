@@ -2,6 +2,7 @@ package headless
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -136,32 +137,99 @@ func TestRunTicks(t *testing.T) {
 	}
 }
 
-// failing is a Director whose script fails at a tick.
-type failing struct{ at int32 }
+// failing is a Director whose script fails at a tick (with msg, or a
+// default message).
+type failing struct {
+	at  int32
+	msg string
+}
 
 func (f failing) Tick(w *engine.World) error {
 	if w.Tick == f.at {
+		if f.msg != "" {
+			return errors.New(f.msg)
+		}
 		return errors.New("story.lua:3: attempt to index a nil value")
 	}
 	return nil
 }
 
-func TestStepErrorIsInputError(t *testing.T) {
+// failingAt is the small world whose script fails at tick at (never if 0).
+func failingAt(at int32, msg string) meta {
 	m := small
 	m.newWorld = func(seed uint64) (*engine.World, error) {
 		w, err := smallWorld(seed)
-		w.Director = failing{at: 7}
+		if at > 0 {
+			w.Director = failing{at: at, msg: msg}
+		}
 		return w, err
 	}
+	return m
+}
+
+func TestStepErrorIsInputError(t *testing.T) {
 	var jb bytes.Buffer
-	_, err := run(m, RunOptions{Journal: &jb})
+	_, err := run(failingAt(7, ""), RunOptions{Journal: &jb, HashEvery: 5})
 	var ie *InputError
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "tick 7: story.lua:3") {
 		t.Fatalf("error %v", err)
 	}
+	// The journal records the failure, and where.
 	j, jerr := journal.Read(bytes.NewReader(jb.Bytes()), "j")
-	if jerr != nil || j.End != nil {
-		t.Errorf("journal of a failed run: %v %+v", jerr, j)
+	if jerr != nil || j.End != nil || j.Failed == nil || j.Failed.Tick != 7 || j.Failed.Error != err.Error() {
+		t.Fatalf("journal of a failed run: %v %+v\n%s", jerr, j, jb.Bytes())
+	}
+}
+
+// A journal that records a failure replays ok only if the replay fails
+// the same way at the same tick.
+func TestReplayFailure(t *testing.T) {
+	record := func(m meta) *journal.Journal {
+		t.Helper()
+		var jb bytes.Buffer
+		run(m, RunOptions{Seed: 2, Journal: &jb, HashEvery: 5,
+			Commands: []engine.Command{{Tick: 7, Org: "csirt", Verb: "investigate", Target: "h-0"}}})
+		j, err := journal.Read(bytes.NewReader(jb.Bytes()), "j")
+		if err != nil {
+			t.Fatalf("%v\n%s", err, jb.Bytes())
+		}
+		return j
+	}
+	failedAt7 := record(failingAt(7, ""))
+	ended := record(failingAt(0, ""))
+	const msg7 = "tick 7: story.lua:3: attempt to index a nil value"
+	for _, tc := range []struct {
+		name     string
+		j        *journal.Journal
+		replay   meta
+		ok       bool
+		tick     int32
+		journal  string // the mismatch's
+		replayed string
+	}{
+		{"the same failure", failedAt7, failingAt(7, ""), true, 7, "", ""},
+		{"no failure in the replay", failedAt7, failingAt(0, ""), false, 7, msg7, ""},
+		{"a later failure in the replay", failedAt7, failingAt(9, ""), false, 7, msg7, ""},
+		{"an earlier failure in the replay", failedAt7, failingAt(4, ""), false, 4, "", "tick 4: story.lua:3: attempt to index a nil value"},
+		{"another error", failedAt7, failingAt(7, "story.lua:9: boom"), false, 7, msg7, "tick 7: story.lua:9: boom"},
+		{"a failure the journal does not record", ended, failingAt(7, ""), false, 7, "", msg7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rr, err := replay(tc.replay, tc.j, ReplayOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.ok {
+				if !rr.OK() || rr.Failed == nil || rr.Failed.Tick != tc.tick || rr.Failed.Error != msg7 || rr.Complete {
+					t.Errorf("replay %+v, mismatch %+v", rr, rr.Mismatch)
+				}
+				return
+			}
+			m := rr.Mismatch
+			if m == nil || rr.Failed != nil || m.Kind != MismatchFailure || m.Tick != tc.tick || m.Journal != tc.journal || m.Replay != tc.replayed {
+				t.Errorf("mismatch %+v, failed %+v", m, rr.Failed)
+			}
+		})
 	}
 }
 
@@ -186,7 +254,7 @@ func TestReplayMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rr.OK() || rr.Mismatch.Tick != 50 || rr.Mismatch.LastMatch != 40 || rr.Mismatch.Journal != strings.Repeat("0", 64) {
+	if rr.OK() || rr.Mismatch.Tick != 50 || rr.Mismatch.LastMatch != 40 || rr.Mismatch.Journal != strings.Repeat("0", 64) || rr.Mismatch.Kind != MismatchHash {
 		t.Errorf("mismatch %+v", rr.Mismatch)
 	}
 	// A tampered command: the state diverges from the tick after it.
@@ -199,7 +267,7 @@ func TestReplayMismatch(t *testing.T) {
 	j = read(jb.Bytes())
 	j.End.Hash = strings.Repeat("1", 64)
 	rr, _ = replay(small, j, ReplayOptions{})
-	if rr.OK() || rr.Mismatch.Tick != 300 || rr.Mismatch.Replay != r.StateHash {
+	if rr.OK() || rr.Mismatch.Tick != 300 || rr.Mismatch.Replay != r.StateHash || rr.Mismatch.Kind != MismatchEnd {
 		t.Errorf("tampered end: %+v", rr.Mismatch)
 	}
 	// Another seed: differs at tick 0? No: the seed seeds the generators,
@@ -265,5 +333,38 @@ func TestPanicIsInternalError(t *testing.T) {
 	var in *InputError
 	if errors.As(err, &in) {
 		t.Error("a panic is not the input's fault")
+	}
+}
+
+// A run given a context stops once it is done, within a few ticks.
+func TestRunStops(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	stopAt := int32(100)
+	_, err := run(small, RunOptions{Context: ctx, Progress: func(tick, total int32) {
+		if tick == stopAt {
+			cancel(errors.New("interrupt"))
+		}
+	}})
+	if err == nil || !strings.Contains(err.Error(), "the run stopped before tick 129: interrupt") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := run(small, RunOptions{Context: context.Background()}); err != nil {
+		t.Errorf("a context that is never done: %v", err)
+	}
+}
+
+func TestFailureText(t *testing.T) {
+	for _, tc := range []struct{ dir, msg, want string }{
+		{"scenarios/x", "scenarios/x/story.lua:3: tick 3: boom", "story.lua:3: tick 3: boom"},
+		{"./scenarios/x/", "tick 3: scenarios/x/lib/a.lua:3: in 'scenarios/x/story.lua:9'", "tick 3: lib/a.lua:3: in 'story.lua:9'"},
+		{"/tmp/s", "/tmp/s/story.lua:1: boom\nstack:\n\t/tmp/s/story.lua:2: in main", "story.lua:1: boom\nstack:\n\tstory.lua:2: in main"},
+		{"a", "data/a/story.lua:1: x", "data/a/story.lua:1: x"}, // not a file name of the scenario
+		{"a", "a/story.lua:1: scripts/playbooks/botnet.lua:5: x", "story.lua:1: scripts/playbooks/botnet.lua:5: x"},
+		{".", "story.lua:1: x", "story.lua:1: x"},
+		{"s", "  s/story.lua:1: x\n", "story.lua:1: x"},
+	} {
+		if got := FailureText(tc.dir, errors.New(tc.msg)); got != tc.want {
+			t.Errorf("FailureText(%q, %q) = %q, want %q", tc.dir, tc.msg, got, tc.want)
+		}
 	}
 }

@@ -14,11 +14,31 @@ type ReplayOptions struct {
 	OnEvents func([]engine.Event)
 }
 
-// Mismatch is the first checkpoint whose hash the replay did not reproduce.
+// What a Mismatch is about.
+const (
+	// MismatchHash: a hash record (after a tick's Step) differs.
+	MismatchHash = "hash"
+	// MismatchEnd: the end record's hash (after Finish) differs.
+	MismatchEnd = "end"
+	// MismatchFailure: the run failed (a script's error) where the
+	// journal does not say so, or did not fail where it does, or failed
+	// with another error.
+	MismatchFailure = "failure"
+)
+
+// Mismatch is the first point where the replay did not reproduce the
+// journal.
 type Mismatch struct {
-	Tick    int32
-	Journal string // hash recorded in the journal
-	Replay  string // hash the replay computed
+	// Kind is MismatchHash, MismatchEnd or MismatchFailure.
+	Kind string
+	// Tick is the tick of the record that differs. For a failure, the
+	// first tick where the journal or the replay failed.
+	Tick int32
+	// Journal and Replay are what the journal recorded and what the
+	// replay computed: hashes, or for a failure the errors ("" on the
+	// side that did not fail at Tick).
+	Journal string
+	Replay  string
 	// LastMatch is the tick of the last checkpoint that matched, -1 if
 	// none: the divergence began after it.
 	LastMatch int32
@@ -31,11 +51,16 @@ type ReplayResult struct {
 	// Complete says the journal had an end record, so the replay ran its
 	// Finish and compared the final hash.
 	Complete bool
-	// FinalHash is the hash of the final state (after Finish when Complete).
+	// Failed is the journal's failed record when the replay failed the
+	// same way (the same error at the same tick); nil otherwise.
+	Failed *journal.Failure
+	// FinalHash is the hash of the final state (after Finish when
+	// Complete; after the failed Step when Failed).
 	FinalHash string
 	// Checked is how many recorded hashes were compared.
 	Checked int
-	// Mismatch is nil when every recorded hash was reproduced.
+	// Mismatch is nil when every recorded hash (and failure) was
+	// reproduced.
 	Mismatch *Mismatch
 	// World is the replayed world at the last tick, e.g. for a server
 	// that resumes an exercise from its journal. When Complete, Finish has
@@ -51,6 +76,11 @@ func (r *ReplayResult) OK() bool { return r.Mismatch == nil }
 // version is an *InputError saying which. A hash that differs is not an
 // error: it is reported in ReplayResult.Mismatch, with the first tick that
 // differs, and the replay stops there.
+//
+// A journal that ends in a failed record (the run's script failed) is
+// replayed up to that tick; its Step must fail with the same error
+// (ReplayResult.Failed), else it is a Mismatch of kind MismatchFailure. A
+// script error where the journal records none is such a Mismatch too.
 func Replay(s *scenario.Scenario, j *journal.Journal) (*ReplayResult, error) {
 	return ReplayWith(s, j, ReplayOptions{})
 }
@@ -82,10 +112,10 @@ func replay(m meta, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult, err
 	res := &ReplayResult{World: w}
 	lastMatch := int32(-1)
 	hi := 0
-	check := func(tick int32, want, got string) bool {
+	check := func(kind string, tick int32, want, got string) bool {
 		res.Checked++
 		if want != got {
-			res.Mismatch = &Mismatch{Tick: tick, Journal: want, Replay: got, LastMatch: lastMatch}
+			res.Mismatch = &Mismatch{Kind: kind, Tick: tick, Journal: want, Replay: got, LastMatch: lastMatch}
 			return false
 		}
 		lastMatch = tick
@@ -93,7 +123,7 @@ func replay(m meta, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult, err
 	}
 	hashAt := func(t int32) bool {
 		if hi < len(j.Hashes) && j.Hashes[hi].Tick == t {
-			ok := check(t, j.Hashes[hi].Hash, w.HashHex())
+			ok := check(MismatchHash, t, j.Hashes[hi].Hash, w.HashHex())
 			hi++
 			return ok
 		}
@@ -117,8 +147,23 @@ func replay(m meta, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult, err
 		if opt.OnEvents != nil && len(evs) > 0 {
 			opt.OnEvents(evs)
 		}
-		if err != nil {
-			return nil, &InputError{Err: err}
+		failedHere := j.Failed != nil && j.Failed.Tick == t
+		if err != nil || failedHere {
+			res.Ticks, res.FinalHash = t, w.HashHex()
+			var want, got string
+			if failedHere {
+				want = j.Failed.Error
+			}
+			if err != nil {
+				got = FailureText(m.dir, err)
+			}
+			if want == got {
+				f := *j.Failed
+				res.Failed = &f
+				return res, nil
+			}
+			res.Mismatch = &Mismatch{Kind: MismatchFailure, Tick: t, Journal: want, Replay: got, LastMatch: lastMatch}
+			return res, nil
 		}
 		if !hashAt(t) {
 			res.Ticks, res.FinalHash = t, res.Mismatch.Replay
@@ -139,6 +184,6 @@ func replay(m meta, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult, err
 		opt.OnEvents(evs)
 	}
 	res.FinalHash = w.HashHex()
-	check(j.End.Tick, j.End.Hash, res.FinalHash)
+	check(MismatchEnd, j.End.Tick, j.End.Hash, res.FinalHash)
 	return res, nil
 }

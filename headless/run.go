@@ -7,20 +7,29 @@
 // written to the journal (if any), then given to the Step that makes tick
 // T, in the order they were given; every HashEvery ticks the state hash is
 // written; after the last tick World.Finish judges what waits for the end,
-// and the final hash is written. Replay runs the same loop over a journal's
-// commands and compares the hashes.
+// and the final hash is written. A Step that fails (a scenario script's
+// error) ends the journal with a failed record instead. Replay runs the
+// same loop over a journal's commands and compares the hashes, and the
+// failure.
 package headless
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"path"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 
 	"cyberex/engine"
 	"cyberex/journal"
 	"cyberex/scenario"
 )
+
+// stopEvery is how often, in ticks, a run looks at RunOptions.Context.
+const stopEvery = 64
 
 // DefaultHashEvery is the journal's checkpoint interval when RunOptions
 // does not give one: often enough to locate a divergence, rarely enough
@@ -43,7 +52,10 @@ type RunOptions struct {
 	// CreatedBy goes into the journal's header ("cyberex run").
 	CreatedBy string
 	// ScenarioDir goes into the journal's header instead of the
-	// scenario's Dir when not empty (e.g. for an embedded scenario).
+	// scenario's Dir when not empty: "embedded:NAME" for a scenario built
+	// into the program, or the folder as journal.ScenarioDirFor makes it
+	// (relative to the journal's folder) so that replay finds it from any
+	// current folder.
 	ScenarioDir string
 	// HashEvery is the journal's checkpoint interval in ticks; 0 means
 	// DefaultHashEvery.
@@ -61,6 +73,10 @@ type RunOptions struct {
 	// AfterFinish, when not nil, is called once after Finish with the
 	// world, to read it (metrics that Result does not list).
 	AfterFinish func(w *engine.World)
+	// Context, when not nil, stops the run once it is done (checked every
+	// few ticks): Run then returns an error wrapping context.Cause. A
+	// journal is left without its end, as a run that stopped.
+	Context context.Context
 }
 
 // Objective is how an objective stands at the end of a run.
@@ -203,9 +219,20 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 		}
 	}
 	res = &Result{Scenario: m.name, Seed: opt.Seed}
+	var stop <-chan struct{}
+	if opt.Context != nil {
+		stop = opt.Context.Done()
+	}
 	next := 0
 	for w.Tick < limit && !w.Ended {
 		t := w.Tick + 1
+		if stop != nil && t%stopEvery == 1 {
+			select {
+			case <-stop:
+				return nil, fmt.Errorf("the run stopped before tick %d: %w", t, context.Cause(opt.Context))
+			default:
+			}
+		}
 		k := next
 		for k < len(cmds) && cmds[k].Tick == t {
 			k++
@@ -224,7 +251,17 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 			opt.OnEvents(evs)
 		}
 		if err != nil {
-			return nil, &InputError{Err: err} // a scenario script failed
+			// A scenario script failed: the journal says so, and where, so
+			// that its replay can check the run fails the same way.
+			if jw != nil {
+				if jerr := jw.Failed(t, FailureText(m.dir, err)); jerr != nil {
+					return nil, &InputError{Err: fmt.Errorf("%w (and the journal could not record the failure: %v)", err, jerr)}
+				}
+				if jerr := jw.Close(); jerr != nil {
+					return nil, &InputError{Err: fmt.Errorf("%w (and the journal could not record the failure: %v)", err, jerr)}
+				}
+			}
+			return nil, &InputError{Err: err}
 		}
 		if jw != nil && t%opt.HashEvery == 0 {
 			if err := jw.AppendHash(t, w.HashHex()); err != nil {
@@ -260,6 +297,40 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 	}
 	fill(res, w)
 	return res, nil
+}
+
+// FailureText is a run's error as its journal's failed record holds it:
+// journal.FailureText of the message, in which the scripts' file names
+// ("scenarios/x/story.lua:3:") are written relative to the scenario's
+// folder dir ("story.lua:3:"), so that the record does not depend on where
+// the scenario was loaded from (a replay loads it from elsewhere).
+func FailureText(dir string, err error) string {
+	return journal.FailureText(withoutDir(dir, err.Error()))
+}
+
+// withoutDir removes the folder prefix dir+"/" where a file name starts
+// in msg: at its start, or after a space, a quote, a bracket or a colon.
+func withoutDir(dir, msg string) string {
+	d := path.Clean(filepath.ToSlash(dir))
+	if d == "." || d == "" {
+		return msg
+	}
+	prefix := d + "/"
+	var b strings.Builder
+	from := 0 // msg[:from] is written
+	for at := 0; ; {
+		i := strings.Index(msg[at:], prefix)
+		if i < 0 {
+			b.WriteString(msg[from:])
+			return b.String()
+		}
+		i += at
+		if i == 0 || strings.IndexByte(" \t\n'\"(:[<", msg[i-1]) >= 0 {
+			b.WriteString(msg[from:i])
+			from = i + len(prefix)
+		}
+		at = i + 1
+	}
 }
 
 // byTick checks the commands as a journal would (so that any run can be

@@ -11,6 +11,9 @@
 //	{"type":"hash","tick":100,"hash":"…"}
 //	{"type":"end","tick":1440,"hash":"…"}
 //
+// A run that fails (a scenario script's error) ends with a failed record
+// instead of an end record: {"type":"failed","tick":T,"error":"…"}.
+//
 // Nothing that depends on the wall clock or the machine is written, so the
 // same run writes the same bytes everywhere.
 //
@@ -22,6 +25,7 @@ package journal
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -54,6 +58,9 @@ const (
 	ArgsMax = 64
 	// ArgValueBytesMax bounds one argument value (a message text).
 	ArgValueBytesMax = 64 << 10
+	// ErrorBytesMax bounds the error of a failed record; the writer cuts
+	// a longer one (at a character boundary).
+	ErrorBytesMax = 64 << 10
 )
 
 // Header is the first line of a journal: what was run, under which rules.
@@ -64,8 +71,11 @@ type Header struct {
 	Engine string `json:"engine"`
 	// Scenario is the scenario's name.
 	Scenario string `json:"scenario"`
-	// ScenarioDir is where the scenario was loaded from, as given on the
-	// command line (informative: replay uses it when not told otherwise).
+	// ScenarioDir is where the scenario was loaded from: its folder
+	// relative to the journal's folder, or absolute (ScenarioDirFor), or
+	// "embedded:NAME". Replay uses it when not told otherwise
+	// (ScenarioDirCandidates); older journals recorded the folder as typed,
+	// relative to the current folder.
 	ScenarioDir string `json:"scenario_dir,omitempty"`
 	// Set are the --set overrides the scenario was loaded with, in order;
 	// replay loads it with the same.
@@ -87,6 +97,13 @@ type Checkpoint struct {
 	Hash string `json:"hash"`
 }
 
+// Failure is a failed record: the run stopped at Tick because the Step
+// that makes it failed (a scenario script's error), with Error.
+type Failure struct {
+	Tick  int32  `json:"tick"`
+	Error string `json:"error"`
+}
+
 // Journal is a journal read back.
 type Journal struct {
 	Header Header
@@ -95,8 +112,11 @@ type Journal struct {
 	// Hashes in file order; ticks increase.
 	Hashes []Checkpoint
 	// End is the final hash (after the run's Finish), or nil when the run
-	// did not end (it crashed, or it is still going on).
+	// did not end (it failed, it crashed, or it is still going on).
 	End *Checkpoint
+	// Failed is the failure the run stopped on, or nil. A journal has an
+	// End or a Failed record, never both.
+	Failed *Failure
 	// Warnings are damage that was tolerated (a torn last line).
 	Warnings []string
 	// Size is the length in bytes of the intact part of the file (without
@@ -116,7 +136,48 @@ func (j *Journal) LastTick() int32 {
 	if j.End != nil {
 		t = max(t, j.End.Tick)
 	}
+	if j.Failed != nil {
+		t = max(t, j.Failed.Tick)
+	}
 	return t
+}
+
+// FailureText is an error as a failed record holds it: valid UTF-8 (an
+// invalid byte becomes U+FFFD), without surrounding space, at most
+// ErrorBytesMax bytes, never empty. The writer stores this, so a replay
+// compares its own error through it too.
+func FailureText(s string) string {
+	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) > ErrorBytesMax {
+		i := ErrorBytesMax - len("…")
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
+	}
+	if s == "" {
+		s = "unknown error"
+	}
+	return s
+}
+
+func checkFailure(f *Failure) error {
+	if f.Tick < 1 {
+		return fmt.Errorf("tick %d: a run fails in the Step of a tick from 1", f.Tick)
+	}
+	if f.Error == "" {
+		return fmt.Errorf("error missing")
+	}
+	if len(f.Error) > ErrorBytesMax {
+		return fmt.Errorf("error longer than %d bytes", ErrorBytesMax)
+	}
+	if !utf8.ValidString(f.Error) {
+		return fmt.Errorf("error is not valid UTF-8")
+	}
+	if strings.TrimSpace(f.Error) != f.Error {
+		return fmt.Errorf("error begins or ends with space")
+	}
+	return nil
 }
 
 // Error is a journal or commands file that cannot be used. It names the
@@ -254,7 +315,8 @@ type order struct {
 	lastHash int32 // tick of the last hash, -1 if none
 	commands int
 	hashes   int
-	ended    bool
+	ended    bool   // an end or a failed record was read
+	last     string // which: "end" or "failed"
 }
 
 func newOrder() order { return order{lastHash: -1} }
@@ -262,7 +324,7 @@ func newOrder() order { return order{lastHash: -1} }
 func (o *order) command(t int32) error {
 	switch {
 	case o.ended:
-		return fmt.Errorf("command after the end record")
+		return fmt.Errorf("command after the %s record", o.last)
 	case o.commands >= CommandsMax:
 		return fmt.Errorf("more than %d commands", CommandsMax)
 	case t < o.lastCmd:
@@ -278,7 +340,7 @@ func (o *order) commandDone(t int32) { o.lastCmd = t; o.commands++ }
 func (o *order) hash(t int32) error {
 	switch {
 	case o.ended:
-		return fmt.Errorf("hash after the end record")
+		return fmt.Errorf("hash after the %s record", o.last)
 	case o.hashes >= HashesMax:
 		return fmt.Errorf("more than %d hashes", HashesMax)
 	case t < 0:
@@ -296,13 +358,28 @@ func (o *order) hashDone(t int32) { o.lastHash = t; o.hashes++ }
 func (o *order) end(t int32) error {
 	switch {
 	case o.ended:
-		return fmt.Errorf("second end record")
+		return fmt.Errorf("end after the %s record", o.last)
 	case t < 0:
 		return fmt.Errorf("tick %d is negative", t)
 	case t < o.lastCmd:
 		return fmt.Errorf("end at tick %d before a command of tick %d", t, o.lastCmd)
 	case t < o.lastHash:
 		return fmt.Errorf("end at tick %d before the hash of tick %d", t, o.lastHash)
+	}
+	return nil
+}
+
+// failed checks a failed record at tick t: the Step of t failed, so its
+// commands came before and no hash of t (taken after a Step that
+// succeeded) can precede it.
+func (o *order) failed(t int32) error {
+	switch {
+	case o.ended:
+		return fmt.Errorf("failed after the %s record", o.last)
+	case t < o.lastCmd:
+		return fmt.Errorf("failure at tick %d before a command of tick %d", t, o.lastCmd)
+	case t <= o.lastHash:
+		return fmt.Errorf("failure at tick %d after the hash of tick %d: the hash of a tick is taken after its Step succeeded", t, o.lastHash)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package journal
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -130,7 +131,7 @@ func TestReadErrors(t *testing.T) {
 		{"hash upper", hdr + "\n" + `{"type":"hash","tick":1,"hash":"` + strings.ToUpper(hashA) + `"}` + "\n", "not 64 lowercase hex digits"},
 		{"hash ticks repeat", hdr + "\n" + `{"type":"hash","tick":1,"hash":"` + hashA + `"}` + "\n" + `{"type":"hash","tick":1,"hash":"` + hashA + `"}` + "\n", "j.jsonl:3: hash: hash of tick 1 after the hash of tick 1"},
 		{"after end", hdr + "\n" + `{"type":"end","tick":1,"hash":"` + hashA + `"}` + "\n" + cmd + "\n", "j.jsonl:3: command: command after the end record"},
-		{"unknown type", hdr + "\n" + `{"type":"snapshot"}` + "\n", `j.jsonl:2: unknown record type "snapshot"`},
+		{"unknown type", hdr + "\n" + `{"type":"snapshot"}` + "\n", `j.jsonl:2: unknown record type "snapshot" (one of header, command, hash, end, failed)`},
 		{"type missing", hdr + "\n" + `{"tick":1}` + "\n", "j.jsonl:2: type missing"},
 		{"not an object", hdr + "\n" + `[1,2]` + "\n", "j.jsonl:2: want a JSON object"},
 		{"trailing data", hdr + "\n" + cmd + ` {}` + "\n", "j.jsonl:2: unexpected data after the JSON object"},
@@ -139,6 +140,18 @@ func TestReadErrors(t *testing.T) {
 		{"set not strings", strings.Replace(hdr, `"seed"`, `"set":[1],"seed"`, 1) + "\n", "j.jsonl:1: header: set: want a list of strings"},
 		{"set empty string", strings.Replace(hdr, `"seed"`, `"set":[""],"seed"`, 1) + "\n", `j.jsonl:1: header: set override ""`},
 		{"digest missing", strings.Replace(hdr, `"digest":"d",`, ``, 1) + "\n", "j.jsonl:1: header: digest missing"},
+		{"failed without error", hdr + "\n" + `{"type":"failed","tick":3}` + "\n", "j.jsonl:2: failed: error missing"},
+		{"failed empty error", hdr + "\n" + `{"type":"failed","tick":3,"error":""}` + "\n", "j.jsonl:2: failed: error missing"},
+		{"failed at tick 0", hdr + "\n" + `{"type":"failed","tick":0,"error":"x"}` + "\n", "j.jsonl:2: failed: tick 0: a run fails in the Step of a tick from 1"},
+		{"failed unknown field", hdr + "\n" + `{"type":"failed","tick":3,"error":"x","hash":"` + hashA + `"}` + "\n", `j.jsonl:2: failed: unknown field "hash"`},
+		{"failed error not a string", hdr + "\n" + `{"type":"failed","tick":3,"error":5}` + "\n", "j.jsonl:2: failed: error: want a string"},
+		{"failed error with space around", hdr + "\n" + `{"type":"failed","tick":3,"error":"x\n"}` + "\n", "j.jsonl:2: failed: error begins or ends with space"},
+		{"failed error too long", hdr + "\n" + `{"type":"failed","tick":3,"error":"` + strings.Repeat("x", ErrorBytesMax+1) + `"}` + "\n", "j.jsonl:2: failed: error longer than 65536 bytes"},
+		{"failed before a command of its tick", hdr + "\n" + `{"type":"command","tick":5,"org":"a","verb":"x"}` + "\n" + `{"type":"failed","tick":4,"error":"x"}` + "\n", "j.jsonl:3: failed: failure at tick 4 before a command of tick 5"},
+		{"failed after the hash of its tick", hdr + "\n" + `{"type":"hash","tick":4,"hash":"` + hashA + `"}` + "\n" + `{"type":"failed","tick":4,"error":"x"}` + "\n", "j.jsonl:3: failed: failure at tick 4 after the hash of tick 4"},
+		{"after failed", hdr + "\n" + `{"type":"failed","tick":4,"error":"x"}` + "\n" + cmd + "\n", "j.jsonl:3: command: command after the failed record"},
+		{"end after failed", hdr + "\n" + `{"type":"failed","tick":4,"error":"x"}` + "\n" + `{"type":"end","tick":4,"hash":"` + hashA + `"}` + "\n", "j.jsonl:3: end: end after the failed record"},
+		{"failed after end", hdr + "\n" + `{"type":"end","tick":4,"hash":"` + hashA + `"}` + "\n" + `{"type":"failed","tick":4,"error":"x"}` + "\n", "j.jsonl:3: failed: failed after the end record"},
 		{"huge line", hdr + "\n" + long + "\n", "j.jsonl:2: line longer than 1048576 bytes"},
 		{"huge torn line", hdr + "\n" + long, "j.jsonl:2: line longer than 1048576 bytes"},
 	}
@@ -156,6 +169,82 @@ func TestReadErrors(t *testing.T) {
 				t.Errorf("error\n  %v\nwant it to contain\n  %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// A run that fails records where and why; the record reads back exactly,
+// and a journal that ends in it cannot be continued.
+func TestFailedRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	w, err := Create(path, testHeader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(w.AppendHash(0, hashA))
+	must(w.AppendCommands(3, []engine.Command{{Org: "csirt", Verb: "scan"}}))
+	// Control characters and invalid UTF-8 are the script's: kept
+	// (escaped by JSON), but for the bytes that are not UTF-8.
+	must(w.Failed(3, " tick 3: story.lua:9: \x1b[2Jboom\nstack \xff \"q\" "))
+	if err := w.AppendHash(4, hashB); err == nil || !strings.Contains(err.Error(), "hash after the failed record") {
+		t.Errorf("hash after failed: %v", err)
+	}
+	w.Close()
+	j, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Failure{Tick: 3, Error: "tick 3: story.lua:9: \x1b[2Jboom\nstack \uFFFD \"q\""}
+	if j.End != nil || !reflect.DeepEqual(j.Failed, want) || j.LastTick() != 3 {
+		t.Errorf("failed %+v, want %+v; end %v", j.Failed, want, j.End)
+	}
+	if _, _, err := Append(path); err == nil || !strings.Contains(err.Error(), "the run failed at tick 3") {
+		t.Errorf("append after failed: %v", err)
+	}
+	// The writer refuses what the reader would.
+	for _, tc := range []struct {
+		name  string
+		setup func(w *Writer)
+		tick  int32
+		want  string
+	}{
+		{"tick 0", func(*Writer) {}, 0, "a run fails in the Step of a tick from 1"},
+		{"before its commands", func(w *Writer) { w.AppendCommands(5, []engine.Command{{Org: "a", Verb: "x"}}) }, 4, "before a command of tick 5"},
+		{"after its hash", func(w *Writer) { w.AppendHash(4, hashA) }, 4, "after the hash of tick 4"},
+		{"after the end", func(w *Writer) { w.End(4, hashA) }, 5, "failed after the end record"},
+	} {
+		var b bytes.Buffer
+		w, _ := NewWriter(&b, testHeader())
+		tc.setup(w)
+		if err := w.Failed(tc.tick, "boom"); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestFailureText(t *testing.T) {
+	long := strings.Repeat("é", ErrorBytesMax) // 2 bytes each
+	for _, tc := range []struct{ in, want string }{
+		{"boom", "boom"},
+		{"  boom\n", "boom"},
+		{"", "unknown error"},
+		{" \n ", "unknown error"},
+		{"a\xffb", "a\uFFFDb"},
+		{"line 1\nline 2", "line 1\nline 2"},
+		{long, long[:ErrorBytesMax-len("…")-1] + "…"},
+	} {
+		got := FailureText(tc.in)
+		if got != tc.want {
+			t.Errorf("FailureText(%.20q) = %.20q…, want %.20q…", tc.in, got, tc.want)
+		}
+		if err := checkFailure(&Failure{Tick: 1, Error: got}); err != nil {
+			t.Errorf("FailureText(%.20q) is refused: %v", tc.in, err)
+		}
 	}
 }
 
@@ -218,6 +307,77 @@ func TestCommandsFile(t *testing.T) {
 	} {
 		if _, err := ReadCommands(strings.NewReader(tc.in), "c.jsonl"); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %s", tc.in, err, tc.want)
+		}
+	}
+}
+
+// A commands file keeps each command's line through the sort by tick, and
+// its words are checked against the scenario's organisations as validate
+// checks a test's commands file.
+func TestCommandsCheckWords(t *testing.T) {
+	in := `{"tick":5,"org":"csirt","verb":"scan"}
+{"tick":2,"org":"nobody","verb":"scan"}
+
+{"tick":3,"org":"csrit","verb":"dance"}
+{"tick":4,"org":"police","verb":"request","args":{"kind":"presrve","channel":"fax"}}
+{"tick":4,"org":"csirt","verb":"share","args":{"tlp":"PURPLE"}}
+{"tick":1,"org":"csirt","verb":"request","args":{"kind":"preserve","channel":"24/7"}}
+`
+	cs, err := ReadCommands(strings.NewReader(in), "c.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cs.Lines, []int{7, 2, 4, 5, 6, 1}) || cs.Name != "c.jsonl" {
+		t.Errorf("lines %v name %q", cs.Lines, cs.Name)
+	}
+	orgs := []string{"csirt", "police", "isp"}
+	err = cs.CheckWords(orgs)
+	want := `c.jsonl:2: org: no organisation "nobody" (one of csirt, police, isp)
+c.jsonl:4: org: no organisation "csrit"; did you mean "csirt"?
+c.jsonl:4: verb: unknown verb "dance" (one of ` + strings.Join(engine.VerbNames()[:12], ", ") + fmt.Sprintf(" and %d more)", len(engine.VerbNames())-12) + `
+c.jsonl:5: args.kind: unknown request kind "presrve"; did you mean "preserve"?
+c.jsonl:5: args.channel: unknown channel "fax" (direct, 24/7, mla, police, csirt)
+c.jsonl:6: args.tlp: unknown TLP label "PURPLE" (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)`
+	if err == nil || err.Error() != want {
+		t.Errorf("CheckWords:\n%v\nwant\n%s", err, want)
+	}
+	ok, _ := ReadCommands(strings.NewReader(`{"tick":1,"org":"isp","verb":"scan"}`), "ok.jsonl")
+	if err := ok.CheckWords(orgs); err != nil {
+		t.Errorf("a good file: %v", err)
+	}
+}
+
+func TestScenarioDir(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		journal, dir, want string
+	}{
+		{"run.jsonl", ".", "."},
+		{"runs/run.jsonl", "../scenarios/tutorial", "../../scenarios/tutorial"},
+		{"/tmp/x.jsonl", wd, filepath.ToSlash(wd)}, // only the root in common: absolute
+		{"/tmp/x.jsonl", ".", filepath.ToSlash(wd)},
+		{"/tmp/runs/x.jsonl", "/tmp/scen/a", "../scen/a"},
+		{"/tmp/x.jsonl", "/tmp/scen/a", "scen/a"},
+		{filepath.Join(wd, "x.jsonl"), "testdata", "testdata"},
+	} {
+		if got := ScenarioDirFor(tc.journal, tc.dir); got != tc.want {
+			t.Errorf("ScenarioDirFor(%s, %s) = %s, want %s", tc.journal, tc.dir, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		journal, recorded string
+		want              []string
+	}{
+		{"/tmp/runs/x.jsonl", "../scen/a", []string{"/tmp/scen/a", "../scen/a"}},
+		{"/tmp/x.jsonl", "/work/s", []string{"/work/s"}},
+		{"x.jsonl", "scenarios/t", []string{"scenarios/t"}},
+		{"runs/x.jsonl", ".", []string{"runs", "."}},
+	} {
+		if got := ScenarioDirCandidates(tc.journal, tc.recorded); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ScenarioDirCandidates(%s, %s) = %q, want %q", tc.journal, tc.recorded, got, tc.want)
 		}
 	}
 }

@@ -68,9 +68,16 @@ func Read(r io.Reader, name string) (*Journal, error) {
 			if err := o.end(rec.check.Tick); err != nil {
 				return fmt.Errorf("end: %w", err)
 			}
-			o.ended = true
+			o.ended, o.last = true, "end"
 			c := rec.check
 			j.End = &c
+		case "failed":
+			if err := o.failed(rec.failure.Tick); err != nil {
+				return fmt.Errorf("failed: %w", err)
+			}
+			o.ended, o.last = true, "failed"
+			f := rec.failure
+			j.Failed = &f
 		}
 		j.Size = offset
 		return nil
@@ -108,11 +115,16 @@ type Commands struct {
 	// List holds the commands sorted by tick; commands of one tick keep
 	// their order in the file, which is the order Step applies them in.
 	List []engine.Command
+	// Lines holds the line of each command of List in the file.
+	Lines []int
+	// Name is the file's name as given to the reader.
+	Name string
 }
 
 // ReadCommands parses a commands file. name labels error messages.
 func ReadCommands(r io.Reader, name string) (*Commands, error) {
-	cs := &Commands{}
+	cs := &Commands{Name: name}
+	var lines []int
 	seen := false // a non-blank line
 	err := scanLines(r, name, func(n int, line []byte, _ bool, _ int64) error {
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -136,6 +148,7 @@ func ReadCommands(r io.Reader, name string) (*Commands, error) {
 				return fmt.Errorf("command: more than %d commands", CommandsMax)
 			}
 			cs.List = append(cs.List, rec.cmd)
+			lines = append(lines, n)
 		default:
 			return fmt.Errorf("%s: not allowed in a commands file, which holds only commands (replay a journal with `cyberex replay`)", rec.kind)
 		}
@@ -144,7 +157,19 @@ func ReadCommands(r io.Reader, name string) (*Commands, error) {
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(cs.List, func(a, b engine.Command) int { return int(a.Tick) - int(b.Tick) })
+	// Sort by tick, keeping the file's order within a tick (and each
+	// command's line).
+	order := make([]int, len(cs.List))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return int(cs.List[a].Tick) - int(cs.List[b].Tick) })
+	list := make([]engine.Command, len(order))
+	cs.Lines = make([]int, len(order))
+	for i, k := range order {
+		list[i], cs.Lines[i] = cs.List[k], lines[k]
+	}
+	cs.List = list
 	return cs, nil
 }
 
@@ -209,10 +234,11 @@ func scanLines(r io.Reader, name string, fn func(n int, line []byte, unterminate
 // ---- one record ----
 
 type record struct {
-	kind   string
-	header Header
-	cmd    engine.Command
-	check  Checkpoint
+	kind    string
+	header  Header
+	cmd     engine.Command
+	check   Checkpoint
+	failure Failure
 }
 
 // field is one member of a JSON object, in file order.
@@ -423,6 +449,9 @@ const (
 	wantSeed = "an integer from 0 to 18446744073709551615"
 )
 
+// recordKinds are the record types, in the order a journal holds them.
+var recordKinds = []string{"header", "command", "hash", "end", "failed"}
+
 // parseRecord parses one line. A line without "type" is of kind
 // defaultKind, or an error when that is "".
 func parseRecord(line []byte, defaultKind string) (record, error) {
@@ -439,7 +468,7 @@ func parseRecord(line []byte, defaultKind string) (record, error) {
 		rec.kind = defaultKind
 	}
 	if err := noDuplicates(fs); err != nil {
-		if rec.kind == "header" || rec.kind == "command" || rec.kind == "hash" || rec.kind == "end" {
+		if slices.Contains(recordKinds, rec.kind) {
 			return record{}, fmt.Errorf("%s: %w", rec.kind, err)
 		}
 		return record{}, err
@@ -451,8 +480,10 @@ func parseRecord(line []byte, defaultKind string) (record, error) {
 		err = parseCommand(m, &rec.cmd)
 	case "hash", "end":
 		err = parseCheckpoint(m, &rec.check)
+	case "failed":
+		err = parseFailure(m, &rec.failure)
 	default:
-		return record{}, fmt.Errorf("unknown record type %q (one of header, command, hash, end)", clip(rec.kind))
+		return record{}, fmt.Errorf("unknown record type %q (one of %s)", clip(rec.kind), strings.Join(recordKinds, ", "))
 	}
 	if err != nil {
 		return record{}, fmt.Errorf("%s: %w", rec.kind, err)
@@ -563,4 +594,17 @@ func parseCheckpoint(m *members, c *Checkpoint) error {
 		return err
 	}
 	return checkHash(c.Hash)
+}
+
+func parseFailure(m *members, f *Failure) error {
+	if err := m.only("type", "tick", "error"); err != nil {
+		return err
+	}
+	if err := m.integer("tick", true, &f.Tick, wantTick); err != nil {
+		return err
+	}
+	if err := m.str("error", true, &f.Error); err != nil {
+		return err
+	}
+	return checkFailure(f)
 }

@@ -108,6 +108,10 @@ func Append(path string) (*Journal, *Writer, error) {
 		f.Close()
 		return nil, nil, fmt.Errorf("%s: the run ended at tick %d; a journal cannot continue after its end", path, j.End.Tick)
 	}
+	if j.Failed != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: the run failed at tick %d; a journal cannot continue after its failure", path, j.Failed.Tick)
+	}
 	if err := f.Truncate(j.Size); err != nil {
 		f.Close()
 		return nil, nil, err
@@ -250,8 +254,34 @@ func (w *Writer) End(tick int32, hash string) error {
 	if err := checkHash(hash); err != nil {
 		return fmt.Errorf("journal: end: %w", err)
 	}
-	w.order.ended = true
+	w.order.ended, w.order.last = true, "end"
 	w.add(checkRecord{"end", tick, hash})
+	return w.Flush()
+}
+
+type failedRecord struct {
+	Type  string `json:"type"`
+	Tick  int32  `json:"tick"`
+	Error string `json:"error"`
+}
+
+// Failed records that the Step of tick failed with err (a scenario
+// script's error) and syncs: the run stopped there. The error is stored as
+// FailureText makes it. Nothing can be appended after it; a journal has
+// an end or a failed record, not both.
+func (w *Writer) Failed(tick int32, err string) error {
+	if e := w.usable(); e != nil {
+		return e
+	}
+	f := Failure{Tick: tick, Error: FailureText(err)}
+	if e := w.order.failed(tick); e != nil {
+		return fmt.Errorf("journal: failed: %w", e)
+	}
+	if e := checkFailure(&f); e != nil {
+		return fmt.Errorf("journal: failed: %w", e)
+	}
+	w.order.ended, w.order.last = true, "failed"
+	w.add(failedRecord{"failed", f.Tick, f.Error})
 	return w.Flush()
 }
 

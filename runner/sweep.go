@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -95,14 +96,25 @@ type SweepOptions struct {
 	JSONL io.Writer
 	// Progress, when not nil, is called after each row is written.
 	Progress func(done, total int64)
+	// Check, when not nil, is called with the first variation's scenario
+	// before any run (e.g. to check the commands' organisations); its
+	// error stops the sweep as an *InputError.
+	Check func(s *scenario.Scenario) error
+	// Context, when not nil, stops the sweep once it is done: no run
+	// starts after, the runs under way stop within a few ticks, and no
+	// row is written after. Sweep then returns an error wrapping
+	// context.Cause(Context), with the result counting the rows written
+	// (Done).
+	Context context.Context
 }
 
 // SweepResult counts a sweep.
 type SweepResult struct {
-	// Runs is the number of runs of the whole sweep; Done those made here
-	// (this shard's).
-	Runs int64
-	Done int64
+	// Runs is the number of runs of the whole sweep; Owned those of this
+	// shard (Runs when not sharded); Done those made and written here.
+	Runs  int64
+	Owned int64
+	Done  int64
 	// Variations is the number of parameter variations.
 	Variations int
 	// Failed is how many runs failed (their rows carry the error);
@@ -219,7 +231,7 @@ func Sweep(opt SweepOptions) (*SweepResult, error) {
 	if sw.vars[0].left.Load() == 0 {
 		sw.vars[0].s = nil // loaded by check, but none of its runs is here
 	}
-	res := &SweepResult{Runs: total, Variations: nv}
+	res := &SweepResult{Runs: total, Owned: owned, Variations: nv}
 	if err := sw.writeHeader(); err != nil {
 		return nil, err
 	}
@@ -250,6 +262,11 @@ func (sw *sweep) check() error {
 	s, err := first.get(sw)
 	if err != nil {
 		return &InputError{Err: err}
+	}
+	if sw.opt.Check != nil {
+		if err := sw.opt.Check(s); err != nil {
+			return &InputError{Err: err}
+		}
 	}
 	for _, o := range s.Spec.Objectives {
 		sw.objectives = append(sw.objectives, o.ID)
@@ -396,7 +413,7 @@ func (sw *sweep) runOne(r int64, cw *csvRow) row {
 	if err != nil {
 		out.loadErr = err
 	} else {
-		res, err = headless.Run(sc, headless.RunOptions{Seed: seed, Ticks: sw.opt.Ticks, Commands: sw.opt.Commands,
+		res, err = headless.Run(sc, headless.RunOptions{Seed: seed, Ticks: sw.opt.Ticks, Commands: sw.opt.Commands, Context: sw.opt.Context,
 			AfterFinish: func(w *engine.World) {
 				for m := range sw.extra {
 					if x, err := w.Metric(m); err == nil {
@@ -548,6 +565,10 @@ func (sw *sweep) run(owned int64, res *SweepResult) error {
 	jobs := make(chan sweepJob)
 	results := make(chan sweepDone, window)
 	var stop atomic.Bool
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	go func() {
 		defer close(jobs)
 		total := int64(len(sw.vars)) * opt.Seeds.Len()
@@ -556,8 +577,12 @@ func (sw *sweep) run(owned int64, res *SweepResult) error {
 			if !opt.Shard.Owns(r) {
 				continue
 			}
-			tokens <- struct{}{}
-			if stop.Load() {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			if stop.Load() || ctx.Err() != nil {
 				return
 			}
 			jobs <- sweepJob{ord: ord, run: r}
@@ -596,11 +621,23 @@ func (sw *sweep) run(owned int64, res *SweepResult) error {
 				break
 			}
 			ring[next%int64(window)] = nil
+			if werr == nil && ctx.Err() != nil {
+				// Interrupted: the rows of runs cut short are not
+				// results; nothing more is written.
+				werr = fmt.Errorf("the sweep stopped after %d of %d runs: %w", res.Done, owned, context.Cause(ctx))
+				stop.Store(true)
+			}
 			if werr == nil {
 				werr = sw.write(slot)
 				if werr != nil {
 					stop.Store(true)
 				}
+			}
+			if werr != nil {
+				// Drain: the workers finish (or stop) what they hold.
+				next++
+				<-tokens
+				continue
 			}
 			if slot.failure != "" {
 				res.Failed++
@@ -618,6 +655,9 @@ func (sw *sweep) run(owned int64, res *SweepResult) error {
 				opt.Progress(res.Done, owned)
 			}
 		}
+	}
+	if werr == nil && ctx.Err() != nil {
+		werr = fmt.Errorf("the sweep stopped after %d of %d runs: %w", res.Done, owned, context.Cause(ctx))
 	}
 	if werr != nil {
 		return werr

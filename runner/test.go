@@ -73,6 +73,13 @@ type TestOptions struct {
 	OnTest func(sc *ScenarioReport, t *TestReport)
 }
 
+// TestSeedsMax bounds the seeds of one test, whether scenario.yaml
+// declares them or `cyberex test --seeds` replaces them: the same cap as
+// the scenario loader's on a test's seeds. A test holds a record of every
+// run until it is judged; many more runs are a sweep's job, whose memory
+// does not grow with the runs.
+const TestSeedsMax = 100_000
+
 // InputError is a problem with what a session or a sweep was asked to do
 // (a path that does not exist, no scenario found, a bad --vary): exit 2.
 type InputError struct{ Err error }
@@ -195,6 +202,9 @@ func Test(opt TestOptions) (*Report, error) {
 	if opt.Update && !opt.Shard.Whole() {
 		return nil, inputErrorf("--update rewrites whole golden files: run it without --shard")
 	}
+	if opt.Seeds != nil && opt.Seeds.Len() > TestSeedsMax {
+		return nil, inputErrorf("--seeds: %d seeds, at most %d seeds per test (use cyberex sweep for more runs)", opt.Seeds.Len(), TestSeedsMax)
+	}
 	dirs, err := FindScenarios(opt.Paths)
 	if err != nil {
 		return nil, err
@@ -205,11 +215,14 @@ func Test(opt TestOptions) (*Report, error) {
 	}
 	var plan []*plannedTest
 	var next int64
+	var names []string // every test's SCENARIO/TEST, for a --run that matches none
+	invalid := false
 	for _, dir := range dirs {
 		rep.Scenarios = append(rep.Scenarios, ScenarioReport{Path: dir, Tests: []TestReport{}})
 		sc := &rep.Scenarios[len(rep.Scenarios)-1]
-		tests, errs := planScenario(opt, dir, len(rep.Scenarios)-1, sc)
+		tests, errs := planScenario(opt, dir, len(rep.Scenarios)-1, sc, &names)
 		if len(errs) > 0 {
+			invalid = true
 			sc.Errors = errs
 			if opt.OnInvalid != nil {
 				opt.OnInvalid(sc)
@@ -221,6 +234,9 @@ func Test(opt TestOptions) (*Report, error) {
 			next += int64(pt.nRuns)
 			plan = append(plan, pt)
 		}
+	}
+	if opt.Match != nil && len(plan) == 0 && !invalid {
+		return nil, noMatch(opt.Match.String(), names)
 	}
 	var total int64
 	for _, pt := range plan {
@@ -251,8 +267,30 @@ func Test(opt TestOptions) (*Report, error) {
 	return rep, nil
 }
 
-// planScenario loads a scenario and plans its tests.
-func planScenario(opt TestOptions, dir string, sci int, sc *ScenarioReport) ([]*plannedTest, []string) {
+// namesShown bounds the test names a --run that matches none lists.
+const namesShown = 20
+
+// noMatch is the error of a --run that selects no test: it lists the
+// tests there are.
+func noMatch(pattern string, names []string) error {
+	if len(names) == 0 {
+		return inputErrorf("no test matches --run %s: the scenarios found declare no test", pattern)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no test matches --run %s; the tests (SCENARIO/TEST) are:", pattern)
+	for i, n := range names {
+		if i == namesShown {
+			fmt.Fprintf(&b, "\n  … and %d more", len(names)-namesShown)
+			break
+		}
+		b.WriteString("\n  " + n)
+	}
+	return &InputError{Err: errors.New(b.String())}
+}
+
+// planScenario loads a scenario and plans its tests; names receives every
+// test's SCENARIO/TEST name, selected or not.
+func planScenario(opt TestOptions, dir string, sci int, sc *ScenarioReport, names *[]string) ([]*plannedTest, []string) {
 	base, err := opt.Load(dir, nil)
 	if err != nil {
 		return nil, errorLines(err)
@@ -264,6 +302,7 @@ func planScenario(opt TestOptions, dir string, sci int, sc *ScenarioReport) ([]*
 	for i := range base.Tests {
 		spec := &base.Tests[i]
 		name := base.Name + "/" + spec.Name
+		*names = append(*names, name)
 		if opt.Match != nil && !opt.Match.MatchString(name) {
 			continue
 		}
@@ -289,8 +328,8 @@ func planScenario(opt TestOptions, dir string, sci int, sc *ScenarioReport) ([]*
 		if opt.Seeds != nil {
 			pt.seeds = *opt.Seeds
 		}
-		if pt.seeds.Len() > int64(1<<31-1) {
-			errs = append(errs, fmt.Sprintf("test %s: too many seeds", spec.Name))
+		if pt.seeds.Len() > TestSeedsMax {
+			errs = append(errs, fmt.Sprintf("test %s: %d seeds, at most %d", spec.Name, pt.seeds.Len(), TestSeedsMax))
 			continue
 		}
 		pt.nOwn = int(pt.seeds.Len())
@@ -432,8 +471,8 @@ func (pt *plannedTest) runOne(k int) (rec RunRecord) {
 			case tick > 0:
 				// The journal's checkpoint at the tick is the state hash
 				// after it; --json prints the metrics there.
-				j := "seed-" + strconv.FormatUint(seed, 10) + ".jsonl"
-				msg += fmt.Sprintf("; the replay's journal %s holds the state hash at tick %d", j, tick)
+				j := pt.replayJournal(seed)
+				msg += fmt.Sprintf("; the replay's journal %s (remove it first if it exists: a journal is never overwritten) holds the state hash at tick %d", j, tick)
 				replay = pt.run.Command(seed, tick, "--hash-every", strconv.Itoa(int(tick)), "--journal", j, "--json")
 			case tick < 0:
 				replay = pt.run.Command(seed, 0, "--json")
@@ -456,6 +495,26 @@ func (pt *plannedTest) runOne(k int) (rec RunRecord) {
 		}
 	}
 	return rec
+}
+
+// replayJournal is where the replay command of a golden failure writes
+// its journal: in the OS's temporary folder (not the current one, which is
+// often a checkout), named after the scenario, the test and the seed so
+// that the command is the same in every report of the failure.
+func (pt *plannedTest) replayJournal(seed uint64) string {
+	name := fmt.Sprintf("cyberex-%s-%s-seed-%d.jsonl", fileWord(pt.s.Name), fileWord(pt.name), seed)
+	return filepath.ToSlash(filepath.Join(os.TempDir(), name))
+}
+
+// fileWord keeps the letters, digits, '.', '_' and '-' of a name for a
+// file name, each other character becoming '-'.
+func fileWord(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '-'
+	}, s)
 }
 
 func firstLine(s string) string {

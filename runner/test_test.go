@@ -113,8 +113,8 @@ func TestBrokenScenario(t *testing.T) {
 			`^cyberex run testdata/broken --seed \d+ --ticks 40 --json$`},
 		{"quiet", "fail", `^seed 1: event botnet.recruited happened at tick \d+, want it not to happen; 5 of 5 runs failed$`,
 			`^cyberex run testdata/broken --seed 1 --ticks \d+ --events botnet.recruited$`},
-		{"golden-drift", "fail", `^seed 2: golden testdata/broken/golden/drift.json: the state differs at tick 20, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want 0{64}; metrics bots \d+ \(want \d+\), bots_ever \d+ \(want \d+\); the replay's journal seed-2.jsonl holds the state hash at tick 20; 1 of 2 runs failed$`,
-			`^cyberex run testdata/broken --seed 2 --ticks 20 --hash-every 20 --journal seed-2.jsonl --json$`},
+		{"golden-drift", "fail", `^seed 2: golden testdata/broken/golden/drift.json: the state differs at tick 20, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want 0{64}; metrics bots \d+ \(want \d+\), bots_ever \d+ \(want \d+\); the replay's journal ` + tmpJournal("broken-golden-drift-seed-2") + ` \(remove it first if it exists: a journal is never overwritten\) holds the state hash at tick 20; 1 of 2 runs failed$`,
+			`^cyberex run testdata/broken --seed 2 --ticks 20 --hash-every 20 --journal ` + tmpJournal("broken-golden-drift-seed-2") + ` --json$`},
 		{"golden-missing", "fail", `^seed 1: golden file testdata/broken/golden/missing.json is missing: run cyberex test testdata/broken --run '\^broken/golden-missing\$' --update to write it$`, `^$`},
 	}
 	if len(order) != len(tests) {
@@ -245,6 +245,12 @@ func TestShardedSessionMerges(t *testing.T) {
 	}
 }
 
+// tmpJournal is the regexp of a golden failure's replay journal, in the
+// OS's temporary folder.
+func tmpJournal(name string) string {
+	return regexp.QuoteMeta(filepath.ToSlash(filepath.Join(os.TempDir(), "cyberex-"+name+".jsonl")))
+}
+
 func TestMatchAndSeeds(t *testing.T) {
 	seeds, _ := ParseSeeds("1..7")
 	rep := session(t, TestOptions{Paths: []string{"testdata/tiny", "testdata/broken"}, Match: regexp.MustCompile(`^tiny/spr`), Seeds: &seeds})
@@ -357,7 +363,7 @@ func TestGoldenFiles(t *testing.T) {
 		want string
 	}{
 		{"hash at 25", func(g *GoldenFile) { g.Runs[1].States[1].Hash = strings.Repeat("a", 64) },
-			`^seed 99: golden .*: the state differs at tick 25, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want a{64}; the metrics are the same; the replay's journal seed-99.jsonl`},
+			`^seed 99: golden .*: the state differs at tick 25, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want a{64}; the metrics are the same; the replay's journal ` + tmpJournal("tiny-scripted-police-seed-99")},
 		{"metric only", func(g *GoldenFile) { g.Runs[0].States[0].Metrics["bots"] = 99 },
 			`^seed 1: golden .*: the state differs at tick 10, .*same state hash, but metrics bots \d+ \(want 99\)`},
 		{"final", func(g *GoldenFile) { g.Runs[0].Final.Hash = "x" },
