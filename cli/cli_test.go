@@ -340,8 +340,8 @@ end})
 		}
 		lines := strings.Split(strings.TrimSpace(errOut), "\n")
 		if len(lines) != 2 ||
-			!regexp.MustCompile(`^tick 1: rejected: isp scan no-such-segment rejected: .*no-such-segment`).MatchString(lines[0]) ||
-			!regexp.MustCompile(`^tick 5: rejected: csirt investigate nowhere rejected: .*nowhere`).MatchString(lines[1]) {
+			!regexp.MustCompile(`^tick 1: isp scan no-such-segment rejected: .*no-such-segment`).MatchString(lines[0]) ||
+			!regexp.MustCompile(`^tick 5: csirt investigate nowhere rejected: .*nowhere`).MatchString(lines[1]) {
 			t.Errorf("%v: stderr:\n%s", args, errOut)
 		}
 		if slices.Contains(args, "--json") {

@@ -134,7 +134,7 @@ func runScenario(e *env, arg string, o runFlags) error {
 				fmt.Fprintf(e.stderr, "tick %d: %s %s: %s\n", ev.Tick, safe(ev.Kind), safe(ev.Subject), safe(ev.Text))
 			case ev.Kind == engine.EvCommandRejected:
 				p.clear()
-				fmt.Fprintf(e.stderr, "tick %d: rejected: %s\n", ev.Tick, safe(ev.Text))
+				fmt.Fprintf(e.stderr, "tick %d: %s\n", ev.Tick, safe(ev.Text)) // the text says "… rejected: why"
 			}
 		}
 	}

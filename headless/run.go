@@ -219,6 +219,11 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 		}
 	}
 	res = &Result{Scenario: m.name, Seed: opt.Seed}
+	// What the scenario's scripts said while they loaded (tick 0: log
+	// lines, mostly) reaches the caller like any tick's events.
+	if evs := w.TickEvents(); opt.OnEvents != nil && len(evs) > 0 {
+		opt.OnEvents(append([]engine.Event(nil), evs...))
+	}
 	var stop <-chan struct{}
 	if opt.Context != nil {
 		stop = opt.Context.Done()

@@ -569,9 +569,11 @@ func (d *Director) logLine(line string) {
 	if d.opts.Log != nil {
 		d.opts.Log(line)
 	}
-	if d.loading || d.s == nil {
+	if d.s == nil {
 		return
 	}
+	// Lines logged while loading are events of tick 0: runners pass them on
+	// before the first Step (headless.Run), so `run --log` shows them.
 	pos := d.s.position()
 	subject := ""
 	if pos.file != "" {
