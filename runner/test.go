@@ -78,7 +78,7 @@ type TestOptions struct {
 // the scenario loader's on a test's seeds. A test holds a record of every
 // run until it is judged; many more runs are a sweep's job, whose memory
 // does not grow with the runs.
-const TestSeedsMax = 100_000
+const TestSeedsMax = scenario.SeedsMax
 
 // InputError is a problem with what a session or a sweep was asked to do
 // (a path that does not exist, no scenario found, a bad --vary): exit 2.

@@ -367,8 +367,8 @@ func (x *Criticality) decodeNode(_ *decoder, n *yaml.Node, _ string) error {
 // Seeds are run seeds: "1..100", "1..3,7", a list [1, 2, 3] or one number.
 type Seeds []uint64
 
-// seedsMax bounds how many runs one test asks for.
-const seedsMax = 100_000
+// SeedsMax bounds how many runs one test asks for (runner.TestSeedsMax is it).
+const SeedsMax = 100_000
 
 func (x *Seeds) decodeNode(_ *decoder, n *yaml.Node, _ string) error {
 	var out []uint64
@@ -376,8 +376,8 @@ func (x *Seeds) decodeNode(_ *decoder, n *yaml.Node, _ string) error {
 		if hi < lo {
 			return fmt.Errorf("range %d..%d runs backwards", lo, hi)
 		}
-		if hi-lo >= seedsMax || len(out)+int(hi-lo+1) > seedsMax {
-			return fmt.Errorf("too many seeds (at most %d)", seedsMax)
+		if hi-lo >= SeedsMax || len(out)+int(hi-lo+1) > SeedsMax {
+			return fmt.Errorf("too many seeds (at most %d)", SeedsMax)
 		}
 		for s := lo; ; s++ {
 			out = append(out, s)
