@@ -357,8 +357,10 @@ func TestScenarioDir(t *testing.T) {
 	}{
 		{"run.jsonl", ".", "."},
 		{"runs/run.jsonl", "../scenarios/tutorial", "../../scenarios/tutorial"},
-		{"/tmp/x.jsonl", wd, filepath.ToSlash(wd)}, // only the root in common: absolute
-		{"/tmp/x.jsonl", ".", filepath.ToSlash(wd)},
+		// Only the root in common: absolute. (A folder no checkout lives in,
+		// so the test holds wherever the repository is cloned.)
+		{"/zz-cyberex-elsewhere/x.jsonl", wd, filepath.ToSlash(wd)},
+		{"/zz-cyberex-elsewhere/x.jsonl", ".", filepath.ToSlash(wd)},
 		{"/tmp/runs/x.jsonl", "/tmp/scen/a", "../scen/a"},
 		{"/tmp/x.jsonl", "/tmp/scen/a", "scen/a"},
 		{filepath.Join(wd, "x.jsonl"), "testdata", "testdata"},

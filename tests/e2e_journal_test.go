@@ -3,6 +3,7 @@ package tests
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -61,7 +62,10 @@ func TestEndToEndJournals(t *testing.T) {
 		}
 		// The scenario gone: the error says to give it.
 		lost := filepath.Join(elsewhere, "lost.jsonl")
-		os.WriteFile(lost, []byte(strings.Replace(string(data), `"scenario_dir":"`, `"scenario_dir":"nowhere/`, 1)), 0o644)
+		// Replace the whole recorded folder: prefixing it could still climb
+		// back to the real scenario through its "../" parts.
+		moved := regexp.MustCompile(`"scenario_dir":"[^"]*"`).ReplaceAllString(string(data), `"scenario_dir":"nowhere/tutorial"`)
+		os.WriteFile(lost, []byte(moved), 0o644)
 		code, _, errOut := cyberex(t, bin, elsewhere, "replay", lost)
 		if code != 2 || !strings.Contains(errOut, "give its folder with --scenario DIR") {
 			t.Errorf("lost scenario: exit %d %s", code, errOut)
