@@ -620,7 +620,13 @@ func (c *checker) checkWorld(f *File) {
 	lim := reflect.ValueOf(s.ScriptLimits)
 	for _, fl := range structFields(lim.Type()) {
 		if v := lim.FieldByIndex(fl.index); !v.IsNil() {
-			c.rangeInt(v.Elem().Int(), 0, 1<<40, "settings.script_limits."+fl.name)
+			lo, hi := int64(0), int64(1<<40)
+			if ScriptLimitBounds != nil {
+				if l, h, ok := ScriptLimitBounds(fl.name); ok && v.Elem().Int() != 0 { // 0 keeps the default
+					lo, hi = l, h
+				}
+			}
+			c.rangeInt(v.Elem().Int(), lo, hi, "settings.script_limits."+fl.name)
 		}
 	}
 	if s.ReachCap != nil {

@@ -53,6 +53,12 @@ type DirectorFactory func(s *Scenario, w *engine.World) (engine.Director, error)
 // The Lua host registers itself here (in its init, or the main does).
 var NewDirector DirectorFactory
 
+// ScriptLimitBounds, registered by the Lua host with NewDirector, gives the
+// range a settings.script_limits field (by its YAML name) accepts, so the
+// loader reports an out-of-range limit at its line even in a scenario
+// without Lua yet.
+var ScriptLimitBounds func(name string) (lo, hi int64, ok bool)
+
 // Scenario is a loaded, checked scenario.
 type Scenario struct {
 	Name string

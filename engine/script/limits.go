@@ -179,6 +179,9 @@ func (l Limits) validate() error {
 		{"FootprintIntervalTicks", int64(l.FootprintIntervalTicks), 1, big},
 	}
 	for _, c := range checks {
+		if lo, hi, ok := LimitBounds(c.name); ok && (c.lo != lo || c.hi != hi) {
+			panic("script: LimitBounds and validate disagree on " + c.name)
+		}
 		if c.v < c.lo || c.v > c.hi {
 			return fmt.Errorf("script: Limits.%s = %d, want %d..%d", c.name, c.v, c.lo, c.hi)
 		}
@@ -187,6 +190,25 @@ func (l Limits) validate() error {
 		return fmt.Errorf("script: Limits.CallStackDepthMax × CoroutineDepthMax = %d, want at most %d", n, nestedCallsCeiling)
 	}
 	return nil
+}
+
+// LimitBounds returns the range a Limits field (by Go name) accepts, so a
+// scenario loader can check settings.script_limits where they are written.
+func LimitBounds(field string) (lo, hi int64, ok bool) {
+	const big = 1 << 62
+	switch field {
+	case "InstructionsPerTickMax":
+		return instructionsPerTickMin, big, true
+	case "CallStackDepthMax":
+		return 8, callStackDepthCeiling, true
+	case "CoroutinesPerTickMax", "TasksMax", "LogLinesPerTickMax":
+		return 1, big, true
+	case "StringBytesMax":
+		return 256, stringBytesCeiling, true
+	case "LiveTableEntriesMax", "LiveStringBytesMax":
+		return 1, liveCeiling, true
+	}
+	return 0, 0, false
 }
 
 // CheckLimits reports whether New would accept these limits (zero fields

@@ -27,7 +27,17 @@ import (
 	"cyberex/scripts"
 )
 
-func init() { scenario.NewDirector = NewDirector }
+func init() {
+	scenario.NewDirector = NewDirector
+	scenario.ScriptLimitBounds = func(name string) (lo, hi int64, ok bool) {
+		for _, f := range limitFields {
+			if f.yaml == name {
+				return script.LimitBounds(f.field)
+			}
+		}
+		return 0, 0, false
+	}
+}
 
 // LibraryName prefixes the shared library's files in errors.
 const LibraryName = "scripts"

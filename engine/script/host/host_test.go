@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"cyberex/cli"
 	"cyberex/engine/script"
@@ -134,5 +135,20 @@ func BenchmarkCompileTutorial(b *testing.B) {
 		if _, err := host.Program(s); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// An out-of-range script limit is reported by the loader at its line, with
+// the host's own bounds.
+func TestScriptLimitOutOfRangeHasItsLine(t *testing.T) {
+	src, err := os.ReadFile("../../../scenarios/tutorial/scenario.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(src), "\nsettings:\n", "\nsettings:\n  script_limits: {instructions_per_tick: 5}\n", 1)
+	fsys := fstest.MapFS{"t/scenario.yaml": {Data: []byte(yaml)}, "t/story.lua": {Data: []byte("")}, "t/commands.jsonl": {Data: []byte("")}}
+	_, err = scenario.LoadFS(fsys, "t", scenario.Options{IgnoreTests: true})
+	if err == nil || !strings.Contains(err.Error(), "settings.script_limits.instructions_per_tick: 5 is out of range (1000 to") {
+		t.Fatalf("error %v", err)
 	}
 }
