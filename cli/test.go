@@ -90,20 +90,17 @@ job array). See docs/testing.md.`,
 // scenarioLoader loads scenarios as `cyberex run` does, so that a test's
 // world is the one its replay command builds.
 func scenarioLoader(dir string, set []string) (*scenario.Scenario, error) {
-	l, err := loadScenario(dir, set)
-	if err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) && ee.err != nil {
-			return nil, ee.err
-		}
-		return nil, err
-	}
-	return l.s, nil
+	return bare(loadScenario(dir, set))
 }
 
 // sweepLoader loads without the scenario's tests, which a sweep does not run.
 func sweepLoader(dir string, set []string) (*scenario.Scenario, error) {
-	l, err := loadForRun(dir, set)
+	return bare(loadForRun(dir, set))
+}
+
+// bare gives the runner the scenario, or the loader's own error without the
+// CLI's exit-code wrapping (the runner decides how to report it).
+func bare(l *loaded, err error) (*scenario.Scenario, error) {
 	if err != nil {
 		var ee *exitError
 		if errors.As(err, &ee) && ee.err != nil {
