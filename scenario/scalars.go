@@ -1,6 +1,8 @@
 package scenario
 
 import (
+	"cyberex/engine/duration"
+
 	"errors"
 	"fmt"
 	"math"
@@ -29,16 +31,14 @@ type Duration struct {
 
 // Limits of durations.
 const (
-	durationSecondsMax = 100 * 365 * 24 * 3600 // a century
-	durationTicksMax   = 1 << 30
+	durationSecondsMax = duration.SecondsMax
+	durationTicksMax   = duration.TicksMax
 )
 
 // D makes a Duration of n ticks (for code that builds specs).
 func D(n int32) Duration {
 	return Duration{Text: strconv.Itoa(int(n)), Ticks: n, ticks: int64(n)}
 }
-
-var unitSeconds = map[string]int64{"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 func (x *Duration) decodeNode(_ *decoder, n *yaml.Node, _ string) error {
 	s, err := scalarText(n, "a duration")
@@ -50,88 +50,13 @@ func (x *Duration) decodeNode(_ *decoder, n *yaml.Node, _ string) error {
 }
 
 func (x *Duration) parse(s string) error {
-	bad := fmt.Errorf("want a duration: a whole number of ticks or a time such as 90m, 6h or 180d, got %q", s)
-	t := strings.TrimSpace(s)
-	if t == "" {
-		return bad
+	v, err := duration.Parse(s)
+	if err != nil {
+		return err
 	}
-	if strings.HasPrefix(t, "-") {
-		return fmt.Errorf("%q: a duration cannot be negative", s)
-	}
-	if v, err := strconv.ParseInt(strings.ReplaceAll(t, "_", ""), 10, 64); err == nil {
-		if v > durationTicksMax {
-			return fmt.Errorf("%s ticks is too long (at most %d)", s, durationTicksMax)
-		}
-		x.ticks = v
-		return nil
-	}
-	// Units: a sequence of NUMBER UNIT.
-	rest := t
-	var total int64
-	ticksUnit := false
-	for rest != "" {
-		rest = strings.TrimLeft(rest, " ")
-		i := 0
-		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-			i++
-		}
-		if i == 0 || i > 12 {
-			if strings.ContainsAny(rest, ".,") {
-				return fmt.Errorf("%q: use whole numbers (90m rather than 1.5h)", s)
-			}
-			return bad
-		}
-		num, _ := strconv.ParseInt(rest[:i], 10, 64)
-		rest = strings.TrimLeft(rest[i:], " ")
-		j := 0
-		for j < len(rest) && (rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z') {
-			j++
-		}
-		u := strings.ToLower(rest[:j])
-		rest = rest[j:]
-		switch u {
-		case "t", "tick", "ticks":
-			if total != 0 || ticksUnit || rest != "" {
-				return fmt.Errorf("%q: ticks cannot be mixed with time units", s)
-			}
-			if num > durationTicksMax {
-				return fmt.Errorf("%q is too long (at most %d ticks)", s, durationTicksMax)
-			}
-			x.ticks = num
-			ticksUnit = true
-			continue
-		case "":
-			if strings.ContainsAny(rest, ".,") {
-				return fmt.Errorf("%q: use whole numbers (90m rather than 1.5h)", s)
-			}
-			return bad
-		}
-		us, ok := unitSeconds[u]
-		if !ok {
-			if long, ok := longUnits[u]; ok {
-				us = unitSeconds[long]
-			} else {
-				return fmt.Errorf("%q: unknown unit %q (s, m, h, d, w; or t for ticks)", s, u)
-			}
-		}
-		if ticksUnit {
-			return fmt.Errorf("%q: ticks cannot be mixed with time units", s)
-		}
-		if num > durationSecondsMax/us {
-			return fmt.Errorf("%q is too long (at most 100 years)", s)
-		}
-		total += num * us
-		if total > durationSecondsMax {
-			return fmt.Errorf("%q is too long (at most 100 years)", s)
-		}
-		x.unit = true
-	}
-	x.seconds = total
+	x.ticks, x.seconds, x.unit = v.Ticks, v.Seconds, v.Unit
 	return nil
 }
-
-var longUnits = map[string]string{"second": "s", "seconds": "s", "secs": "s", "minute": "m", "minutes": "m", "mins": "m",
-	"hour": "h", "hours": "h", "hr": "h", "hrs": "h", "day": "d", "days": "d", "week": "w", "weeks": "w"}
 
 // resolve converts to ticks of tickSeconds, rounding up.
 func (x *Duration) resolve(tickSeconds int32) error {

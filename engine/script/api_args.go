@@ -1,6 +1,8 @@
 package script
 
 import (
+	"cyberex/engine/duration"
+
 	"cyberex/engine/suggest"
 
 	"fmt"
@@ -19,7 +21,7 @@ import (
 
 // durationTicksMax bounds any duration or tick given by a script, as the
 // scenario loader bounds them.
-const durationTicksMax = 1 << 30
+const durationTicksMax = duration.TicksMax
 
 // wholeNumber returns v as an int64 if it is a whole number in [lo, hi].
 func wholeNumber(v lua.LValue, lo, hi int64) (int64, bool) {
@@ -157,92 +159,17 @@ func (s *State) ticksOf(v lua.LValue) (int64, error) {
 	return 0, fmt.Errorf("want ticks (a whole number) or a duration such as \"90m\", got %s", describeValue(v))
 }
 
-// Duration units, as in scenario.yaml.
-var unitSeconds = map[string]int64{
-	"s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
-	"m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60,
-	"h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600,
-	"d": 86400, "day": 86400, "days": 86400,
-	"w": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
-}
-
-const durationSecondsMax = 100 * 365 * 24 * 3600
-
 // parseDuration converts "90m", "6h", "1d12h", "10t" or "120" to ticks of
-// tickSeconds, rounding up, with the rules of scenario.yaml's durations.
+// tickSeconds, rounding up, with the rules of scenario.yaml's durations
+// (package duration).
 func parseDuration(text string, tickSeconds int32) (int64, error) {
-	t := strings.TrimSpace(text)
-	if t == "" || len(t) > 64 {
-		return 0, fmt.Errorf("want a duration such as \"90m\", \"6h\" or \"3d\", got %q", text)
+	v, err := duration.Parse(text)
+	if err != nil {
+		return 0, err
 	}
-	if v, err := strconv.ParseInt(t, 10, 64); err == nil {
-		if v < 0 || v > durationTicksMax {
-			return 0, fmt.Errorf("%q: want 0 to %d ticks", text, durationTicksMax)
-		}
-		return v, nil
-	}
-	if strings.ContainsAny(t, ".,") {
-		return 0, fmt.Errorf("%q: use whole numbers (\"90m\" rather than \"1.5h\")", text)
-	}
-	var seconds, ticks int64
-	unit, tickUnit := false, false
-	rest := t
-	for rest != "" {
-		rest = strings.TrimLeft(rest, " ")
-		i := 0
-		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-			i++
-		}
-		if i == 0 || i > 12 {
-			if strings.ContainsAny(rest, ".,") {
-				return 0, fmt.Errorf("%q: use whole numbers (\"90m\" rather than \"1.5h\")", text)
-			}
-			return 0, fmt.Errorf("want a duration such as \"90m\", \"6h\" or \"3d\", got %q", text)
-		}
-		num, _ := strconv.ParseInt(rest[:i], 10, 64)
-		rest = strings.TrimLeft(rest[i:], " ")
-		j := 0
-		for j < len(rest) && (rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z') {
-			j++
-		}
-		u := strings.ToLower(rest[:j])
-		rest = rest[j:]
-		switch u {
-		case "":
-			return 0, fmt.Errorf("%q: a number needs a unit (s, m, h, d, w; or t for ticks)", text)
-		case "t", "tick", "ticks":
-			if unit || tickUnit {
-				return 0, fmt.Errorf("%q: ticks cannot be mixed with time units", text)
-			}
-			tickUnit = true
-			ticks = num
-			continue
-		}
-		us, ok := unitSeconds[u]
-		if !ok {
-			return 0, fmt.Errorf("%q: unknown unit %q (s, m, h, d, w; or t for ticks)", text, u)
-		}
-		if tickUnit {
-			return 0, fmt.Errorf("%q: ticks cannot be mixed with time units", text)
-		}
-		if num > durationSecondsMax/us || seconds+num*us > durationSecondsMax {
-			return 0, fmt.Errorf("%q is too long (at most 100 years)", text)
-		}
-		seconds += num * us
-		unit = true
-	}
-	if tickUnit {
-		if ticks > durationTicksMax {
-			return 0, fmt.Errorf("%q: at most %d ticks", text, durationTicksMax)
-		}
-		return ticks, nil
-	}
-	if tickSeconds <= 0 {
-		return 0, fmt.Errorf("%q: durations with time units need the tick length; give whole ticks", text)
-	}
-	n := (seconds + int64(tickSeconds) - 1) / int64(tickSeconds)
-	if n > durationTicksMax {
-		return 0, fmt.Errorf("%q is %d ticks, at most %d", text, n, durationTicksMax)
+	n, err := v.InTicks(tickSeconds)
+	if err != nil {
+		return 0, fmt.Errorf("%q: %w", text, err)
 	}
 	return n, nil
 }
