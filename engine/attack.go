@@ -134,6 +134,9 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		if growth > 1000 {
 			return errors.New("publish: growth is permille per tick, at most 1000")
 		}
+		if reach > w.Settings.ReachCap {
+			reach = w.Settings.ReachCap
+		}
 		off := arg("offence")
 		if off == "" {
 			off = c.Offence
@@ -154,6 +157,9 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		if err != nil {
 			return err
 		}
+		if amount > MoneyMax {
+			return fmt.Errorf("raise: amount %d above %d", amount, MoneyMax)
+		}
 		id := arg("id")
 		if id == "" {
 			id = fmt.Sprintf("%s-pay-%d", c.ID, len(w.Payments)+1)
@@ -163,7 +169,7 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		}
 		w.Payments = append(w.Payments, Payment{ID: id, Service: s, Campaign: campaign, Amount: amount, Tick: w.Tick})
 		w.idx.payment[id] = int32(len(w.Payments) - 1)
-		w.Counters.MoneyRaised += amount
+		w.Counters.MoneyRaised = addSat(w.Counters.MoneyRaised, amount)
 		rec := w.leaveEvidence(campaign, "payment-record", s, None, 4)
 		w.emit(Event{Kind: EvFundsRaised, Subject: id, Value: amount, Text: fmt.Sprintf("%d raised through %s%s", amount, target, recordNote(rec)), Visible: vis(s, c.Actor)})
 		return nil
@@ -216,7 +222,13 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		return nil
 	case "ddos":
 		c.Task = "ddos"
+		old := c.TaskTarget
 		c.TaskTarget = ai
+		if old != None && old != ai && !w.isTaskTarget(old) {
+			// beginDDoS refreshes only current targets: the old one would
+			// stay degraded for ever.
+			w.refreshAvailability(old)
+		}
 		return nil
 	case "exploit", "lateral", "deface":
 		if as.Controller == campaign {
@@ -268,7 +280,7 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		if as.Flags&FlagAdmin == 0 && amount > UserExfiltrationMax {
 			amount = UserExfiltrationMax // a user account reaches only its own share of the data
 		}
-		c.Exfiltrated += amount
+		c.Exfiltrated = addSat(c.Exfiltrated, amount)
 		as.Integrity = int16(max32(int32(as.Integrity)-100, 0))
 		w.emit(Event{Kind: EvExfiltration, Subject: target, Value: amount, Text: fmt.Sprintf("%d records stolen from %s", amount, target), Visible: vis(c.Actor)})
 		if c.C2 != None {
@@ -286,6 +298,16 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		return nil
 	}
 	return fmt.Errorf("unknown attack action %q", action)
+}
+
+// isTaskTarget says whether some campaign aims its traffic at the asset.
+func (w *World) isTaskTarget(i int32) bool {
+	for ci := range w.Campaigns {
+		if w.Campaigns[ci].TaskTarget == i {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *World) exploitRate(c *Campaign, as *Asset) Permille {
@@ -333,6 +355,9 @@ func (w *World) hasFoothold(campaign, seg int32) bool {
 
 func (w *World) compromise(campaign, ai int32) {
 	as := &w.Assets[ai]
+	if p := as.Controller; p != None && p != campaign && as.Flags&FlagDefaced == 0 && w.Campaigns[p].Bots > 0 {
+		w.Campaigns[p].Bots-- // taken from another campaign
+	}
 	as.Controller = campaign
 	w.touched()
 	as.Since = w.Tick
@@ -392,6 +417,9 @@ func recordNote(id string) string {
 	}
 	return " (records: " + id + ")"
 }
+
+// MoneyMax bounds one payment, so that totals of many stay far from overflow.
+const MoneyMax = 1_000_000_000_000_000
 
 // UserExfiltrationMax is what one exfiltration steals without privilege.
 const UserExfiltrationMax = 100

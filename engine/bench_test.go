@@ -271,6 +271,11 @@ func TestBotCountsStayExact(t *testing.T) {
 			w.Campaigns[0].BlockedBy = nil
 			w.Assets[100].Flags |= FlagHardened
 			w.Assets[2100].Flags |= FlagDefaced
+		case 60: // contained hosts: still bots, cut off
+			for i := 0; i < 1500; i++ {
+				w.Assets[i].Flags |= FlagIsolated
+			}
+			w.touched()
 		case 80:
 			w.Assets[w.Campaigns[0].C2].Flags |= FlagSinkholed
 		}
@@ -282,18 +287,24 @@ func TestBotCountsStayExact(t *testing.T) {
 			if !c.Active || c.Kind != CampBotnet {
 				continue
 			}
-			kept := w.sc.botRow(int32(ci))
+			kept, keptCut := w.sc.botRow(int32(ci)), w.sc.cutRow(int32(ci))
 			total := int64(0)
 			for s := range w.Segments {
 				seg := &w.Segments[s]
-				n := int64(0)
+				n, cut := int64(0), int64(0)
 				for _, a := range w.Assets[seg.First : seg.First+seg.Count] {
 					if a.Controller == int32(ci) && a.Flags&FlagDefaced == 0 {
 						n++
+						if a.Flags&unreachable != 0 {
+							cut++
+						}
 					}
 				}
 				if kept[s] != n {
 					t.Fatalf("tick %d, %s, segment %s: kept %d bots, there are %d", w.Tick, c.ID, seg.ID, kept[s], n)
+				}
+				if keptCut[s] != cut {
+					t.Fatalf("tick %d, %s, segment %s: kept %d cut-off bots, there are %d", w.Tick, c.ID, seg.ID, keptCut[s], cut)
 				}
 				total += n
 			}

@@ -212,13 +212,19 @@ func (w *World) advanceActions() {
 		w.emit(Event{Kind: EvCommandDone, Org: org, Subject: a.Target, Command: a.Command,
 			Text: fmt.Sprintf("%s %s %s done", org, a.Verb, a.Target), Visible: vis(a.Org)})
 	}
+	// First in, first out per organisation: once one waits, the later ones
+	// wait behind it (a small job does not overtake a bigger one for ever).
+	blocked := grow(w.sc.blocked, len(w.Orgs))
+	clear(blocked)
+	w.sc.blocked = blocked
 	for i := range w.Actions {
 		a := &w.Actions[i]
-		if a.Start != None {
+		if a.Start != None || (blocked[a.Org] && a.Staff > 0) { // a query or message needs no staff
 			continue
 		}
 		o := &w.Orgs[a.Org]
 		if o.Staff-o.StaffBusy < a.Staff {
+			blocked[a.Org] = true
 			continue
 		}
 		o.StaffBusy += a.Staff

@@ -235,5 +235,69 @@ func Restore(data []byte) (*World, error) {
 	if err := w.rebuildIndex(); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	if err := w.checkRestored(); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
 	return w, nil
+}
+
+// checkRestored guards Step against what only a snapshot (not a loader)
+// can hold: the run's own records pointing out of range.
+func (w *World) checkRestored() error {
+	no, nc := len(w.Orgs), len(w.Campaigns)
+	org := func(i int32) bool { return i >= 0 && int(i) < no }
+	if w.Settings.TickSeconds <= 0 {
+		return errors.New("settings: tick_seconds must be positive")
+	}
+	for _, k := range w.Cases {
+		if !org(k.Prosecutor) || k.Campaign < 0 || int(k.Campaign) >= nc {
+			return errors.New("case: reference out of range")
+		}
+	}
+	for _, e := range w.Evidence {
+		if len(e.ObtainedCustody) != len(e.ObtainedBy) || len(e.ObtainedTick) != len(e.ObtainedBy) {
+			return fmt.Errorf("evidence %s: copies out of step", e.ID)
+		}
+		for _, o := range e.ObtainedBy {
+			if !org(o) {
+				return fmt.Errorf("evidence %s: copy held by an organisation out of range", e.ID)
+			}
+		}
+	}
+	for _, r := range w.Reports {
+		if !org(r.Author) || !org(r.From) || r.Origin < None || int(r.Origin) > len(w.Reports) || (r.Campaign != None && (r.Campaign < 0 || int(r.Campaign) >= nc)) {
+			return fmt.Errorf("report rep-%d: reference out of range", r.ID)
+		}
+		for _, t := range r.To {
+			if !org(t) {
+				return fmt.Errorf("report rep-%d: recipient out of range", r.ID)
+			}
+		}
+	}
+	for _, r := range w.Requests {
+		if r.Status != ReqPending && r.Status != ReqAccepted && r.Status != ReqUnanswered {
+			continue
+		}
+		ok := false
+		switch r.Kind {
+		case ReqPreserve, ReqDisclose:
+			_, ok = w.EvidenceIndex(r.Target)
+		case ReqTakedown:
+			_, ok = w.ContentIndex(r.Target)
+			if !ok {
+				_, ok = w.AssetIndex(r.Target)
+			}
+		case ReqBlock:
+			_, ok = w.PaymentIndex(r.Target)
+			if !ok {
+				_, ok = w.AssetIndex(r.Target)
+			}
+		case ReqSinkhole, ReqAssist:
+			_, ok = w.AssetIndex(r.Target)
+		}
+		if !ok {
+			return fmt.Errorf("request req-%d: target %q not found", r.ID, r.Target)
+		}
+	}
+	return nil
 }

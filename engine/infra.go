@@ -58,7 +58,7 @@ func (w *World) cascade() {
 		}
 		if failing && w.Tick-f.DownSince >= delay {
 			backup := int32(0)
-			if w.Tick-f.DownSince < delay+f.BackupTicks {
+			if int64(w.Tick-f.DownSince) < int64(delay)+int64(f.BackupTicks) {
 				backup = f.BackupPermille
 			}
 			if f.Manual && f.ManualPermille > backup {
@@ -95,7 +95,9 @@ func (w *World) growContent() {
 		if c.Removed != None {
 			continue
 		}
-		c.Reach += c.Reach*int64(c.GrowthPermille)/1000 + 1
+		// Reach*g/1000 split so that it cannot overflow near the cap.
+		g := int64(c.GrowthPermille)
+		c.Reach = addSat(c.Reach, addSat(c.Reach/1000*g+c.Reach%1000*g/1000, 1))
 		if c.Reach > w.Settings.ReachCap {
 			c.Reach = w.Settings.ReachCap
 		}

@@ -56,7 +56,7 @@ func (w *World) preserve(ei, by int32) {
 func (w *World) decayEvidence() {
 	for i := range w.Evidence {
 		e := &w.Evidence[i]
-		if e.Lost || e.Preserved || w.Tick < e.Created+e.RetainTicks {
+		if e.Lost || e.Preserved || int64(w.Tick) < int64(e.Created)+int64(e.RetainTicks) {
 			continue
 		}
 		e.Lost = true
@@ -370,8 +370,37 @@ func (w *World) refuse(r *Request, why string) {
 		Text: fmt.Sprintf("req-%d refused by %s: %s", r.ID, w.orgID(r.To), why), Visible: vis(r.From, r.To)})
 }
 
+// receiverMay says whether the receiver of a request could carry it out
+// with its own verb: a request lends no authority the receiver lacks.
+func (w *World) receiverMay(r *Request) error {
+	a := &Action{Org: r.To, Target: r.Target}
+	switch r.Kind {
+	case ReqTakedown:
+		a.Verb = "takedown"
+		return checkTakedown(w, a)
+	case ReqSinkhole:
+		a.Verb = "sinkhole"
+		return checkSinkhole(w, a)
+	case ReqBlock:
+		if _, ok := w.PaymentIndex(r.Target); ok {
+			a.Verb = "freeze"
+			return checkFreeze(w, a)
+		}
+		a.Verb = "deny"
+		return checkDeny(w, a)
+	case ReqAssist:
+		a.Verb = "investigate"
+		return checkInvestigate(w, a)
+	}
+	return nil
+}
+
 // fulfil carries out an accepted request.
 func (w *World) fulfil(r *Request) {
+	if err := w.receiverMay(r); err != nil {
+		w.refuse(r, "cannot: "+err.Error())
+		return
+	}
 	r.Status = ReqDone
 	r.Answer = w.Tick
 	w.Counters.RequestsAnswered++

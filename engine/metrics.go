@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -53,7 +54,7 @@ var builtinMetrics = map[string]struct {
 	"reach": {"audience reached by all published content", func(w *World) int64 {
 		n := int64(0)
 		for _, c := range w.Contents {
-			n += c.Reach
+			n = addSat(n, c.Reach)
 		}
 		return n
 	}},
@@ -72,7 +73,11 @@ var builtinMetrics = map[string]struct {
 		if w.Counters.MoneyRaised == 0 {
 			return 0
 		}
-		return w.Counters.MoneyTraced * 1000 / w.Counters.MoneyRaised
+		t, r := w.Counters.MoneyTraced, w.Counters.MoneyRaised
+		if t > math.MaxInt64/1000 { // big sums: scale both down rather than overflow
+			return t / (r / 1000)
+		}
+		return t * 1000 / r
 	}},
 	"cases_opened": {"cases opened", func(w *World) int64 { return int64(len(w.Cases)) }},
 	"case_strength": {"the strongest case's evidence weight", func(w *World) int64 {
@@ -368,7 +373,7 @@ func (w *World) evaluateObjectives(final bool) {
 		}
 		if o.Script {
 			// The story decides; what it left undecided at the deadline failed.
-			if o.Deadline != None && w.Tick >= o.Deadline {
+			if (o.Deadline != None && w.Tick >= o.Deadline) || final {
 				w.SetObjective(int32(i), ObjFailed)
 			}
 			continue
@@ -381,10 +386,10 @@ func (w *World) evaluateObjectives(final bool) {
 			continue // judged once: no need to read a metric that may count every asset
 		}
 		v, err := w.Metric(o.Metric)
-		if err != nil {
+		if err != nil && (!atDeadline || o.Mode == "always") {
 			continue // metric not there yet (content not published): not holding
 		}
-		holds := compare(v, o.Op, o.Value)
+		holds := err == nil && compare(v, o.Op, o.Value)
 		switch o.Mode {
 		case "by", "":
 			if holds {

@@ -38,12 +38,17 @@ type scratch struct {
 	// hosts are not bots). Recruitment and clean-up keep it exact until
 	// the end of the tick's spreading, so detect need not count again.
 	bots []int64
+	// cut[row*ns+s] counts those of them that are isolated, wiped or
+	// taken down: still bots, but cut off from the network (no pressure,
+	// no task).
+	cut []int64
 	// susceptible counts, per segment, the hosts no campaign holds that
 	// carry a vulnerability and can be reached: recruitment skips
 	// segments where it is zero (every host there is already taken).
 	susceptible []int32
 	fresh       []int64 // per segment: bots recruited this tick by the campaign at hand
 	tally       []int64 // per campaign+1: bots in the segment being counted
+	tallyCut    []int64 // per campaign+1: cut-off bots in the segment being counted
 	reach       []bool  // per segment: bots here can reach the C2
 	targeted    []bool  // per segment: the campaign targets its jurisdiction
 	named       []bool  // per segment: it holds a named asset
@@ -51,6 +56,8 @@ type scratch struct {
 	adjStart []int32
 	adj      []segEdge
 	exploits []rateMask // of the campaign at hand, best rate first
+	sites    []int32    // websites a defacement wave draws from this tick
+	blocked  []bool     // per organisation: its queue waits for staff this tick
 }
 
 type segEdge struct {
@@ -97,12 +104,14 @@ func (sc *scratch) prepare(w *World) {
 		}
 	}
 	sc.bots = grow(sc.bots, rows*ns)
+	sc.cut = grow(sc.cut, rows*ns)
 	sc.susceptible = grow(sc.susceptible, ns)
 	sc.fresh = grow(sc.fresh, ns)
 	sc.reach = grow(sc.reach, ns)
 	sc.targeted = grow(sc.targeted, ns)
 	sc.named = grow(sc.named, ns)
 	sc.tally = grow(sc.tally, nc+1)
+	sc.tallyCut = grow(sc.tallyCut, nc+1)
 	clear(sc.named)
 	for _, n := range w.AssetNames {
 		sc.named[w.Assets[n.Index].Segment] = true
@@ -111,10 +120,11 @@ func (sc *scratch) prepare(w *World) {
 	if rows == 0 {
 		return
 	}
-	tally := sc.tally
+	tally, tallyCut := sc.tally, sc.tallyCut
 	for s := range w.Segments {
 		seg := &w.Segments[s]
 		clear(tally)
+		clear(tallyCut)
 		sus := int32(0)
 		as := w.Assets[seg.First : seg.First+seg.Count]
 		for i := range as {
@@ -122,6 +132,8 @@ func (sc *scratch) prepare(w *World) {
 			// tally[0] takes free and defaced hosts, tally[c+1] the bots of c.
 			k := (a.Controller + 1) & (int32(a.Flags>>defacedShift&1) - 1)
 			tally[k]++
+			u := uint32(a.Flags & unreachable)
+			tallyCut[k] += int64((u | -u) >> 31) // 1 when cut off
 			// Susceptible: no controller, no unreachable flag, a
 			// vulnerability. Arithmetic, not branches: which hosts are
 			// taken is random, and mispredictions would cost more.
@@ -134,6 +146,7 @@ func (sc *scratch) prepare(w *World) {
 		for ci, r := range sc.row {
 			if r != None {
 				sc.bots[int(r)*ns+s] = tally[ci+1]
+				sc.cut[int(r)*ns+s] = tallyCut[ci+1]
 			}
 		}
 	}
@@ -204,6 +217,12 @@ func (sc *scratch) botRow(ci int32) []int64 {
 	return sc.bots[r*sc.ns : (r+1)*sc.ns]
 }
 
+// cutRow is how many of botRow's bots are cut off, per segment.
+func (sc *scratch) cutRow(ci int32) []int64 {
+	r := int(sc.row[ci])
+	return sc.cut[r*sc.ns : (r+1)*sc.ns]
+}
+
 func (w *World) spreadBotnets(sc *scratch) {
 	sc.prepare(w)
 	for ci := range w.Campaigns {
@@ -212,11 +231,14 @@ func (w *World) spreadBotnets(sc *scratch) {
 			continue
 		}
 		reachable := w.c2Reachable(c)
+		if reachable && c.Stopped != None {
+			c.Stopped = None // the C2 is back (reconnected, rebuilt): its bots obey again
+		}
 		if !reachable && c.Stopped == None {
 			c.Stopped = w.Tick
 			w.emit(Event{Kind: EvC2Disrupted, Subject: c.ID, Text: fmt.Sprintf("botnet %s has lost its command and control", c.ID), Public: true})
 		}
-		bots := sc.botRow(int32(ci))
+		bots, cut := sc.botRow(int32(ci)), sc.cutRow(int32(ci))
 		total := int64(0)
 		for _, n := range bots {
 			total += n
@@ -235,7 +257,7 @@ func (w *World) spreadBotnets(sc *scratch) {
 		if reachable {
 			for s, n := range bots {
 				if sc.reach[s] {
-					active += n
+					active += n - cut[s] // contained bots are cut off
 				}
 			}
 		}
@@ -288,7 +310,7 @@ func exploitTable(dst []rateMask, c *Campaign) []rateMask {
 func (w *World) recruit(ci int32, sc *scratch) {
 	c := &w.Campaigns[ci]
 	rng := &w.rng[streamSpread]
-	bots := sc.botRow(ci)
+	bots, cut := sc.botRow(ci), sc.cutRow(ci)
 	sc.exploits = exploitTable(sc.exploits, c)
 	table := sc.exploits
 	newBots := int64(0)
@@ -300,20 +322,22 @@ func (w *World) recruit(ci int32, sc *scratch) {
 			continue
 		}
 		pressure := int64(0)
+		// Contained bots exert no pressure: they are cut off.
 		if sc.reach[s] {
-			pressure = bots[s] * 1000
+			pressure = (bots[s] - cut[s]) * 1000
 		}
 		for _, e := range sc.adj[sc.adjStart[s]:sc.adjStart[s+1]] {
 			if sc.reach[e.seg] {
-				pressure += bots[e.seg] * e.weight
+				pressure += (bots[e.seg] - cut[e.seg]) * e.weight
 			}
 		}
 		if pressure == 0 {
 			continue
 		}
 		// base16 = contacts * pressure/1000 / hosts * 2^16, then rate and posture.
-		base := int64(c.ContactsPerTick) * pressure * 65536 / 1000 / int64(seg.Count)
-		base = base * int64(seg.PosturePermille) / 1000
+		// Saturating: many contacts times many bots must not wrap to "none".
+		base := mulSat(mulSat(int64(c.ContactsPerTick), pressure), 65536) / 1000 / int64(seg.Count)
+		base = mulSat(base, int64(seg.PosturePermille)) / 1000
 		if base <= 0 {
 			continue
 		}
@@ -340,7 +364,7 @@ func (w *World) recruit(ci int32, sc *scratch) {
 			if rate == 0 {
 				continue
 			}
-			p := base * int64(rate) / 1000
+			p := mulSat(base, int64(rate)) / 1000
 			if p >= 65536 || int64(rng.Uint64()>>48) < p {
 				a.Controller = ci
 				a.Since = w.Tick
@@ -371,7 +395,7 @@ func (w *World) recruit(ci int32, sc *scratch) {
 // visited in order, hosts in order within them, one draw per bot.
 func (w *World) notifyVictims(ci int32, sc *scratch) {
 	rng := &w.rng[streamSpread]
-	bots := sc.botRow(ci)
+	bots, cut := sc.botRow(ci), sc.cutRow(ci)
 	cleaned := int64(0)
 	for s := range w.Segments {
 		if bots[s] == 0 {
@@ -386,10 +410,13 @@ func (w *World) notifyVictims(ci int32, sc *scratch) {
 			}
 			if rng.chance(SinkholeCleanPermille) {
 				a.Controller, a.Since = None, None
+				a.Flags &^= FlagDetected | FlagAdmin // as remediate: not counted flags
 				a.Integrity = 1000
 				cleaned++
 				bots[s]--
-				if a.Vulns != 0 && a.Flags&unreachable == 0 {
+				if a.Flags&unreachable != 0 {
+					cut[s]--
+				} else if a.Vulns != 0 {
 					sc.susceptible[s]++
 				}
 			}
@@ -521,6 +548,17 @@ func (w *World) defacementWaves() {
 			continue
 		}
 		sites := w.idx.websites(w)
+		if len(c.Targets) > 0 {
+			// Drawn among the sites of the target jurisdictions only, so a
+			// wave makes DefacePerTick attempts whatever else is online.
+			w.sc.sites = w.sc.sites[:0]
+			for _, ai := range sites {
+				if containsInt32(c.Targets, w.Segments[w.Assets[ai].Segment].Jurisdiction) {
+					w.sc.sites = append(w.sc.sites, ai)
+				}
+			}
+			sites = w.sc.sites
+		}
 		if len(sites) == 0 {
 			continue
 		}
@@ -529,9 +567,6 @@ func (w *World) defacementWaves() {
 			ai := sites[rng.below(uint64(len(sites)))]
 			a := &w.Assets[ai]
 			if a.Flags&(FlagDefaced|FlagIsolated|FlagDestroyed|FlagTakenDown) != 0 || a.Controller != None {
-				continue
-			}
-			if len(c.Targets) > 0 && !containsInt32(c.Targets, w.Segments[a.Segment].Jurisdiction) {
 				continue
 			}
 			if rate := w.exploitRate(c, a); rate > 0 && rng.chance(rate) {

@@ -169,12 +169,15 @@ func checkInvestigate(w *World, a *Action) error {
 func applyInvestigate(w *World, a *Action) {
 	asset, seg, _ := w.assetOrSegment(a)
 	org := w.Orgs[a.Org]
-	found := int64(0)
+	found, fresh := int64(0), int64(0)
 	var c2s []string
 	w.forAssets(a, func(i int32) {
 		as := &w.Assets[i]
 		if as.Controller != None {
 			found++
+			if as.Flags&FlagDetected == 0 {
+				fresh++ // counted once, however often it is examined
+			}
 			as.Flags |= FlagDetected
 			// What the examination finds are the campaign's indicators.
 			w.Orgs[a.Org].Indicators = insertSorted(w.Orgs[a.Org].Indicators, as.Controller)
@@ -205,7 +208,7 @@ func applyInvestigate(w *World, a *Action) {
 	if len(c2s) > 0 {
 		text += "; they call home to " + strings.Join(uniqueSorted(c2s), ", ")
 	}
-	w.Counters.Detections += found
+	w.Counters.Detections += fresh
 	w.emit(Event{Kind: EvAssetDetected, Org: org.ID, Subject: a.Target, Text: text, Value: found, Visible: vis(a.Org)})
 }
 
@@ -293,8 +296,16 @@ func checkDeny(w *World, a *Action) error {
 	if err := kindIs(w, a, OrgISP, OrgHosting, OrgOperator); err != nil {
 		return err
 	}
-	_, err := w.assetTarget(a)
-	return err
+	i, err := w.assetTarget(a)
+	if err != nil {
+		return err
+	}
+	// Any ISP may cut its own customers off a C2; scrubbing sits in front
+	// of the target: its owner or the ISP of its segment.
+	if w.Assets[i].Kind != AssetC2 && !w.isC2(i) && !w.mayActOn(a.Org, i) {
+		return errNotYours
+	}
+	return nil
 }
 
 func applyDeny(w *World, a *Action) {
@@ -367,6 +378,8 @@ func applyRestore(w *World, a *Action) {
 		}
 		if as.Flags&FlagDefaced != 0 {
 			w.Counters.WebsitesRestored++
+		} else if as.Controller != None && w.Campaigns[as.Controller].Bots > 0 {
+			w.Campaigns[as.Controller].Bots-- // as remediate: a defaced site was no bot already
 		}
 		as.Controller, as.Since = None, None
 		as.Flags &^= FlagDefaced | FlagDestroyed | FlagDetected | FlagAdmin
@@ -619,7 +632,7 @@ func applyTrace(w *World, a *Action) {
 		return
 	}
 	pay.Traced = true
-	w.Counters.MoneyTraced += pay.Amount
+	w.Counters.MoneyTraced = addSat(w.Counters.MoneyTraced, pay.Amount)
 	w.emit(Event{Kind: EvFundsTraced, Org: w.orgID(a.Org), Subject: pay.ID, Value: pay.Amount,
 		Text: fmt.Sprintf("%s traced %s: %d to the campaign", w.orgID(a.Org), pay.ID, pay.Amount), Visible: vis(a.Org)})
 }
@@ -646,7 +659,7 @@ func (w *World) freeze(p, by int32) {
 		return
 	}
 	pay.Frozen = true
-	w.Counters.MoneyFrozen += pay.Amount
+	w.Counters.MoneyFrozen = addSat(w.Counters.MoneyFrozen, pay.Amount)
 	w.emit(Event{Kind: EvFundsTraced, Org: w.orgID(by), Subject: pay.ID, Value: pay.Amount,
 		Text: fmt.Sprintf("%s froze %s (%d)", w.orgID(by), pay.ID, pay.Amount), Visible: vis(by)})
 }
