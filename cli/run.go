@@ -259,7 +259,11 @@ func printSummary(out io.Writer, l *loaded, r *headless.Result, o runFlags) {
 	}
 	tw = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, m := range shown {
-		fmt.Fprintf(tw, "  %s\t%*d\t%s\n", safe(m.Name), width, m.Value, oneLine(engine.MetricDoc(m.Name)))
+		doc := engine.MetricDoc(m.Name)
+		if doc == "" && strings.HasPrefix(m.Name, "script.") {
+			doc = "set by the scenario's scripts (set_metric)"
+		}
+		fmt.Fprintf(tw, "  %s\t%*d\t%s\n", safe(m.Name), width, m.Value, oneLine(doc))
 	}
 	tw.Flush()
 	if len(shown) == 0 {
