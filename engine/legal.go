@@ -172,8 +172,12 @@ func applyRequest(w *World, a *Action) {
 	w.route(&r)
 	w.Requests = append(w.Requests, r)
 	w.Counters.RequestsSent++
+	text := fmt.Sprintf("req-%d: %s asks %s to %s %s via %s", r.ID, w.orgID(a.Org), a.Target, kind, r.Target, ch)
+	if r.Reason != "" {
+		text += "; " + r.Reason // a human receiver weighs the law too
+	}
 	w.emit(Event{Kind: EvRequestSent, Org: w.orgID(a.Org), Subject: fmt.Sprintf("req-%d", r.ID), Command: a.Command,
-		Text: fmt.Sprintf("req-%d: %s asks %s to %s %s via %s", r.ID, w.orgID(a.Org), a.Target, kind, r.Target, ch), Visible: vis(a.Org, to)})
+		Text: text, Visible: vis(a.Org, to)})
 }
 
 // offenceOf finds the offence a target is evidence of.

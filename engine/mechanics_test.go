@@ -778,3 +778,15 @@ func TestCrossBorderDisclosureOutsideMLAIsIntelligence(t *testing.T) {
 		t.Fatalf("custody %d through a direct request abroad, want informal", c)
 	}
 }
+
+func TestRequestTellsTheReceiverOfMissingDualCriminality(t *testing.T) {
+	w := legalWorld(t, []string{"hacking"}, false)
+	w.Orgs[2].Scripted = false
+	ev := run(t, w, 20, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: "host-b", Args: map[string]string{"kind": "disclose", "target": "bot-c2-records-1"}}}})
+	for _, e := range ev {
+		if e.Kind == EvRequestSent && e.VisibleTo(2) && strings.Contains(e.Text, "no dual criminality") {
+			return
+		}
+	}
+	t.Fatal("the human receiver was not told the act is no crime in its country")
+}
