@@ -790,3 +790,19 @@ func TestRequestTellsTheReceiverOfMissingDualCriminality(t *testing.T) {
 	}
 	t.Fatal("the human receiver was not told the act is no crime in its country")
 }
+
+func TestOwnerLearnsItsServerWasIsolated(t *testing.T) {
+	b := newBuilder()
+	a := b.jur("A")
+	isp := b.org("isp", OrgISP, a, 2)
+	shop := b.org("shop", OrgOperator, a, 2)
+	b.asset("shop-web", AssetWebsite, shop, a, isp, 0)
+	w := b.build(t, 1)
+	ev := run(t, w, 12, map[int32][]Command{1: {{Org: "isp", Verb: "contain", Target: "shop-web"}}})
+	for _, e := range ev {
+		if e.Kind == EvAssetIsolated && e.VisibleTo(shop) {
+			return
+		}
+	}
+	t.Fatal("the owner was not told its server was isolated by its ISP")
+}

@@ -278,8 +278,16 @@ func (w *World) setIsolated(a *Action, on bool) {
 	if !on {
 		word = "reconnected"
 	}
+	// The owner learns that its service went down (or came back), whoever
+	// pulled the plug: an ISP cutting off a customer's segment tells it.
+	owner := None
+	if asset, seg, _ := w.assetOrSegment(a); asset != None {
+		owner = w.Assets[asset].Owner
+	} else if seg != None {
+		owner = w.Segments[seg].Owner
+	}
 	w.emit(Event{Kind: EvAssetIsolated, Org: w.orgID(a.Org), Subject: a.Target, Value: n,
-		Text: fmt.Sprintf("%s %s %s (%d assets); its services are %s", w.orgID(a.Org), word, a.Target, n, map[bool]string{true: "down", false: "back"}[on]), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("%s %s %s (%d assets); its services are %s", w.orgID(a.Org), word, a.Target, n, map[bool]string{true: "down", false: "back"}[on]), Visible: vis(a.Org, owner)})
 }
 
 func (w *World) refreshAvailability(i int32) {
