@@ -101,6 +101,9 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 			case "contacts":
 				c.ContactsPerTick = int32(n)
 			case "deface_per_tick":
+				if n > DefacePerTickMax {
+					return fmt.Errorf("deface_per_tick %d: at most %d attempts a tick", n, DefacePerTickMax)
+				}
 				c.DefacePerTick = int32(n)
 			case "bot_power":
 				c.BotPower = int32(n)
@@ -420,6 +423,10 @@ func recordNote(id string) string {
 
 // MoneyMax bounds one payment, so that totals of many stay far from overflow.
 const MoneyMax = 1_000_000_000_000_000
+
+// DefacePerTickMax bounds a defacement wave's attempts per tick (the
+// scenario loader's limit too): the work of a tick must stay bounded.
+const DefacePerTickMax = 1_000_000
 
 // UserExfiltrationMax is what one exfiltration steals without privilege.
 const UserExfiltrationMax = 100

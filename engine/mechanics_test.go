@@ -806,3 +806,18 @@ func TestOwnerLearnsItsServerWasIsolated(t *testing.T) {
 	}
 	t.Fatal("the owner was not told its server was isolated by its ISP")
 }
+
+// A tick's work stays bounded whatever a script or a snapshot sets.
+func TestDefacementAttemptsBounded(t *testing.T) {
+	b := newBuilder()
+	a := b.jur("A")
+	gov := b.org("gov", OrgMinistry, a, 2)
+	b.asset("site", AssetWebsite, gov, a, None, 2)
+	ci := b.campaign(Campaign{ID: "wave", Kind: CampDefacement, Actor: None, Active: true, Exploits: []Exploit{{1, 0}}})
+	w := b.build(t, 1)
+	if err := w.Attack(ci, "set", "", "", []Arg{{"deface_per_tick", "1000000000"}}); err == nil {
+		t.Fatal("a billion attempts a tick accepted")
+	}
+	w.Campaigns[ci].DefacePerTick = 1 << 30 // as a doctored snapshot could
+	run(t, w, 1, nil)                        // returns: the loop is capped
+}

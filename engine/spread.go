@@ -563,7 +563,9 @@ func (w *World) defacementWaves() {
 			continue
 		}
 		rng := &w.rng[streamAttack]
-		for k := int32(0); k < c.DefacePerTick; k++ {
+		// Bounded whatever a snapshot or a script set: a tick never runs
+		// away (the loader and set refuse more than DefacePerTickMax).
+		for k := int32(0); k < min(c.DefacePerTick, DefacePerTickMax); k++ {
 			ai := sites[rng.below(uint64(len(sites)))]
 			a := &w.Assets[ai]
 			if a.Flags&(FlagDefaced|FlagIsolated|FlagDestroyed|FlagTakenDown) != 0 || a.Controller != None {

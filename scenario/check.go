@@ -986,7 +986,7 @@ func (c *checker) checkCampaigns(f *File) {
 		c.assetRef(x.TaskTarget, p+".task_target")
 		c.rangeInt(int64(x.BotPower), 0, powerMax, p+".bot_power")
 		c.rangeInt(int64(x.FixedPower), 0, powerMax, p+".fixed_power")
-		c.rangeInt(int64(x.DefacePerTick), 0, 1_000_000, p+".deface_per_tick")
+		c.rangeInt(int64(x.DefacePerTick), 0, engine.DefacePerTickMax, p+".deface_per_tick")
 		c.rangeInt(x.InitialBots, 0, generatedLimit, p+".initial_bots")
 		if x.EvidenceRetention != nil && x.EvidenceRetention.Ticks < 1 {
 			c.errAt(p+".evidence_retention", "at least 1 tick")
