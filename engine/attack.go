@@ -126,6 +126,9 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		if _, dup := w.ContentIndex(id); dup {
 			return fmt.Errorf("publish: content %q exists", id)
 		}
+		if len(w.Contents) >= ItemsMax {
+			return fmt.Errorf("publish: %d content items already, at most %d", len(w.Contents), ItemsMax)
+		}
 		reach, err := num("reach", 100)
 		if err != nil {
 			return err
@@ -169,6 +172,9 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		}
 		if _, dup := w.PaymentIndex(id); dup {
 			return fmt.Errorf("raise: payment %q exists", id)
+		}
+		if len(w.Payments) >= ItemsMax {
+			return fmt.Errorf("raise: %d payments already, at most %d", len(w.Payments), ItemsMax)
 		}
 		w.Payments = append(w.Payments, Payment{ID: id, Service: s, Campaign: campaign, Amount: amount, Tick: w.Tick})
 		w.idx.payment[id] = int32(len(w.Payments) - 1)
@@ -423,6 +429,11 @@ func recordNote(id string) string {
 
 // MoneyMax bounds one payment, so that totals of many stay far from overflow.
 const MoneyMax = 1_000_000_000_000_000
+
+// ItemsMax bounds the content items, payments and injects a run can
+// create: each is visited every tick, so a script creating them in a loop
+// must not slow every later tick without end.
+const ItemsMax = 100_000
 
 // DefacePerTickMax bounds a defacement wave's attempts per tick (the
 // scenario loader's limit too): the work of a tick must stay bounded.

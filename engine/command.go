@@ -156,6 +156,12 @@ func (w *World) submit(c Command) {
 		w.reject(c, org, fmt.Sprintf("%s needs %d staff, %s has %d in all", c.Verb, a.Staff, c.Org, w.Orgs[org].Staff))
 		return
 	}
+	if len(w.Actions) >= QueueLenMax && w.QueueLength(org) >= QueueLenMax {
+		// A runaway policy (a script submitting every tick) must not make
+		// every later tick slower without end.
+		w.reject(c, org, fmt.Sprintf("%s already has %d actions waiting for staff", c.Org, QueueLenMax))
+		return
+	}
 	w.Actions = append(w.Actions, a)
 	w.emit(Event{Kind: EvCommandAccepted, Org: c.Org, Subject: c.Target, Command: c.ID,
 		Text: fmt.Sprintf("%s %s %s accepted: %d ticks, %d staff", c.Org, c.Verb, c.Target, a.Ticks, a.Staff), Visible: vis(org)})
@@ -236,6 +242,10 @@ func (w *World) advanceActions() {
 		}
 	}
 }
+
+// QueueLenMax bounds the actions one organisation may have waiting for
+// staff; more are rejected.
+const QueueLenMax = 10_000
 
 // QueueLength is how much work an organisation has waiting for staff.
 func (w *World) QueueLength(org int32) int {

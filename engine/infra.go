@@ -138,6 +138,9 @@ func (w *World) AddInject(in Inject) (int32, error) {
 	if _, dup := w.InjectIndex(in.ID); dup {
 		return None, fmt.Errorf("inject %q exists", in.ID)
 	}
+	if len(w.Injects) >= ItemsMax {
+		return None, fmt.Errorf("%d injects already, at most %d", len(w.Injects), ItemsMax)
+	}
 	for _, t := range in.To {
 		if t < 0 || int(t) >= len(w.Orgs) {
 			return None, fmt.Errorf("inject %q: recipient out of range", in.ID)

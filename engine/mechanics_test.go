@@ -821,3 +821,22 @@ func TestDefacementAttemptsBounded(t *testing.T) {
 	w.Campaigns[ci].DefacePerTick = 1 << 30 // as a doctored snapshot could
 	run(t, w, 1, nil)                        // returns: the loop is capped
 }
+
+func TestQueueIsBounded(t *testing.T) {
+	b := newBuilder()
+	a := b.jur("A")
+	b.org("op", OrgOperator, a, 1)
+	b.asset("x", AssetServer, 0, a, None, 0)
+	w := b.build(t, 1)
+	cmds := make([]Command, QueueLenMax+5)
+	for i := range cmds {
+		cmds[i] = Command{Org: "op", Verb: "scan", Target: "x"}
+	}
+	ev := run(t, w, 1, map[int32][]Command{1: cmds})
+	if !hasEvent(ev, EvCommandRejected, "actions waiting for staff") {
+		t.Fatal("the queue grew without bound")
+	}
+	if n := w.QueueLength(0); n > QueueLenMax {
+		t.Fatalf("%d queued", n)
+	}
+}
