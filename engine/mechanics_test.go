@@ -840,3 +840,18 @@ func TestQueueIsBounded(t *testing.T) {
 		t.Fatalf("%d queued", n)
 	}
 }
+
+func TestC2LossSeenOnlyByThoseWatching(t *testing.T) {
+	w, _ := botnetWorld(t, 2, 2000, 600, 1)
+	w.Orgs[1].Indicators = []int32{0} // csirt-a watches the botnet; registrar-b does not
+	ev := run(t, w, 40, map[int32][]Command{1: {{Org: "hosting-b", Verb: "takedown", Target: "c2"}}})
+	for _, e := range ev {
+		if e.Kind == EvC2Disrupted && strings.Contains(e.Text, "lost its command") {
+			if e.Public || !e.VisibleTo(1) || !e.VisibleTo(2) || e.VisibleTo(3) {
+				t.Fatalf("visibility public=%v %v", e.Public, e.Visible)
+			}
+			return
+		}
+	}
+	t.Fatal("no disruption event")
+}

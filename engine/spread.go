@@ -236,7 +236,18 @@ func (w *World) spreadBotnets(sc *scratch) {
 		}
 		if !reachable && c.Stopped == None {
 			c.Stopped = w.Tick
-			w.emit(Event{Kind: EvC2Disrupted, Subject: c.ID, Text: fmt.Sprintf("botnet %s has lost its command and control", c.ID), Public: true})
+			// Seen by those who watch this botnet (its indicators), the C2's
+			// host and the crew; not by everyone.
+			watchers := []int32{c.Actor}
+			if c.C2 != None {
+				watchers = append(watchers, w.Assets[c.C2].Owner)
+			}
+			for oi := range w.Orgs {
+				if containsInt32(w.Orgs[oi].Indicators, int32(ci)) {
+					watchers = append(watchers, int32(oi))
+				}
+			}
+			w.emit(Event{Kind: EvC2Disrupted, Subject: c.ID, Text: fmt.Sprintf("botnet %s has lost its command and control", c.ID), Visible: vis(watchers...)})
 		}
 		bots, cut := sc.botRow(int32(ci)), sc.cutRow(int32(ci))
 		total := int64(0)
