@@ -819,7 +819,7 @@ func TestDefacementAttemptsBounded(t *testing.T) {
 		t.Fatal("a billion attempts a tick accepted")
 	}
 	w.Campaigns[ci].DefacePerTick = 1 << 30 // as a doctored snapshot could
-	run(t, w, 1, nil)                        // returns: the loop is capped
+	run(t, w, 1, nil)                       // returns: the loop is capped
 }
 
 func TestQueueIsBounded(t *testing.T) {

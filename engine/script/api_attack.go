@@ -256,6 +256,20 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 			return d.checkTaken(L, ci, ai, action, target)
 		}
 	}
+	// aimAt points the campaign at an asset it need not control (a DDoS
+	// target, a new C2): method is the Lua name, action the engine's.
+	aimAt := func(method, action string) lua.LGFunction {
+		return func(L *lua.LState) int {
+			ci := d.selfCampaign(L, method)
+			target := checkString(L, 2, method+": the asset")
+			d.assetIndex(L, target, method)
+			tech := technique(L, 3, method, true)
+			if !d.act(L, ci, action, target, tech, nil) {
+				return 2
+			}
+			return pushOK(L)
+		}
+	}
 	onInfra := func(action string, techRequired bool) lua.LGFunction {
 		return func(L *lua.LState) int {
 			ci := d.selfCampaign(L, action)
@@ -278,26 +292,8 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 		"escalate": onAsset("escalate"),
 		"trip":     onInfra("trip", true),
 		"physical": onInfra("physical", false),
-		"ddos": func(L *lua.LState) int {
-			ci := d.selfCampaign(L, "ddos")
-			target := checkString(L, 2, "ddos: the asset")
-			d.assetIndex(L, target, "ddos")
-			tech := technique(L, 3, "ddos", true)
-			if !d.act(L, ci, "ddos", target, tech, nil) {
-				return 2
-			}
-			return pushOK(L)
-		},
-		"move_c2": func(L *lua.LState) int {
-			ci := d.selfCampaign(L, "move_c2")
-			target := checkString(L, 2, "move_c2: the asset")
-			d.assetIndex(L, target, "move_c2")
-			tech := technique(L, 3, "move_c2", true)
-			if !d.act(L, ci, "c2", target, tech, nil) {
-				return 2
-			}
-			return pushOK(L)
-		},
+		"ddos":     aimAt("ddos", "ddos"),
+		"move_c2":  aimAt("move_c2", "c2"),
 		"exfiltrate": func(L *lua.LState) int {
 			ci := d.selfCampaign(L, "exfiltrate")
 			target := checkString(L, 2, "exfiltrate: the asset")

@@ -119,12 +119,17 @@ func insertOrg(s []int32, v int32) []int32 {
 	return s
 }
 
-func (d *Director) namedAssetIDs() []string {
-	out := make([]string, len(d.w.AssetNames))
-	for i, n := range d.w.AssetNames {
-		out[i] = n.ID
+// idsOf lists the ids of a table of the world, for "did you mean".
+func idsOf[T any](xs []T, id func(*T) string) []string {
+	out := make([]string, len(xs))
+	for i := range xs {
+		out[i] = id(&xs[i])
 	}
 	return out
+}
+
+func (d *Director) namedAssetIDs() []string {
+	return idsOf(d.w.AssetNames, func(n *engine.NamedAsset) string { return n.ID })
 }
 
 func (d *Director) assetIndex(L *lua.LState, id, what string) int32 {
@@ -152,11 +157,7 @@ func (d *Director) segmentIndex(L *lua.LState, id, what string) int32 {
 func (d *Director) jurIndex(L *lua.LState, id, what string) int32 {
 	i, ok := d.w.JurisdictionIndex(id)
 	if !ok {
-		ids := make([]string, len(d.w.Jurisdictions))
-		for k, j := range d.w.Jurisdictions {
-			ids[k] = j.ID
-		}
-		L.RaiseError("%s: no jurisdiction %q%s", what, id, suggestion(id, ids))
+		L.RaiseError("%s: no jurisdiction %q%s", what, id, suggestion(id, idsOf(d.w.Jurisdictions, func(x *engine.Jurisdiction) string { return x.ID })))
 	}
 	return i
 }
@@ -164,11 +165,7 @@ func (d *Director) jurIndex(L *lua.LState, id, what string) int32 {
 func (d *Director) campaignIndex(L *lua.LState, id, what string) int32 {
 	i, ok := d.w.CampaignIndex(id)
 	if !ok {
-		ids := make([]string, len(d.w.Campaigns))
-		for k, c := range d.w.Campaigns {
-			ids[k] = c.ID
-		}
-		L.RaiseError("%s: no campaign %q%s", what, id, suggestion(id, ids))
+		L.RaiseError("%s: no campaign %q%s", what, id, suggestion(id, idsOf(d.w.Campaigns, func(x *engine.Campaign) string { return x.ID })))
 	}
 	return i
 }
@@ -176,11 +173,7 @@ func (d *Director) campaignIndex(L *lua.LState, id, what string) int32 {
 func (d *Director) infraIndex(L *lua.LState, id, what string) int32 {
 	i, ok := d.w.InfraIndex(id)
 	if !ok {
-		ids := make([]string, len(d.w.Infras))
-		for k, f := range d.w.Infras {
-			ids[k] = f.ID
-		}
-		L.RaiseError("%s: no infrastructure %q%s", what, id, suggestion(id, ids))
+		L.RaiseError("%s: no infrastructure %q%s", what, id, suggestion(id, idsOf(d.w.Infras, func(x *engine.Infra) string { return x.ID })))
 	}
 	return i
 }
@@ -188,11 +181,7 @@ func (d *Director) infraIndex(L *lua.LState, id, what string) int32 {
 func (d *Director) objectiveIndex(L *lua.LState, id, what string) int32 {
 	i, ok := d.w.ObjectiveIndex(id)
 	if !ok {
-		ids := make([]string, len(d.w.Objectives))
-		for k, o := range d.w.Objectives {
-			ids[k] = o.ID
-		}
-		L.RaiseError("%s: no objective %q%s", what, id, suggestion(id, ids))
+		L.RaiseError("%s: no objective %q%s", what, id, suggestion(id, idsOf(d.w.Objectives, func(x *engine.Objective) string { return x.ID })))
 	}
 	return i
 }
