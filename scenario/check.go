@@ -680,11 +680,7 @@ func (c *checker) checkWorld(f *File) {
 	}
 	for i, o := range f.Organisations {
 		p := fmt.Sprintf("organisations[%d]", i)
-		if o.Kind != "" {
-			if _, ok := engine.ParseOrgKind(o.Kind); !ok {
-				c.errAt(p+".kind", "unknown kind %q%s", o.Kind, suggest(o.Kind, orgKinds()))
-			}
-		}
+		c.enum(o.Kind, p+".kind", "kind", orgKinds())
 		c.need(c.jur, o.Jurisdiction, p+".jurisdiction")
 		if o.Staff != nil {
 			c.rangeInt(int64(*o.Staff), 0, staffMax, p+".staff")
@@ -735,11 +731,7 @@ func (c *checker) checkWorld(f *File) {
 	}
 	for i, a := range f.Assets {
 		p := fmt.Sprintf("assets[%d]", i)
-		if a.Kind != "" {
-			if _, ok := engine.ParseAssetKind(a.Kind); !ok {
-				c.errAt(p+".kind", "unknown kind %q%s", a.Kind, suggest(a.Kind, assetKinds()))
-			}
-		}
+		c.enum(a.Kind, p+".kind", "kind", assetKinds())
 		c.need(c.seg, a.Segment, p+".segment")
 		c.ref(c.org, a.Owner, p+".owner")
 		c.refList(c.vuln, a.Vulns, p+".vulns")
@@ -860,11 +852,7 @@ func (c *checker) orgOfKind(id string, kind engine.OrgKind, p string) int32 {
 }
 
 func (c *checker) hosts(h *HostsSpec, p string) {
-	if h.Kind != "" {
-		if _, ok := engine.ParseAssetKind(h.Kind); !ok {
-			c.errAt(p+".kind", "unknown kind %q%s", h.Kind, suggest(h.Kind, assetKinds()))
-		}
-	}
+	c.enum(h.Kind, p+".kind", "kind", assetKinds())
 	for _, v := range sortedKeys(h.Vulns) {
 		if _, ok := c.vuln.idx[v]; !ok {
 			c.d.errKey(p+".vulns."+v, "no vulnerability %q%s", v, suggest(v, c.vuln.ids))
@@ -966,11 +954,7 @@ var stepArgs = map[string][]string{
 func (c *checker) checkCampaigns(f *File) {
 	for i, x := range f.Campaigns {
 		p := fmt.Sprintf("campaigns[%d]", i)
-		if x.Kind != "" {
-			if _, ok := engine.ParseCampaignKind(x.Kind); !ok {
-				c.errAt(p+".kind", "unknown kind %q%s", x.Kind, suggest(x.Kind, campaignKinds()))
-			}
-		}
+		c.enum(x.Kind, p+".kind", "kind", campaignKinds())
 		c.ref(c.org, x.Actor, p+".actor")
 		c.offence(f, x.Offence, p+".offence")
 		c.technique(x.Technique, p+".technique")
