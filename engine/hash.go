@@ -278,25 +278,8 @@ func (w *World) checkRestored() error {
 		if r.Status != ReqPending && r.Status != ReqAccepted && r.Status != ReqUnanswered {
 			continue
 		}
-		ok := false
-		switch r.Kind {
-		case ReqPreserve, ReqDisclose:
-			_, ok = w.EvidenceIndex(r.Target)
-		case ReqTakedown:
-			_, ok = w.ContentIndex(r.Target)
-			if !ok {
-				_, ok = w.AssetIndex(r.Target)
-			}
-		case ReqBlock:
-			_, ok = w.PaymentIndex(r.Target)
-			if !ok {
-				_, ok = w.AssetIndex(r.Target)
-			}
-		case ReqSinkhole, ReqAssist:
-			_, ok = w.AssetIndex(r.Target)
-		}
-		if !ok {
-			return fmt.Errorf("request req-%d: target %q not found", r.ID, r.Target)
+		if err := w.checkRequestTarget(r.Kind, r.Target); err != nil {
+			return fmt.Errorf("request req-%d: target %q: %w", r.ID, r.Target, err)
 		}
 	}
 	return nil

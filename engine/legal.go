@@ -110,29 +110,40 @@ func checkRequest(w *World, a *Action) error {
 		}
 	}
 	t := a.arg("target")
+	if err := w.checkRequestTarget(kind, t); err != nil {
+		return fmt.Errorf("target=%q: %w", t, err)
+	}
+	if kind == ReqPreserve || kind == ReqDisclose {
+		if ei, _ := w.EvidenceIndex(t); w.Evidence[ei].Holder != to {
+			return fmt.Errorf("%s does not hold %s", a.Target, t)
+		}
+	}
+	return nil
+}
+
+// checkRequestTarget says whether a request of this kind can name target:
+// evidence to preserve or disclose, an asset or content to take down, an
+// asset to sinkhole or assist with, an asset or payment to block.
+func (w *World) checkRequestTarget(kind RequestKind, t string) error {
 	switch kind {
 	case ReqPreserve, ReqDisclose:
-		ei, ok := w.EvidenceIndex(t)
-		if !ok {
-			return fmt.Errorf("target=%q: no such evidence", t)
-		}
-		if w.Evidence[ei].Holder != to {
-			return fmt.Errorf("%s does not hold %s", a.Target, t)
+		if _, ok := w.EvidenceIndex(t); !ok {
+			return errors.New("no such evidence")
 		}
 	case ReqTakedown:
 		if _, ok := w.ContentIndex(t); !ok {
 			if _, ok := w.AssetIndex(t); !ok {
-				return fmt.Errorf("target=%q: no such asset or content", t)
+				return errors.New("no such asset or content")
 			}
 		}
 	case ReqSinkhole, ReqAssist:
 		if _, ok := w.AssetIndex(t); !ok {
-			return fmt.Errorf("target=%q: no such asset", t)
+			return errors.New("no such asset")
 		}
 	case ReqBlock:
 		if _, ok := w.PaymentIndex(t); !ok {
 			if _, ok := w.AssetIndex(t); !ok {
-				return fmt.Errorf("target=%q: no such asset or payment", t)
+				return errors.New("no such asset or payment")
 			}
 		}
 	}
