@@ -9,10 +9,22 @@ import (
 // Command is what a team (or a scripted policy) asks the engine to do. It
 // is also the unit of the journal: commands with their tick are the whole
 // input of a run besides the scenario and the seed.
+//
+// ID is the engine's: a session assigns each command the next id, and
+// Step rejects a command whose id is not above every id used before (a
+// duplicate, or out of order); 0 lets Step assign it.
+//
+// Sender is who sent the command: the organisation itself, or ControlOrg
+// (the controller may act for anyone). Step rejects a command whose Org
+// is not its Sender's, so a team cannot act as another organisation. An
+// empty Sender is the organisation itself: what the program builds in Go
+// (tests, scripted teams inside the tick) and journals written before
+// commands had senders.
 type Command struct {
 	ID     int64             `json:"id"`
 	Tick   int32             `json:"tick"`
 	Org    string            `json:"org"`
+	Sender string            `json:"sender,omitempty"`
 	Verb   string            `json:"verb"`
 	Target string            `json:"target,omitempty"`
 	Args   map[string]string `json:"args,omitempty"`
@@ -115,22 +127,35 @@ func (w *World) verbCost(v string) (ticks, staff int32) {
 
 // submit validates a command and queues it as an action. A bad command is
 // not an error of the run: the team is told why in a rejected event.
-func (w *World) submit(c Command) {
+func (w *World) submit(c Command) int64 {
 	if c.ID == 0 {
 		w.NextCommandID++
 		c.ID = w.NextCommandID
-	} else if c.ID > w.NextCommandID {
+	} else if c.ID <= w.NextCommandID {
+		// Ids are the engine's: one from outside that is not new would
+		// make two commands answer to one id.
+		w.reject(c, w.senderIndex(c), fmt.Sprintf("command id %d is not after the last id %d: ids are assigned by the engine (a duplicate or out of order)", c.ID, w.NextCommandID))
+		return c.ID
+	} else {
 		w.NextCommandID = c.ID
+	}
+	if c.Sender != "" && c.Sender != c.Org && c.Sender != ControlOrg {
+		w.reject(c, w.senderIndex(c), fmt.Sprintf("%s cannot act as %s", c.Sender, c.Org))
+		return c.ID
+	}
+	if c.Org == ControlOrg {
+		w.control(c)
+		return c.ID
 	}
 	org, ok := w.OrgIndex(c.Org)
 	if !ok {
-		w.reject(c, None, fmt.Sprintf("unknown organisation %q", c.Org))
-		return
+		w.reject(c, w.senderIndex(c), fmt.Sprintf("unknown organisation %q", c.Org))
+		return c.ID
 	}
 	v, ok := verbs[c.Verb]
 	if !ok {
 		w.reject(c, org, fmt.Sprintf("unknown verb %q (one of: %s)", c.Verb, strings.Join(VerbNames(), ", ")))
-		return
+		return c.ID
 	}
 	a := Action{Command: c.ID, Org: org, Verb: c.Verb, Target: c.Target, Queued: w.Tick, Start: None}
 	keys := make([]string, 0, len(c.Args))
@@ -144,7 +169,7 @@ func (w *World) submit(c Command) {
 	}
 	if err := v.check(w, &a); err != nil {
 		w.reject(c, org, err.Error())
-		return
+		return c.ID
 	}
 	a.Ticks, a.Staff = w.verbCost(c.Verb)
 	if a.Verb == "restore" {
@@ -154,17 +179,31 @@ func (w *World) submit(c Command) {
 	}
 	if a.Staff > w.Orgs[org].Staff {
 		w.reject(c, org, fmt.Sprintf("%s needs %d staff, %s has %d in all", c.Verb, a.Staff, c.Org, w.Orgs[org].Staff))
-		return
+		return c.ID
 	}
 	if len(w.Actions) >= QueueLenMax && w.QueueLength(org) >= QueueLenMax {
 		// A runaway policy (a script submitting every tick) must not make
 		// every later tick slower without end.
 		w.reject(c, org, fmt.Sprintf("%s already has %d actions waiting for staff", c.Org, QueueLenMax))
-		return
+		return c.ID
 	}
 	w.Actions = append(w.Actions, a)
 	w.emit(Event{Kind: EvCommandAccepted, Org: c.Org, Subject: c.Target, Command: c.ID,
 		Text: fmt.Sprintf("%s %s %s accepted: %d ticks, %d staff", c.Org, c.Verb, c.Target, a.Ticks, a.Staff), Visible: vis(org)})
+	return c.ID
+}
+
+// senderIndex is the organisation a rejection goes to: the sender (None
+// for the controller, who sees every event, or an unknown one).
+func (w *World) senderIndex(c Command) int32 {
+	s := c.Sender
+	if s == "" {
+		s = c.Org
+	}
+	if o, ok := w.OrgIndex(s); ok {
+		return o
+	}
+	return None
 }
 
 func (w *World) reject(c Command, org int32, why string) {
@@ -176,18 +215,14 @@ func (w *World) reject(c Command, org int32, why string) {
 // Submit queues a command from inside the tick (a scripted team's policy).
 func (w *World) Submit(c Command) int64 {
 	c.Tick = w.Tick
-	if c.ID == 0 {
-		w.NextCommandID++
-		c.ID = w.NextCommandID
-	}
 	n := len(w.Actions)
-	w.submit(c)
+	id := w.submit(c)
 	if len(w.Actions) > n {
 		// This tick's actions have started already: it queues from the
 		// next one (so it did not wait for staff when it starts then).
 		w.Actions[n].Queued = w.Tick + 1
 	}
-	return c.ID
+	return id
 }
 
 // advanceActions completes due actions, then starts queued ones in the

@@ -42,6 +42,12 @@ const (
 	EvMessage           = "message"
 	EvCampaignStarted   = "campaign.started"
 	EvLog               = "log"
+	// EvControl answers a controller's command (ControlOrg).
+	EvControl = "control"
+	// EvStoryStopped tells the controller that the story of a live
+	// exercise failed and stopped (StopStory): its text is the script's
+	// error, with file, line and tick.
+	EvStoryStopped = "story.stopped"
 )
 
 // Event is something that happened in a tick. Visible lists the
@@ -126,6 +132,7 @@ var EventKinds = []string{
 	EvCommandStarted,
 	EvContentPublished,
 	EvContentRemoved,
+	EvControl,
 	EvExfiltration,
 	EvDDoS,
 	EvEvidenceCreated,
@@ -146,5 +153,6 @@ var EventKinds = []string{
 	EvRequestAnswered,
 	EvRequestSent,
 	EvStatement,
+	EvStoryStopped,
 	EvDefaced,
 }

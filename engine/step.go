@@ -35,13 +35,20 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 	}
 	w.cascade()
 	w.deliverInjects()
-	if w.Director != nil {
+	if w.Director != nil && w.storyStop == nil {
 		if err := w.Director.Tick(w); err != nil {
 			var named interface{ NamesTick() bool }
 			if !errors.As(err, &named) || !named.NamesTick() {
 				err = fmt.Errorf("tick %d: %w", w.Tick, err)
 			}
-			return append([]Event(nil), w.events...), err
+			if w.StoryErrors != StopStory {
+				return append([]Event(nil), w.events...), err
+			}
+			// What the story did before it failed stays (it is in the
+			// state, and a replay does the same); from now on the world
+			// goes on without it.
+			w.storyStop = &StoryStop{Tick: w.Tick, Err: err}
+			w.emit(Event{Kind: EvStoryStopped, Org: ControlOrg, Text: "the story stopped: " + err.Error()})
 		}
 	}
 	late := len(w.events)

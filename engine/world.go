@@ -98,7 +98,12 @@ type World struct {
 	// of the state hash: scripts change the world only through the API, so
 	// their effects are in the hash.
 	Director Director
+	// StoryErrors says what an error of the Director does to Step: fail
+	// the run (the default) or stop the story. Not part of the state: the
+	// journal's header records it (a live session).
+	StoryErrors StoryPolicy
 
+	storyStop *StoryStop
 	idx       index
 	events    []Event
 	late      []Event // emitted after the Director in the last Step

@@ -48,7 +48,7 @@ func smallWorld(seed uint64) (*engine.World, error) {
 	return w, w.Init(seed)
 }
 
-var small = meta{name: "small", dir: "testdata/small", digest: "abc", newWorld: smallWorld}
+var small = meta{Name: "small", Dir: "testdata/small", Digest: "abc", NewWorld: smallWorld}
 
 func TestRunLoop(t *testing.T) {
 	cmds := []engine.Command{
@@ -157,7 +157,7 @@ func (f failing) Tick(w *engine.World) error {
 // failingAt is the small world whose script fails at tick at (never if 0).
 func failingAt(at int32, msg string) meta {
 	m := small
-	m.newWorld = func(seed uint64) (*engine.World, error) {
+	m.NewWorld = func(seed uint64) (*engine.World, error) {
 		w, err := smallWorld(seed)
 		if at > 0 {
 			w.Director = failing{at: at, msg: msg}
@@ -320,7 +320,7 @@ func (panicking) Tick(w *engine.World) error {
 
 func TestPanicIsInternalError(t *testing.T) {
 	m := small
-	m.newWorld = func(seed uint64) (*engine.World, error) {
+	m.NewWorld = func(seed uint64) (*engine.World, error) {
 		w, err := smallWorld(seed)
 		w.Director = panicking{}
 		return w, err

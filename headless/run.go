@@ -3,38 +3,28 @@
 // what `cyberex run` and `cyberex replay` do, and what tests and sweeps
 // build on.
 //
-// A run is a loop around engine.World.Step: the commands of tick T are
-// written to the journal (if any), then given to the Step that makes tick
-// T, in the order they were given; every HashEvery ticks the state hash is
-// written; after the last tick World.Finish judges what waits for the end,
-// and the final hash is written. A Step that fails (a scenario script's
-// error) ends the journal with a failed record instead. Replay runs the
-// same loop over a journal's commands and compares the hashes, and the
-// failure.
+// A run is a session (package session) fed from a list of commands: the
+// commands of tick T are submitted (and journaled) before the Step that
+// makes tick T, in the order given; the session writes the hashes, the
+// failure record of a story's error, and the end. Replay is the session's
+// replay of a journal.
 package headless
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"path"
-	"path/filepath"
-	"runtime/debug"
 	"slices"
-	"strings"
 
 	"cyberex/engine"
 	"cyberex/journal"
 	"cyberex/scenario"
+	"cyberex/session"
 )
 
 // stopEvery is how often, in ticks, a run looks at RunOptions.Context.
 const stopEvery = 64
-
-// DefaultHashEvery is the journal's checkpoint interval when RunOptions
-// does not give one: often enough to locate a divergence, rarely enough
-// that hashing (which encodes the whole world) costs little.
-const DefaultHashEvery = 100
 
 // RunOptions are the inputs of a run besides the scenario.
 type RunOptions struct {
@@ -117,108 +107,48 @@ func (r *Result) Clock(tick int32) int64 {
 	return r.StartUnix + int64(tick)*int64(r.TickSeconds)
 }
 
-// InputError is a run that failed because of what it was given: a world
-// that cannot be built, a scenario script that fails in a Step, commands
-// out of range, a journal of another scenario or engine. `cyberex` exits 2
-// on it; any other error is a failure of the program or the machine
-// (writing the journal), exit 1.
-type InputError struct{ Err error }
+// InputError is a run that failed because of what it was given (exit 2);
+// InternalError a panic caught at a tick (a bug). They are the session's.
+type (
+	InputError    = session.InputError
+	InternalError = session.InternalError
+)
 
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
+// DefaultHashEvery is the session's.
+const DefaultHashEvery = session.DefaultHashEvery
 
 func inputErr(format string, args ...any) error {
 	return &InputError{Err: fmt.Errorf(format, args...)}
 }
 
-// meta is what a run needs to know of its scenario besides its world;
-// tests give their own so the loop can be tested without scenario files.
-type meta struct {
-	name, dir, digest string
-	set               []string
-	newWorld          func(seed uint64) (*engine.World, error)
-}
+// meta is what a run needs to know of its scenario; tests give their own
+// so the loop can be tested without scenario files.
+type meta = session.Source
 
-func metaOf(s *scenario.Scenario) meta {
-	return meta{name: s.Name, dir: s.Dir, digest: s.Digest, set: s.Overrides, newWorld: s.NewWorld}
-}
+func metaOf(s *scenario.Scenario) meta { return session.FromScenario(s) }
 
 // Run runs a scenario once.
 func Run(s *scenario.Scenario, opt RunOptions) (*Result, error) {
 	return run(metaOf(s), opt)
 }
 
-// InternalError is a panic of the engine or a script host caught by a run:
-// a bug, not a problem of the input. It says at which tick it happened,
-// which with the seed and the commands (or the journal) reproduces it.
-type InternalError struct {
-	Tick  int32
-	Panic any
-	Stack []byte
-}
-
-func (e *InternalError) Error() string {
-	return fmt.Sprintf("internal error at tick %d (a bug: please report it with the scenario, the seed and the journal): %v", e.Tick, e.Panic)
-}
-
-// recoverAt turns a panic into an *InternalError in *err.
-func recoverAt(tick func() int32, err *error) {
-	if r := recover(); r != nil {
-		*err = &InternalError{Tick: tick(), Panic: r, Stack: debug.Stack()}
-	}
-}
+// FailureText is the session's: an error as a journal's failed record
+// holds it.
+func FailureText(dir string, err error) string { return session.FailureText(dir, err) }
 
 func run(m meta, opt RunOptions) (res *Result, err error) {
-	var w *engine.World
-	defer recoverAt(func() int32 {
-		if w == nil {
-			return 0
-		}
-		return w.Tick
-	}, &err)
-	if opt.Ticks < 0 {
-		return nil, inputErr("ticks %d is negative", opt.Ticks)
-	}
-	if opt.HashEvery < 0 {
-		return nil, inputErr("hash interval %d is negative", opt.HashEvery)
-	}
-	if opt.HashEvery == 0 {
-		opt.HashEvery = DefaultHashEvery
-	}
 	cmds, err := byTick(opt.Commands)
 	if err != nil {
 		return nil, err
 	}
-	w, err = m.newWorld(opt.Seed)
+	s, err := session.New(m, session.Options{Seed: opt.Seed, Ticks: opt.Ticks, Journal: opt.Journal,
+		CreatedBy: opt.CreatedBy, ScenarioDir: opt.ScenarioDir, HashEvery: opt.HashEvery})
 	if err != nil {
-		return nil, &InputError{Err: err}
+		return nil, err
 	}
-	limit := w.Settings.DurationTicks
-	switch {
-	case opt.Ticks > 0 && limit > 0:
-		limit = min(limit, opt.Ticks)
-	case opt.Ticks > 0:
-		limit = opt.Ticks
-	case limit <= 0:
-		return nil, inputErr("scenario %s has no duration: say how many ticks to run", m.name)
-	}
-	var jw *journal.Writer
-	if opt.Journal != nil {
-		dir := m.dir
-		if opt.ScenarioDir != "" {
-			dir = opt.ScenarioDir
-		}
-		jw, err = journal.NewWriter(opt.Journal, journal.Header{Engine: engine.Version, Scenario: m.name,
-			ScenarioDir: dir, Set: m.set, Digest: m.digest, Seed: opt.Seed, HashEvery: opt.HashEvery, CreatedBy: opt.CreatedBy})
-		if err != nil {
-			return nil, err
-		}
-		defer jw.Close()
-		if err := jw.AppendHash(0, w.HashHex()); err != nil {
-			return nil, err
-		}
-	}
-	res = &Result{Scenario: m.name, Seed: opt.Seed}
+	defer s.Close()
+	w := s.World()
+	res = &Result{Scenario: m.Name, Seed: opt.Seed}
 	// What the scenario's scripts said while they loaded (tick 0: log
 	// lines, mostly) reaches the caller like any tick's events.
 	if evs := w.TickEvents(); opt.OnEvents != nil && len(evs) > 0 {
@@ -229,7 +159,7 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 		stop = opt.Context.Done()
 	}
 	next := 0
-	for w.Tick < limit && !w.Ended {
+	for !s.Done() {
 		t := w.Tick + 1
 		if stop != nil && t%stopEvery == 1 {
 			select {
@@ -242,100 +172,74 @@ func run(m meta, opt RunOptions) (res *Result, err error) {
 		for k < len(cmds) && cmds[k].Tick == t {
 			k++
 		}
-		batch := cmds[next:k]
-		next = k
-		if jw != nil {
-			if err := jw.AppendCommands(t, batch); err != nil {
-				return nil, err
-			}
+		if err := submit(s, cmds[next:k], next); err != nil {
+			return nil, err
 		}
-		evs, err := w.Step(batch)
-		res.Commands += len(batch)
+		res.Commands += k - next
+		next = k
+		evs, err := s.Step()
 		res.Events += len(evs)
 		if opt.OnEvents != nil && len(evs) > 0 {
 			opt.OnEvents(evs)
 		}
 		if err != nil {
-			// A scenario script failed: the journal says so, and where, so
-			// that its replay can check the run fails the same way.
-			if jw != nil {
-				if jerr := jw.Failed(t, FailureText(m.dir, err)); jerr != nil {
-					return nil, &InputError{Err: fmt.Errorf("%w (and the journal could not record the failure: %v)", err, jerr)}
-				}
-				if jerr := jw.Close(); jerr != nil {
-					return nil, &InputError{Err: fmt.Errorf("%w (and the journal could not record the failure: %v)", err, jerr)}
-				}
-			}
-			return nil, &InputError{Err: err}
-		}
-		if jw != nil && t%opt.HashEvery == 0 {
-			if err := jw.AppendHash(t, w.HashHex()); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		if opt.AfterStep != nil {
 			opt.AfterStep(w)
 		}
 		if opt.Progress != nil {
-			opt.Progress(t, limit)
+			opt.Progress(t, s.Limit())
 		}
 	}
 	res.Ended = w.Ended
 	res.CommandsUnused = len(cmds) - next
-	evs := w.Finish()
+	evs, hash, err := s.Finish()
 	res.Events += len(evs)
 	if opt.OnEvents != nil && len(evs) > 0 {
 		opt.OnEvents(evs)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if opt.AfterFinish != nil {
 		opt.AfterFinish(w)
 	}
 	res.Ticks = w.Tick
-	res.StateHash = w.HashHex()
-	if jw != nil {
-		if err := jw.End(w.Tick, res.StateHash); err != nil {
-			return nil, err
-		}
-		if err := jw.Close(); err != nil {
-			return nil, err
-		}
-	}
+	res.StateHash = hash
 	fill(res, w)
 	return res, nil
 }
 
-// FailureText is a run's error as its journal's failed record holds it:
-// journal.FailureText of the message, in which the scripts' file names
-// ("scenarios/x/story.lua:3:") are written relative to the scenario's
-// folder dir ("story.lua:3:"), so that the record does not depend on where
-// the scenario was loaded from (a replay loads it from elsewhere).
-func FailureText(dir string, err error) string {
-	return journal.FailureText(withoutDir(dir, err.Error()))
+// submit gives a tick's commands to the session, each from its sender (the
+// controller when the commands file does not say: the planner's file may
+// act for any organisation), in one batch per run of one sender. first is the index of batch[0] in the run's
+// commands, for messages.
+func submit(s *session.Session, batch []engine.Command, first int) error {
+	for i := 0; i < len(batch); {
+		sender := senderOf(&batch[i])
+		k := i + 1
+		for k < len(batch) && senderOf(&batch[k]) == sender {
+			k++
+		}
+		if _, err := s.SubmitBatch(sender, batch[i:k]); err != nil {
+			var ie *InputError
+			if errors.As(err, &ie) || s.Err() != nil {
+				return err // the journal could not be written
+			}
+			c := &batch[i]
+			return inputErr("commands %d to %d (tick %d, from %s): %w", first+i+1, first+k, c.Tick, sender, err)
+		}
+		i = k
+	}
+	return nil
 }
 
-// withoutDir removes the folder prefix dir+"/" where a file name starts
-// in msg: at its start, or after a space, a quote, a bracket or a colon.
-func withoutDir(dir, msg string) string {
-	d := path.Clean(filepath.ToSlash(dir))
-	if d == "." || d == "" {
-		return msg
+func senderOf(c *engine.Command) string {
+	if c.Sender != "" {
+		return c.Sender
 	}
-	prefix := d + "/"
-	var b strings.Builder
-	from := 0 // msg[:from] is written
-	for at := 0; ; {
-		i := strings.Index(msg[at:], prefix)
-		if i < 0 {
-			b.WriteString(msg[from:])
-			return b.String()
-		}
-		i += at
-		if i == 0 || strings.IndexByte(" \t\n'\"(:[<", msg[i-1]) >= 0 {
-			b.WriteString(msg[from:i])
-			from = i + len(prefix)
-		}
-		at = i + 1
-	}
+	return engine.ControlOrg
 }
 
 // byTick checks the commands as a journal would (so that any run can be

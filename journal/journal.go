@@ -69,6 +69,10 @@ type Header struct {
 	Format string `json:"format"`
 	// Engine is engine.Version of the engine that wrote the journal.
 	Engine string `json:"engine"`
+	// Library is the digest of the shared Lua library (scripts/) the
+	// scenario was loaded with; empty in journals written before it was
+	// recorded, or when the program had none.
+	Library string `json:"library,omitempty"`
 	// Scenario is the scenario's name.
 	Scenario string `json:"scenario"`
 	// ScenarioDir is where the scenario was loaded from: its folder
@@ -87,6 +91,9 @@ type Header struct {
 	// HashEvery is the interval of hash checkpoints in ticks (0: none but
 	// the initial and final ones).
 	HashEvery int32 `json:"hash_every"`
+	// Live says the run was a live session: an error of the story stopped
+	// the story (a story_stopped record), not the run. Replay does the same.
+	Live bool `json:"live,omitempty"`
 	// CreatedBy names the program that wrote the journal ("cyberex run").
 	CreatedBy string `json:"created_by,omitempty"`
 }
@@ -117,6 +124,9 @@ type Journal struct {
 	// Failed is the failure the run stopped on, or nil. A journal has an
 	// End or a Failed record, never both.
 	Failed *Failure
+	// StoryStopped is where the story of a live run failed and stopped
+	// while the run went on (a story_stopped record), or nil.
+	StoryStopped *Failure
 	// Warnings are damage that was tolerated (a torn last line).
 	Warnings []string
 	// Size is the length in bytes of the intact part of the file (without
@@ -138,6 +148,9 @@ func (j *Journal) LastTick() int32 {
 	}
 	if j.Failed != nil {
 		t = max(t, j.Failed.Tick)
+	}
+	if j.StoryStopped != nil {
+		t = max(t, j.StoryStopped.Tick)
 	}
 	return t
 }
@@ -231,6 +244,9 @@ func checkHeader(h *Header) error {
 	if err := checkName("engine", h.Engine, true); err != nil {
 		return err
 	}
+	if err := checkName("library", h.Library, false); err != nil {
+		return err
+	}
 	if err := checkName("scenario", h.Scenario, true); err != nil {
 		return err
 	}
@@ -266,6 +282,9 @@ func CheckCommand(c *engine.Command) error {
 		return fmt.Errorf("id %d is negative", c.ID)
 	}
 	if err := checkName("org", c.Org, true); err != nil {
+		return err
+	}
+	if err := checkName("sender", c.Sender, false); err != nil {
 		return err
 	}
 	if err := checkName("verb", c.Verb, true); err != nil {
@@ -317,6 +336,7 @@ type order struct {
 	hashes   int
 	ended    bool   // an end or a failed record was read
 	last     string // which: "end" or "failed"
+	story    bool   // a story_stopped record was read
 }
 
 func newOrder() order { return order{lastHash: -1} }
@@ -380,6 +400,22 @@ func (o *order) failed(t int32) error {
 		return fmt.Errorf("failure at tick %d before a command of tick %d", t, o.lastCmd)
 	case t <= o.lastHash:
 		return fmt.Errorf("failure at tick %d after the hash of tick %d: the hash of a tick is taken after its Step succeeded", t, o.lastHash)
+	}
+	return nil
+}
+
+// storyStopped checks a story_stopped record at tick t: written after
+// the Step of t, before its hash, once.
+func (o *order) storyStopped(t int32) error {
+	switch {
+	case o.ended:
+		return fmt.Errorf("story_stopped after the %s record", o.last)
+	case o.story:
+		return fmt.Errorf("a second story_stopped record: a story stops once")
+	case t < o.lastCmd:
+		return fmt.Errorf("story stopped at tick %d before a command of tick %d", t, o.lastCmd)
+	case t <= o.lastHash:
+		return fmt.Errorf("story stopped at tick %d after the hash of tick %d: it is written before its tick's hash", t, o.lastHash)
 	}
 	return nil
 }

@@ -131,7 +131,7 @@ func TestReadErrors(t *testing.T) {
 		{"hash upper", hdr + "\n" + `{"type":"hash","tick":1,"hash":"` + strings.ToUpper(hashA) + `"}` + "\n", "not 64 lowercase hex digits"},
 		{"hash ticks repeat", hdr + "\n" + `{"type":"hash","tick":1,"hash":"` + hashA + `"}` + "\n" + `{"type":"hash","tick":1,"hash":"` + hashA + `"}` + "\n", "j.jsonl:3: hash: hash of tick 1 after the hash of tick 1"},
 		{"after end", hdr + "\n" + `{"type":"end","tick":1,"hash":"` + hashA + `"}` + "\n" + cmd + "\n", "j.jsonl:3: command: command after the end record"},
-		{"unknown type", hdr + "\n" + `{"type":"snapshot"}` + "\n", `j.jsonl:2: unknown record type "snapshot" (one of header, command, hash, end, failed)`},
+		{"unknown type", hdr + "\n" + `{"type":"snapshot"}` + "\n", `j.jsonl:2: unknown record type "snapshot" (one of header, command, hash, story_stopped, end, failed)`},
 		{"type missing", hdr + "\n" + `{"tick":1}` + "\n", "j.jsonl:2: type missing"},
 		{"not an object", hdr + "\n" + `[1,2]` + "\n", "j.jsonl:2: want a JSON object"},
 		{"trailing data", hdr + "\n" + cmd + ` {}` + "\n", "j.jsonl:2: unexpected data after the JSON object"},

@@ -78,6 +78,13 @@ func Read(r io.Reader, name string) (*Journal, error) {
 			o.ended, o.last = true, "failed"
 			f := rec.failure
 			j.Failed = &f
+		case "story_stopped":
+			if err := o.storyStopped(rec.failure.Tick); err != nil {
+				return err
+			}
+			o.story = true
+			f := rec.failure
+			j.StoryStopped = &f
 		}
 		j.Size = offset
 		return nil
@@ -450,7 +457,7 @@ const (
 )
 
 // recordKinds are the record types, in the order a journal holds them.
-var recordKinds = []string{"header", "command", "hash", "end", "failed"}
+var recordKinds = []string{"header", "command", "hash", "story_stopped", "end", "failed"}
 
 // parseRecord parses one line. A line without "type" is of kind
 // defaultKind, or an error when that is "".
@@ -480,7 +487,7 @@ func parseRecord(line []byte, defaultKind string) (record, error) {
 		err = parseCommand(m, &rec.cmd)
 	case "hash", "end":
 		err = parseCheckpoint(m, &rec.check)
-	case "failed":
+	case "failed", "story_stopped":
 		err = parseFailure(m, &rec.failure)
 	default:
 		return record{}, fmt.Errorf("unknown record type %q (one of %s)", clip(rec.kind), strings.Join(recordKinds, ", "))
@@ -492,14 +499,14 @@ func parseRecord(line []byte, defaultKind string) (record, error) {
 }
 
 func parseHeader(m *members, h *Header) error {
-	if err := m.only("type", "format", "engine", "scenario", "scenario_dir", "set", "digest", "seed", "hash_every", "created_by"); err != nil {
+	if err := m.only("type", "format", "engine", "library", "scenario", "scenario_dir", "set", "digest", "seed", "hash_every", "live", "created_by"); err != nil {
 		return err
 	}
 	for _, s := range []struct {
 		name     string
 		dst      *string
 		required bool
-	}{{"format", &h.Format, true}, {"engine", &h.Engine, true}, {"scenario", &h.Scenario, true},
+	}{{"format", &h.Format, true}, {"engine", &h.Engine, true}, {"library", &h.Library, false}, {"scenario", &h.Scenario, true},
 		{"scenario_dir", &h.ScenarioDir, false}, {"digest", &h.Digest, true}, {"created_by", &h.CreatedBy, false}} {
 		if err := m.str(s.name, s.required, s.dst); err != nil {
 			return err
@@ -520,11 +527,20 @@ func parseHeader(m *members, h *Header) error {
 	if err := m.integer("hash_every", true, &h.HashEvery, wantTick); err != nil {
 		return err
 	}
+	if raw := m.raw("live"); raw != nil {
+		switch string(bytes.TrimSpace(raw)) {
+		case "true":
+			h.Live = true
+		case "false":
+		default:
+			return fmt.Errorf("live: want true or false, got %s", clip(string(raw)))
+		}
+	}
 	return checkHeader(h)
 }
 
 func parseCommand(m *members, c *engine.Command) error {
-	if err := m.only("type", "tick", "org", "id", "verb", "target", "args"); err != nil {
+	if err := m.only("type", "tick", "org", "sender", "id", "verb", "target", "args"); err != nil {
 		return err
 	}
 	if err := m.integer("tick", true, &c.Tick, wantTick); err != nil {
@@ -534,6 +550,9 @@ func parseCommand(m *members, c *engine.Command) error {
 		return err
 	}
 	if err := m.str("org", true, &c.Org); err != nil {
+		return err
+	}
+	if err := m.str("sender", false, &c.Sender); err != nil {
 		return err
 	}
 	if err := m.str("verb", true, &c.Verb); err != nil {

@@ -133,6 +133,7 @@ func Append(path string) (*Journal, *Writer, error) {
 	for _, h := range j.Hashes {
 		w.order.hashDone(h.Tick)
 	}
+	w.order.story = j.StoryStopped != nil
 	return j, w, nil
 }
 
@@ -148,6 +149,7 @@ type commandRecord struct {
 	Type   string            `json:"type"`
 	Tick   int32             `json:"tick"`
 	Org    string            `json:"org"`
+	Sender string            `json:"sender,omitempty"` // only when not Org
 	ID     int64             `json:"id,omitempty"`
 	Verb   string            `json:"verb"`
 	Target string            `json:"target,omitempty"`
@@ -208,7 +210,11 @@ func (w *Writer) AppendCommands(tick int32, cmds []engine.Command) error {
 		}
 		var b []byte
 		if err == nil {
-			b, err = json.Marshal(commandRecord{"command", c.Tick, c.Org, c.ID, c.Verb, c.Target, c.Args})
+			sender := c.Sender
+			if sender == c.Org {
+				sender = "" // the reader takes a missing sender as the organisation
+			}
+			b, err = json.Marshal(commandRecord{"command", c.Tick, c.Org, sender, c.ID, c.Verb, c.Target, c.Args})
 		}
 		if err == nil && len(b) > LineBytesMax {
 			err = fmt.Errorf("record longer than %d bytes", LineBytesMax)
@@ -282,6 +288,26 @@ func (w *Writer) Failed(tick int32, err string) error {
 	}
 	w.order.ended, w.order.last = true, "failed"
 	w.add(failedRecord{"failed", f.Tick, f.Error})
+	return w.Flush()
+}
+
+// StoryStopped records that the story of a live run failed in the Step
+// of tick and stopped, with err, while the run goes on; it is written
+// before that tick's hash and synced. It is stored as FailureText makes
+// it.
+func (w *Writer) StoryStopped(tick int32, err string) error {
+	if e := w.usable(); e != nil {
+		return e
+	}
+	f := Failure{Tick: tick, Error: FailureText(err)}
+	if e := w.order.storyStopped(tick); e != nil {
+		return fmt.Errorf("journal: story_stopped: %w", e)
+	}
+	if e := checkFailure(&f); e != nil {
+		return fmt.Errorf("journal: story_stopped: %w", e)
+	}
+	w.order.story = true
+	w.add(failedRecord{"story_stopped", f.Tick, f.Error})
 	return w.Flush()
 }
 

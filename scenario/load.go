@@ -75,7 +75,12 @@ type Scenario struct {
 	// in Library when Files has none of that name.
 	Scripts []string
 	Library fs.FS
-	Tests   []TestSpec
+	// LibraryDigest is the hex SHA-256 over every .lua file of Library
+	// (sorted path order, each as path, size and bytes) when the scenario
+	// has scripts, else "": journals record it, so that a replay under
+	// another library says so instead of reporting a hash mismatch.
+	LibraryDigest string
+	Tests         []TestSpec
 	// Vars are the values scripts read with var(name).
 	Vars map[string]any
 	// Overrides are the --set overrides applied.
@@ -185,7 +190,48 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 		s.builder = c
 	}
 	s.Digest = digest(data, lua, opt.Set)
+	if s.HasScripts() && opt.Library != nil {
+		if s.LibraryDigest, err = LibraryDigest(opt.Library); err != nil {
+			return nil, oneError(Error{File: yamlName, Msg: fmt.Sprintf("the shared Lua library: %v", err)})
+		}
+	}
 	return s, nil
+}
+
+// LibraryDigest is the digest of a shared Lua library: the hex SHA-256
+// over its .lua files in sorted path order, each as path, size and bytes.
+func LibraryDigest(lib fs.FS) (string, error) {
+	var names []string
+	err := fs.WalkDir(lib, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if len(names) >= filesMax {
+			return fmt.Errorf("more than %d files", filesMax)
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(p, ".lua") {
+			names = append(names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(names) // WalkDir's order is lexical already; say so anyway
+	h := sha256.New()
+	total := 0
+	for _, n := range names {
+		b, err := readLimited(lib, n)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", n, err)
+		}
+		if total += len(b); total > totalBytesMax {
+			return "", fmt.Errorf("more than %d MiB of Lua", totalBytesMax>>20)
+		}
+		fmt.Fprintf(h, "%s\n%d\n", n, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // readFolder reads scenario.yaml and every .lua file below root.
