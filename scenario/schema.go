@@ -3,9 +3,9 @@ package scenario
 import (
 	"encoding/json"
 	"reflect"
-	"strings"
 
 	"cyberex/engine"
+	"cyberex/jsonschema"
 )
 
 // The JSON Schema of scenario.yaml is generated from the types of this
@@ -33,17 +33,23 @@ type schemaer interface{ jsonSchema() map[string]any }
 
 var schemaerType = reflect.TypeFor[schemaer]()
 
-type obj = map[string]any
+type obj = jsonschema.Obj
 
 // JSONSchema returns the JSON Schema (draft-07) of scenario.yaml.
 func JSONSchema() ([]byte, error) {
-	g := &schemaGen{defs: obj{}}
-	g.typeSchema(reflect.TypeFor[GenerateSpec]()) // referenced by Generates
-	root := g.structSchema(reflect.TypeFor[File]())
+	g := jsonschema.New(jsonschema.Options{
+		Tag: "yaml",
+		// The loader reads any single value as text (id: 7 is the id "7").
+		StringTypes: []string{"string", "number", "boolean"},
+		Enums:       enums,
+		Custom:      customSchema,
+	})
+	g.Type(reflect.TypeFor[GenerateSpec]()) // referenced by Generates
+	root := g.Struct(reflect.TypeFor[File]())
 	root["$schema"] = "http://json-schema.org/draft-07/schema#"
 	root["title"] = "cyberex scenario"
 	root["description"] = "scenario.yaml of a cyberex exercise scenario; see docs/scenario-format.md"
-	root["definitions"] = g.defs
+	root["definitions"] = g.Defs
 	root["patternProperties"] = obj{"^x-": obj{"description": "extension keys: ignored, a place for anchors to reuse with <<: *name"}}
 	b, err := json.MarshalIndent(root, "", "  ")
 	if err != nil {
@@ -52,85 +58,19 @@ func JSONSchema() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-type schemaGen struct{ defs obj }
-
-func (g *schemaGen) typeSchema(t reflect.Type) obj {
+// customSchema gives the schema of the types that have their own (a
+// duration written "6h" or as ticks).
+func customSchema(t reflect.Type) (obj, bool) {
 	if t.Kind() == reflect.Pointer {
-		return g.typeSchema(t.Elem())
+		return nil, false // the generator looks at what it points to
 	}
 	if t.Implements(schemaerType) {
-		return reflect.Zero(t).Interface().(schemaer).jsonSchema()
+		return reflect.Zero(t).Interface().(schemaer).jsonSchema(), true
 	}
 	if reflect.PointerTo(t).Implements(schemaerType) {
-		return reflect.New(t).Interface().(schemaer).jsonSchema()
+		return reflect.New(t).Interface().(schemaer).jsonSchema(), true
 	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		return g.typeSchema(t.Elem())
-	case reflect.Struct:
-		name := t.Name()
-		if _, ok := g.defs[name]; !ok {
-			g.defs[name] = obj{} // placeholder against recursion
-			g.defs[name] = g.structSchema(t)
-		}
-		return obj{"$ref": "#/definitions/" + name}
-	case reflect.Slice:
-		return obj{"type": "array", "items": g.typeSchema(t.Elem())}
-	case reflect.Map:
-		return obj{"type": "object", "additionalProperties": g.typeSchema(t.Elem())}
-	case reflect.String:
-		// The loader reads any single value as text (id: 7 is the id "7").
-		return obj{"type": []string{"string", "number", "boolean"}}
-	case reflect.Bool:
-		return obj{"type": "boolean"}
-	case reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Int:
-		return obj{"type": "integer"}
-	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint:
-		return obj{"type": "integer", "minimum": 0}
-	case reflect.Interface:
-		return obj{"type": []string{"string", "number", "boolean", "null"}}
-	}
-	return obj{}
-}
-
-func (g *schemaGen) structSchema(t reflect.Type) obj {
-	props := obj{}
-	var required []string
-	var add func(t reflect.Type)
-	add = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			tag := f.Tag.Get("yaml")
-			name, opts, _ := strings.Cut(tag, ",")
-			if opts == "inline" {
-				add(f.Type)
-				continue
-			}
-			if tag == "-" || name == "" || !f.IsExported() {
-				continue
-			}
-			s := g.typeSchema(f.Type)
-			if e := f.Tag.Get("enum"); e != "" {
-				s = obj{"type": "string", "enum": enums[e]()}
-			}
-			if doc := f.Tag.Get("doc"); doc != "" {
-				if _, ref := s["$ref"]; ref {
-					s = obj{"allOf": []any{s}}
-				}
-				s["description"] = doc
-			}
-			props[name] = s
-			if f.Tag.Get("required") == "true" {
-				required = append(required, name)
-			}
-		}
-	}
-	add(t)
-	s := obj{"type": "object", "additionalProperties": false, "properties": props}
-	if len(required) > 0 {
-		s["required"] = required
-	}
-	return s
+	return nil, false
 }
 
 const durationPattern = `^\s*(\d[\d_]*\s*|(\d+\s*[a-zA-Z]+\s*)+)$`

@@ -3,18 +3,17 @@ package scenario
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"cyberex/jsonschema"
 )
 
 const schemaFile = "../docs/scenario.schema.json"
@@ -98,17 +97,14 @@ func TestScenariosMatchSchema(t *testing.T) {
 		if err := yaml.Unmarshal(data, &doc); err != nil {
 			t.Fatal(err)
 		}
-		v := &schemaValidator{root: schema}
-		v.check(schema, normalise(doc), "")
-		for _, e := range v.errs {
+		for _, e := range jsonschema.Validate(schema, normalise(doc)) {
 			t.Errorf("%s: %s", file, e)
 		}
 	}
 	// And the validator does catch problems.
-	v := &schemaValidator{root: schema}
-	v.check(schema, normalise(map[string]any{"name": "x", "organisations": []any{map[string]any{"id": "a", "kind": "polise", "jurisdiction": "A", "staf": 1}}}), "")
-	if len(v.errs) != 2 {
-		t.Errorf("validator found %v", v.errs)
+	errs := jsonschema.Validate(schema, normalise(map[string]any{"name": "x", "organisations": []any{map[string]any{"id": "a", "kind": "polise", "jurisdiction": "A", "staf": 1}}}))
+	if len(errs) != 2 {
+		t.Errorf("validator found %v", errs)
 	}
 }
 
@@ -138,139 +134,3 @@ func normalise(v any) any {
 	return v
 }
 
-type schemaValidator struct {
-	root map[string]any
-	errs []string
-}
-
-func (v *schemaValidator) check(s map[string]any, x any, path string) bool {
-	sub := &schemaValidator{root: v.root}
-	ok := sub.match(s, x, path)
-	v.errs = append(v.errs, sub.errs...)
-	return ok
-}
-
-func (v *schemaValidator) fail(path, format string, args ...any) bool {
-	v.errs = append(v.errs, path+": "+fmt.Sprintf(format, args...))
-	return false
-}
-
-func (v *schemaValidator) match(s map[string]any, x any, path string) bool {
-	if ref, ok := s["$ref"].(string); ok {
-		name := strings.TrimPrefix(ref, "#/definitions/")
-		return v.match(v.root["definitions"].(map[string]any)[name].(map[string]any), x, path)
-	}
-	if all, ok := s["allOf"].([]any); ok {
-		for _, a := range all {
-			if !v.match(a.(map[string]any), x, path) {
-				return false
-			}
-		}
-	}
-	if anyOf, ok := s["anyOf"].([]any); ok {
-		for _, a := range anyOf {
-			try := &schemaValidator{root: v.root}
-			if try.match(a.(map[string]any), x, path) {
-				return true
-			}
-		}
-		return v.fail(path, "matches none of the allowed forms: %v", x)
-	}
-	if t, ok := s["type"]; ok {
-		var types []string
-		switch tt := t.(type) {
-		case string:
-			types = []string{tt}
-		case []any:
-			for _, e := range tt {
-				types = append(types, e.(string))
-			}
-		}
-		if !slices.ContainsFunc(types, func(ty string) bool { return jsonType(x, ty) }) {
-			return v.fail(path, "want %v, got %T", types, x)
-		}
-	}
-	if e, ok := s["enum"].([]any); ok && !slices.Contains(e, x) {
-		return v.fail(path, "%v not in %v", x, e)
-	}
-	if p, ok := s["pattern"].(string); ok {
-		if str, ok := x.(string); ok && !regexp.MustCompile(p).MatchString(str) {
-			return v.fail(path, "%q does not match %s", str, p)
-		}
-	}
-	if n, ok := x.(float64); ok {
-		if m, ok := s["minimum"].(float64); ok && n < m {
-			return v.fail(path, "%v below %v", n, m)
-		}
-		if m, ok := s["maximum"].(float64); ok && n > m {
-			return v.fail(path, "%v above %v", n, m)
-		}
-	}
-	good := true
-	switch val := x.(type) {
-	case map[string]any:
-		props, _ := s["properties"].(map[string]any)
-		req, _ := s["required"].([]any)
-		for _, r := range req {
-			if _, ok := val[r.(string)]; !ok {
-				good = v.fail(path, "missing %s", r)
-			}
-		}
-		for k, e := range val {
-			if ps, ok := props[k]; ok {
-				good = v.check(ps.(map[string]any), e, path+"."+k) && good
-				continue
-			}
-			if pp, ok := s["patternProperties"].(map[string]any); ok {
-				matched := false
-				for pat := range pp {
-					matched = matched || regexp.MustCompile(pat).MatchString(k)
-				}
-				if matched {
-					continue
-				}
-			}
-			switch ap := s["additionalProperties"].(type) {
-			case bool:
-				if !ap {
-					good = v.fail(path, "unknown property %s", k)
-				}
-			case map[string]any:
-				good = v.check(ap, e, path+"."+k) && good
-			}
-		}
-	case []any:
-		if items, ok := s["items"].(map[string]any); ok {
-			for i, e := range val {
-				good = v.check(items, e, fmt.Sprintf("%s[%d]", path, i)) && good
-			}
-		}
-	}
-	return good
-}
-
-func jsonType(x any, t string) bool {
-	switch t {
-	case "object":
-		_, ok := x.(map[string]any)
-		return ok
-	case "array":
-		_, ok := x.([]any)
-		return ok
-	case "string":
-		_, ok := x.(string)
-		return ok
-	case "boolean":
-		_, ok := x.(bool)
-		return ok
-	case "null":
-		return x == nil
-	case "number":
-		_, ok := x.(float64)
-		return ok
-	case "integer":
-		f, ok := x.(float64)
-		return ok && f == float64(int64(f))
-	}
-	return false
-}
