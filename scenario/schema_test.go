@@ -133,4 +133,3 @@ func normalise(v any) any {
 	}
 	return v
 }
-
