@@ -68,7 +68,7 @@ func (g *Generator) Type(t reflect.Type) Obj {
 	case reflect.Pointer:
 		return g.Type(t.Elem())
 	case reflect.Struct:
-		name := t.Name()
+		name := defName(t)
 		if name == "" {
 			return g.Struct(t)
 		}
@@ -141,8 +141,8 @@ func (g *Generator) Struct(t reflect.Type) Obj {
 				name = f.Name // encoding/json's default
 			}
 			s := g.Type(f.Type)
-			if e := f.Tag.Get("enum"); e != "" {
-				s = Obj{"type": "string", "enum": g.opt.Enums[e]()}
+			if values := g.opt.Enums[f.Tag.Get("enum")]; values != nil {
+				s = Obj{"type": "string", "enum": values()}
 			}
 			if doc := f.Tag.Get("doc"); doc != "" {
 				if _, ref := s["$ref"]; ref {
@@ -178,4 +178,31 @@ func (g *Generator) inline(f reflect.StructField, name, opts string) bool {
 		ft = ft.Elem()
 	}
 	return ft.Kind() == reflect.Struct
+}
+
+// defName is the definition name of a named type: its Go name, with a
+// generic type's parameters spelled out (Changes[engine.AssetView] is
+// ChangesOfAssetView), so that the name is a plain word in a $ref.
+func defName(t reflect.Type) string {
+	name := t.Name()
+	base, params, ok := strings.Cut(name, "[")
+	if !ok {
+		return name
+	}
+	var b strings.Builder
+	b.WriteString(base)
+	b.WriteString("Of")
+	for i, p := range strings.Split(strings.TrimSuffix(params, "]"), ",") {
+		if i > 0 {
+			b.WriteString("And")
+		}
+		p = p[strings.LastIndexAny(p, "./")+1:]
+		b.WriteString(strings.Map(func(r rune) rune {
+			if r == '[' || r == ']' || r == '*' || r == ' ' {
+				return -1
+			}
+			return r
+		}, p))
+	}
+	return b.String()
 }

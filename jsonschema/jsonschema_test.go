@@ -88,3 +88,16 @@ func TestOneOfAndConst(t *testing.T) {
 		t.Errorf("unknown definition: %v", errs)
 	}
 }
+
+type pair[A, B any] struct {
+	X A `json:"x"`
+	Y B `json:"y"`
+}
+
+func TestGenericNames(t *testing.T) {
+	g := New(Options{})
+	ref := g.Type(reflect.TypeFor[pair[inner, []*sample]]())
+	if ref["$ref"] != "#/definitions/pairOfinnerAndsample" {
+		t.Errorf("ref %v, definitions %v", ref, g.Defs)
+	}
+}

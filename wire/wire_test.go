@@ -1,0 +1,229 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"cyberex/jsonschema"
+)
+
+var rewrite = flag.Bool("rewrite", false, "rewrite docs/protocol.schema.json")
+
+const schemaFile = "../docs/protocol.schema.json"
+
+// TestSchema checks that docs/protocol.schema.json is what the Go types
+// generate (go test ./wire -run TestSchema -rewrite rewrites it).
+func TestSchema(t *testing.T) {
+	got, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *rewrite {
+		if err := os.WriteFile(schemaFile, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(schemaFile)
+	if err != nil {
+		t.Fatalf("%v (go test ./wire -run TestSchema -rewrite)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("docs/protocol.schema.json is stale: go test ./wire -run TestSchema -rewrite")
+	}
+}
+
+func loadSchema(t *testing.T) jsonschema.Obj {
+	t.Helper()
+	b, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s jsonschema.Obj
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// examples are one full message of each type, as the docs show them.
+func examples() []Message {
+	return []Message{
+		&Hello{Protocol: Protocol, Code: "cx1-team-8Kq3", Client: "cyberex-client/0.1", Since: 40},
+		&Command{Ref: 7, Verb: "request", Target: "c2-1", Args: map[string]string{"kind": "preserve", "channel": "24/7"}},
+		&Control{Ref: 2, Action: ControlInject, Inject: &Inject{To: []string{"csirt-a"}, Subject: "Call from CERT-B", Body: "They see the C2 too", Expect: "share indicators"}},
+		&Control{Ref: 3, Action: ControlPace, MillisPerTick: 100},
+		&Chat{Ref: 8, To: "police-a", Text: "we hold the logs"},
+		&Note{Ref: 1, Text: "CSIRT waited 2 h before asking for preservation"},
+		&Welcome{Protocol: Protocol, Server: "0.1.0", Exercise: "ex-1", Title: "Tuesday class", Scenario: "tutorial", Role: RoleTeam, Org: "csirt-a", Person: "p-3", TickSeconds: 60, StartUnix: 1772438400,
+			Status: Status{Tick: 12, State: StatePaused, MillisPerTick: 1000}},
+		&Ack{Ref: 7, ID: 31, Tick: 13, Paused: true},
+		&Result{Ref: 7, ID: 31, Tick: 13, Accepted: true, Text: "csirt-a request c2-1 accepted: 15 ticks, 1 staff", Ahead: 2},
+		&Status{Tick: 12, State: StateRunning, MillisPerTick: 100, MoveLeft: 5, Story: "story.lua:3: boom at tick 9", Teams: []Team{{Org: "csirt-a", People: 2}, {Org: "police-a", Scripted: true}}},
+		&Noted{Ref: 1, ID: 4, Tick: 12, Unix: 1772438400, Author: "p-1", Text: "good call"},
+		&Error{Ref: 7, Code: ErrForbidden, Message: "an observer gives no commands"},
+		&Bye{Code: ByeShutdown, Message: "the server stops", Reconnect: true},
+	}
+}
+
+// TestExamplesMatchSchema: every message the types can make validates,
+// and decodes back to itself.
+func TestExamplesMatchSchema(t *testing.T) {
+	s := loadSchema(t)
+	seen := map[string]bool{}
+	for _, m := range examples() {
+		seen[m.Type()] = true
+		b, err := Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range jsonschema.Validate(s, doc) {
+			t.Errorf("%s: %s", b, e)
+		}
+		decode := DecodeServer
+		if _, ok := clientTypes[m.Type()]; ok {
+			decode = DecodeClient
+		}
+		back, err := decode(b)
+		if err != nil {
+			t.Errorf("%s: %v", b, err)
+			continue
+		}
+		b2, _ := Encode(back)
+		if !bytes.Equal(b, b2) {
+			t.Errorf("round trip:\n%s\n%s", b, b2)
+		}
+	}
+	for _, typ := range append(ClientTypes(), ServerTypes()...) {
+		if !seen[typ] {
+			t.Errorf("no example of %s", typ)
+		}
+	}
+	// And the schema refuses what the decoder refuses.
+	for _, bad := range []string{
+		`{"type":"hello","data":{"protocol":1}}`,
+		`{"type":"command","data":{"verb":"x","extra":1}}`,
+		`{"type":"nosuch","data":{}}`,
+		`{"type":"control","data":{"action":"explode"}}`,
+	} {
+		var doc any
+		if err := json.Unmarshal([]byte(bad), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(jsonschema.Validate(s, doc)) == 0 {
+			t.Errorf("schema accepts %s", bad)
+		}
+		if _, err := DecodeClient([]byte(bad)); err == nil {
+			t.Errorf("decoder accepts %s", bad)
+		}
+	}
+}
+
+func TestDecodeClientRefuses(t *testing.T) {
+	long := strings.Repeat("x", TextBytesMax+1)
+	for _, tc := range []struct {
+		name, msg, code, want string
+	}{
+		{"not json", `hello`, ErrMalformed, "want {\"type\""},
+		{"array", `[1]`, ErrMalformed, "message:"},
+		{"two values", `{"type":"note","data":{"text":"a"}} {}`, ErrMalformed, "more than one"},
+		{"no type", `{"data":{}}`, ErrMalformed, "no type"},
+		{"unknown envelope field", `{"type":"note","data":{"text":"a"},"x":1}`, ErrMalformed, "unknown field"},
+		{"unknown type", `{"type":"welcome","data":{}}`, ErrUnknownType, "unknown message type \"welcome\""},
+		{"long unknown type", `{"type":"` + strings.Repeat("y", 500) + `","data":{}}`, ErrUnknownType, "…"},
+		{"no data", `{"type":"note"}`, ErrMalformed, "no data"},
+		{"null data", `{"type":"note","data":null}`, ErrMalformed, "no data"},
+		{"wrong field type", `{"type":"hello","data":{"protocol":"1","code":"c"}}`, ErrMalformed, "protocol"},
+		{"unknown field", `{"type":"command","data":{"verb":"scan","org":"other"}}`, ErrMalformed, "unknown field \"org\""},
+		{"no protocol", `{"type":"hello","data":{"code":"c"}}`, ErrMalformed, "protocol: missing"},
+		{"no code", `{"type":"hello","data":{"protocol":1}}`, ErrMalformed, "code: missing"},
+		{"long code", `{"type":"hello","data":{"protocol":1,"code":"` + strings.Repeat("c", CodeBytesMax+1) + `"}}`, ErrMalformed, "code: 129 bytes"},
+		{"negative since", `{"type":"hello","data":{"protocol":1,"code":"c","since":-1}}`, ErrMalformed, "negative"},
+		{"no verb", `{"type":"command","data":{"target":"x"}}`, ErrMalformed, "verb: missing"},
+		{"control char", `{"type":"command","data":{"verb":"scan\u0000"}}`, ErrMalformed, "control character"},
+		{"long arg", `{"type":"command","data":{"verb":"message","args":{"text":"` + long + `"}}}`, ErrMalformed, "args.text"},
+		{"empty arg key", `{"type":"command","data":{"verb":"message","args":{"":"x"}}}`, ErrMalformed, "empty key"},
+		{"bad action", `{"type":"control","data":{"action":"explode"}}`, ErrMalformed, "not one of"},
+		{"negative ticks", `{"type":"control","data":{"action":"advance","ticks":-3}}`, ErrMalformed, "negative"},
+		{"inject without to", `{"type":"control","data":{"action":"inject","inject":{"subject":"s"}}}`, ErrMalformed, "inject.to"},
+		{"chat without text", `{"type":"chat","data":{"to":"a"}}`, ErrMalformed, "text: empty"},
+		{"long note", `{"type":"note","data":{"text":"` + long + `"}}`, ErrMalformed, "at most"},
+		{"bad utf8", "{\"type\":\"note\",\"data\":{\"text\":\"\xff\"}}", ErrMalformed, "UTF-8"},
+		{"too big", `{"type":"note","data":{"text":"` + strings.Repeat("x", MessageBytesMax) + `"}}`, ErrMalformed, "bytes: at most"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DecodeClient([]byte(tc.msg))
+			var de *DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error %v, want a DecodeError", err)
+			}
+			if de.Code != tc.code || !strings.Contains(de.Error(), tc.want) {
+				t.Errorf("got %s %q, want %s containing %q", de.Code, de.Error(), tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzDecodeClient(f *testing.F) {
+	for _, m := range examples() {
+		b, _ := Encode(m)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"type":"command","data":{"verb":"x","args":{"a":"b"}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeClient(b)
+		if err != nil {
+			var de *DecodeError
+			if !errors.As(err, &de) || de.Code == "" {
+				t.Fatalf("error %v is not a DecodeError with a code", err)
+			}
+			return
+		}
+		// What decodes re-encodes and decodes to the same.
+		b2, err := Encode(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m2, err := DecodeClient(b2)
+		if err != nil {
+			t.Fatalf("re-encoded %s: %v", b2, err)
+		}
+		b3, _ := Encode(m2)
+		if !bytes.Equal(b2, b3) {
+			t.Fatalf("not stable:\n%s\n%s", b2, b3)
+		}
+	})
+}
+
+// TestBrowserSafe: the package builds for the browser and pulls in
+// nothing that needs the network or cgo.
+func TestBrowserSafe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds for js/wasm")
+	}
+	cmd := exec.Command("go", "list", "-deps", ".")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm", "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list for js/wasm: %v\n%s", err, out)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if p == "net" || strings.HasPrefix(p, "net/") || p == "runtime/cgo" || p == "os/exec" {
+			t.Errorf("wire depends on %s under js/wasm", p)
+		}
+	}
+	build := exec.Command("go", "build", "-o", os.DevNull, ".")
+	build.Env = cmd.Env
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build for js/wasm: %v\n%s", err, out)
+	}
+}
