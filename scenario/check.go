@@ -380,6 +380,10 @@ func (c *checker) declareAll(f *File) {
 			c.errAt(p, "%q is reserved (injects and tests use it for every/no organisation)", o.ID)
 			continue
 		}
+		if o.ID == engine.ControlOrg {
+			c.errAt(p, "%q is reserved (the controller's commands are sent as %s)", o.ID, engine.ControlOrg)
+			continue
+		}
 		c.declare(c.org, o.ID, p, i)
 	}
 	for i, v := range f.Vulnerabilities {

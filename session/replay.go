@@ -88,7 +88,9 @@ func (r *ReplayResult) OK() bool { return r.Mismatch == nil }
 // The journal of a live session replays live: its story must stop where
 // the journal says it stopped, with the same error (MismatchStory).
 func Replay(src Source, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult, err error) {
-	s, err := openJournal(src, j)
+	// The journal's own length bounds the replay; the scenario's duration
+	// was in force when it was written and is again.
+	s, err := openJournal(src, j, max(j.LastTick(), 1))
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +117,9 @@ func Replay(src Source, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult,
 }
 
 // openJournal checks that a journal can be replayed against src by this
-// program, and builds its world. It writes nothing.
-func openJournal(src Source, j *journal.Journal) (*Session, error) {
+// program, and builds its world, for a session of at most ticks ticks (0:
+// the scenario's duration). It writes nothing.
+func openJournal(src Source, j *journal.Journal, ticks int32) (*Session, error) {
 	h := &j.Header
 	if h.Engine != engine.Version {
 		return nil, inputErr("the journal was recorded by engine %s, this is engine %s: the rules changed, so its hashes cannot be expected to match; replay it with the cyberex that wrote it", h.Engine, engine.Version)
@@ -127,9 +130,12 @@ func openJournal(src Source, j *journal.Journal) (*Session, error) {
 	if h.Digest != src.Digest {
 		return nil, inputErr("the journal was recorded with scenario %q of digest %s, but the scenario at %s (%q) has digest %s: it changed since the run (or it is another scenario)", h.Scenario, h.Digest, src.Dir, src.Name, src.Digest)
 	}
-	// The journal's own length bounds the replay; the scenario's duration
-	// was in force when it was written and is again.
-	return open(src, Options{Seed: h.Seed, Ticks: max(j.LastTick(), 1), HashEvery: max(h.HashEvery, 1), Live: h.Live})
+	s, err := open(src, Options{Seed: h.Seed, Ticks: ticks, Live: h.Live})
+	if err != nil {
+		return nil, err
+	}
+	s.opt.HashEvery = h.HashEvery // 0: no periodic checkpoints
+	return s, nil
 }
 
 func orNone(s string) string {
@@ -239,4 +245,57 @@ func (rp *replayer) storyAt(t int32) bool {
 		return true
 	}
 	return rp.check(MismatchStory, t, want, got)
+}
+
+// Resume continues the session whose journal is the file at path, after
+// a crash or a restart: it replays the journal through the same Step,
+// checking every recorded hash, and goes on appending to it. The seed, the
+// checkpoint interval and whether it is live come from the journal's
+// header; the session is Done at the scenario's duration.
+//
+// A tick is replayed when the journal proves it was made (a hash or a
+// story_stopped record of it, or a command of a later tick). The commands
+// of the last tick beyond that were acknowledged but perhaps not yet
+// stepped: they wait for the next Step, as they did. A journal that ended
+// or failed cannot be resumed; one that does not replay (a hash differs,
+// another engine, library or scenario) is an *InputError saying where.
+func Resume(src Source, path string) (s *Session, err error) {
+	j, jw, err := journal.Append(path)
+	if err != nil {
+		return nil, &InputError{Err: err}
+	}
+	defer func() {
+		if err != nil {
+			jw.Close()
+		}
+	}()
+	s, err = openJournal(src, j, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer recoverAt(func() int32 { return s.w.Tick }, &err)
+	made := int32(0)
+	if n := len(j.Hashes); n > 0 {
+		made = j.Hashes[n-1].Tick
+	}
+	if j.StoryStopped != nil {
+		made = max(made, j.StoryStopped.Tick)
+	}
+	if n := len(j.Commands); n > 0 {
+		made = max(made, j.Commands[n-1].Tick-1)
+	}
+	rp := replayer{s: s, j: j, res: &ReplayResult{World: s.w}, lastMatch: -1}
+	rp.run(made)
+	if m := rp.res.Mismatch; m != nil {
+		return nil, inputErr("%s does not replay: %s at tick %d (journal %s, replay %s): it cannot be continued", path, m.Kind, m.Tick, orNone(m.Journal), orNone(m.Replay))
+	}
+	for _, c := range j.Commands[rp.next:] {
+		s.pending = append(s.pending, c)
+		s.ctl.apply(&c)
+	}
+	for _, c := range j.Commands {
+		s.lastID = max(s.lastID, c.ID)
+	}
+	s.jw = jw
+	return s, nil
 }

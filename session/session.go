@@ -364,7 +364,7 @@ func (s *Session) step(cmds []engine.Command) ([]engine.Event, error) {
 				return evs, s.fail(err)
 			}
 		}
-		if t%s.opt.HashEvery == 0 {
+		if s.opt.HashEvery > 0 && t%s.opt.HashEvery == 0 {
 			if err := s.jw.AppendHash(t, s.w.HashHex()); err != nil {
 				return evs, s.fail(err)
 			}
