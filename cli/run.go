@@ -51,7 +51,13 @@ after --ticks ticks, whichever comes first. --journal records the run so that
 organisation, verb, request kind, channel or TLP label is bad input (exit 2),
 each named with its line. Every command the engine rejects during the run, a
 player's or a scripted team's, is printed on stderr as "tick T: rejected:
-TEXT" (with --json too: stdout stays one JSON object).`,
+TEXT" (with --json too: stdout stays one JSON object).
+
+With --json, a run that cannot start or fails (an invalid scenario, a script
+error) still prints one JSON object on stdout: {"error": {"file", "line",
+"col", "tick", "message", "problems"}} (tick is null outside a tick; problems
+lists every problem of an invalid scenario), the message on stderr as
+without --json, and exit code 2.`,
 		Example: `  cyberex run scenarios/tutorial
   cyberex run scenarios/tutorial --seed 7 --ticks 600 --json
   cyberex run scenarios/tutorial --commands moves.jsonl --journal run.jsonl
@@ -62,7 +68,11 @@ TEXT" (with --json too: stdout stays one JSON object).`,
 			if len(args) == 1 {
 				arg = args[0]
 			}
-			return runScenario(e, arg, o)
+			err := runScenario(e, arg, o)
+			if o.json {
+				return jsonFailure(e.stdout, err)
+			}
+			return err
 		},
 	}
 	f := c.Flags()

@@ -32,6 +32,7 @@ type testFlags struct {
 	json     bool
 	shard    string
 	shards   int
+	set      []string
 }
 
 func newTestCmd(e *env) *cobra.Command {
@@ -64,6 +65,7 @@ job array). See docs/testing.md.`,
   cyberex test scenarios/tutorial --run good-response --seeds 1..1000
   cyberex test scenarios/ --junit report.xml
   cyberex test scenarios/tutorial --update
+  cyberex test scenarios/tutorial --set organisations.police-a.staff=1
   cyberex test scenarios/ --shard 2/4 --json > shard-2.json && cyberex merge all.json shard-*.json`,
 		Args: rangeArgs(0, -1, "PATH arguments"),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -84,6 +86,7 @@ job array). See docs/testing.md.`,
 	f.BoolVar(&o.json, "json", false, "print the results as JSON on stdout (the lines go to stderr)")
 	f.StringVar(&o.shard, "shard", "", "run shard `I/N` of the runs (1 <= I <= N), or auto (Kubernetes, Slurm)")
 	f.IntVar(&o.shards, "shards", 0, "the number of shards, with --shard auto in a Kubernetes Indexed Job")
+	f.StringArrayVar(&o.set, "set", nil, "override a scenario value for every test, `key=value` (repeatable), before each test's own overrides")
 	return c
 }
 
@@ -122,7 +125,10 @@ func testScenarios(e *env, paths []string, o testFlags) error {
 	if err := checkParallel(o.parallel); err != nil {
 		return err
 	}
-	opt := runner.TestOptions{Paths: paths, Parallel: o.parallel, Update: o.update, Load: scenarioLoader}
+	if err := checkSet(o.set); err != nil {
+		return err
+	}
+	opt := runner.TestOptions{Paths: paths, Parallel: o.parallel, Update: o.update, Load: scenarioLoader, Set: o.set}
 	if o.match != "" {
 		re, err := regexp.Compile(o.match)
 		if err != nil {

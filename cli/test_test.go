@@ -23,6 +23,13 @@ const (
 )
 
 func TestTestCommand(t *testing.T) {
+	// A scenario whose story does not compile: refused at load (exit 2,
+	// the error at file:line:col), no run made.
+	badLua := filepath.Join(t.TempDir(), "badlua")
+	os.Mkdir(badLua, 0o755)
+	writeFile(t, badLua, "scenario.yaml", "name: badlua\nsettings: {duration: 100}\njurisdictions: [{id: A}]\norganisations: [{id: csirt, kind: csirt, jurisdiction: A}]\ntests: [{name: many, seeds: \"1..100\"}]\n")
+	writeFile(t, badLua, "story.lua", "-- a syntax error on line 3\nat(40, function()\n  local x = = 1\nend)\n")
+	badLuaRE := regexp.QuoteMeta(filepath.ToSlash(badLua))
 	t.Setenv("JOB_COMPLETION_INDEX", "")
 	t.Setenv("SLURM_ARRAY_TASK_ID", "")
 	tests := []struct {
@@ -40,6 +47,13 @@ func TestTestCommand(t *testing.T) {
 		{"invalid", []string{"test", invalidDir, tinyDir}, 2,
 			`^INVALID  \.\./runner/testdata/invalid \(2 problems\)\nPASS  tiny/spread(.|\n)*\n2 scenarios, 1 invalid, 211 runs in .*\ntests: 2 passed, 0 failed\n$`,
 			`^\.\./runner/testdata/invalid/scenario\.yaml:13:21: tests\[0\]\.expect\[0\]\.objective: no objective "quite"; did you mean "quiet"\?\n.*botz`},
+		{"invalid Lua: nothing runs", []string{"test", badLua}, 2,
+			`^INVALID  ` + badLuaRE + ` \(1 problem\)\n\n1 scenario, 1 invalid, 0 runs in .*\ntests: 0 passed, 0 failed\n$`,
+			`^` + badLuaRE + `/story\.lua:3:13: syntax error near '='\n$`},
+		{"set for every test", []string{"test", tinyDir, "--run", "spread", "--set", "campaigns.bot.initial_bots=50"}, 1,
+			`(?m)^FAIL  tiny/spread  .*\n(.|\n)*replay: cyberex run \.\./runner/testdata/tiny --seed \d+ --ticks 40 --set campaigns\.bot\.initial_bots=50`, ""},
+		{"set that does not fit", []string{"test", tinyDir, "--set", "settings.duration=zz"}, 2, `INVALID`, `settings\.duration`},
+		{"update with set", []string{"test", tinyDir, "--update", "--set", "organisations.csirt.staff=1"}, 2, `^$`, `--update pins the scenario as written: run it without --set`},
 		{"filter and seeds", []string{"test", tinyDir, brokenDir, "--run", "^tiny/spread$", "--seeds", "1..3"}, 0, `^PASS  tiny/spread  3 runs  .*\n\n2 scenarios, 3 runs .*\ntests: 1 passed, 0 failed\n$`, ""},
 		{"shard", []string{"test", tinyDir, "--shard", "2/3"}, 0, `(?m)^PASS  tiny/spread  67 of 200 runs .*\nPASS  tiny/scripted-police  3 of 11 runs .*\n\n.*\(shard 2/3: expectations across seeds are judged by cyberex merge\)\n`, ""},
 		{"no such path", []string{"test", "nosuch"}, 2, `^$`, `^cyberex: nosuch: no such file or folder\n$`},

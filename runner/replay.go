@@ -81,8 +81,9 @@ func shellQuote(s string) string {
 // overrides, the Lua story starts with them, and nothing is changed after
 // NewWorld. (TestSpec.ApplyScripted would mark teams scripted after the
 // story started; the override marks them before.)
-func testRunSpec(dir string, s *scenario.Scenario, t *scenario.TestSpec) (RunSpec, error) {
+func testRunSpec(dir string, s *scenario.Scenario, t *scenario.TestSpec, set []string) (RunSpec, error) {
 	r := RunSpec{Dir: dir, Ticks: t.Ticks.Ticks}
+	r.Set = append(r.Set, set...)
 	r.Set = append(r.Set, t.Set...)
 	for _, o := range s.Spec.Organisations {
 		listed := false

@@ -71,7 +71,7 @@ func TestRunSpecMatchesTestSpec(t *testing.T) {
 	if spec == nil {
 		t.Fatal("no test scripted-police in testdata/tiny")
 	}
-	rs, err := testRunSpec("testdata/tiny", base, spec)
+	rs, err := testRunSpec("testdata/tiny", base, spec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestRunSpecMatchesTestSpec(t *testing.T) {
 	all := *spec
 	all.Scripted = scenario.OrgSet{All: true}
 	all.Set, all.Vars = nil, nil
-	rs, err = testRunSpec("testdata/tiny", base, &all)
+	rs, err = testRunSpec("testdata/tiny", base, &all, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

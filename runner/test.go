@@ -63,6 +63,10 @@ type TestOptions struct {
 	Shard Shard
 	// Load loads scenarios; nil uses DefaultLoad.
 	Load LoadFunc
+	// Set are --set overrides of every test, applied before a test's own
+	// (its set:, scripted: and vars:), as `cyberex run --set` applies them:
+	// the replay command of a failure carries them.
+	Set []string
 	// Progress, when not nil, is called after each run (from the
 	// workers, concurrently).
 	Progress func(done, total int64)
@@ -202,6 +206,11 @@ func Test(opt TestOptions) (*Report, error) {
 	if opt.Update && !opt.Shard.Whole() {
 		return nil, inputErrorf("--update rewrites whole golden files: run it without --shard")
 	}
+	if opt.Update && len(opt.Set) > 0 {
+		// A golden file pins the scenario as it is; a world changed by
+		// --set would be written as if it were.
+		return nil, inputErrorf("--update pins the scenario as written: run it without --set")
+	}
 	if opt.Seeds != nil && opt.Seeds.Len() > TestSeedsMax {
 		return nil, inputErrorf("--seeds: %d seeds, at most %d seeds per test (use cyberex sweep for more runs)", opt.Seeds.Len(), TestSeedsMax)
 	}
@@ -291,7 +300,7 @@ func noMatch(pattern string, names []string) error {
 // planScenario loads a scenario and plans its tests; names receives every
 // test's SCENARIO/TEST name, selected or not.
 func planScenario(opt TestOptions, dir string, sci int, sc *ScenarioReport, names *[]string) ([]*plannedTest, []string) {
-	base, err := opt.Load(dir, nil)
+	base, err := opt.Load(dir, opt.Set)
 	if err != nil {
 		return nil, errorLines(err)
 	}
@@ -306,7 +315,7 @@ func planScenario(opt TestOptions, dir string, sci int, sc *ScenarioReport, name
 		if opt.Match != nil && !opt.Match.MatchString(name) {
 			continue
 		}
-		run, err := testRunSpec(dir, base, spec)
+		run, err := testRunSpec(dir, base, spec, opt.Set)
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue

@@ -31,6 +31,7 @@ type checker struct {
 
 	tick    int32
 	scripts []string
+	mw      *engine.World // ids only, for metric names (metricWorld)
 
 	jur, org, vuln, svc, seg, asset, infra, camp, evid, content, pay, inject, obj *table
 	prefixes                                                                      map[string]genSeg
@@ -229,6 +230,7 @@ func (c *checker) check(f *File) *engine.World {
 	// Metric names are checked with the engine's own rules in a world of
 	// ids only, built from the tables whatever else is wrong.
 	mw := c.metricWorld()
+	c.mw = mw
 	for i, o := range f.Objectives {
 		if o.Metric != "" {
 			c.checkMetric(mw, o.Metric, fmt.Sprintf("objectives[%d].metric", i))
@@ -325,8 +327,10 @@ func resolveDurations(c *checker, v reflect.Value, p string) {
 	case reflect.Struct:
 		if v.Type() == reflect.TypeFor[Duration]() {
 			d := v.Addr().Interface().(*Duration)
-			if err := d.resolve(c.tick); err != nil {
-				c.errAt(p, "%s", err.Error())
+			if err := d.resolve(c.tick); err != nil && !c.d.silenced(p) {
+				// Marked bad: what depends on it (a test's deadlines
+				// against the scenario's duration) says nothing more.
+				c.d.errValue(p, "%s", err.Error())
 			}
 			return
 		}
@@ -1121,9 +1125,15 @@ func metricPatterns(kind string) []string {
 // checkMetric checks a metric name with the engine's rules, in a world
 // with one host per generated segment.
 func (c *checker) checkMetric(w *engine.World, name, p string) {
+	if msg := c.metricProblem(w, name); msg != "" {
+		c.errAt(p, "%s", msg)
+	}
+}
+
+// metricProblem says what is wrong with a metric name, or "".
+func (c *checker) metricProblem(w *engine.World, name string) string {
 	if strings.TrimSpace(name) == "" {
-		c.errAt(p, "empty metric name")
-		return
+		return "empty metric name"
 	}
 	parts := strings.Split(name, ":")
 	probe := name
@@ -1135,38 +1145,32 @@ func (c *checker) checkMetric(w *engine.World, name, p string) {
 				parts[1] = parts[1][:dash] + "-0"
 				probe = strings.Join(parts, ":")
 			} else if _, ok := c.asset.idx[parts[1]]; !ok {
-				c.errAt(p, "metric %q: %s", name, c.noAsset(parts[1]))
-				return
+				return fmt.Sprintf("metric %q: %s", name, c.noAsset(parts[1]))
 			}
 		case "infra":
 			if _, ok := c.infra.idx[parts[1]]; !ok {
-				c.errAt(p, "metric %q: no infrastructure %q%s", name, parts[1], suggest(parts[1], c.infra.ids))
-				return
+				return fmt.Sprintf("metric %q: no infrastructure %q%s", name, parts[1], suggest(parts[1], c.infra.ids))
 			}
 		case "campaign":
 			if _, ok := c.camp.idx[parts[1]]; !ok {
-				c.errAt(p, "metric %q: no campaign %q%s", name, parts[1], suggest(parts[1], c.camp.ids))
-				return
+				return fmt.Sprintf("metric %q: no campaign %q%s", name, parts[1], suggest(parts[1], c.camp.ids))
 			}
 		case "case":
 			if _, ok := c.jur.idx[parts[1]]; !ok {
-				c.errAt(p, "metric %q: no jurisdiction %q%s", name, parts[1], suggest(parts[1], c.jur.ids))
-				return
+				return fmt.Sprintf("metric %q: no jurisdiction %q%s", name, parts[1], suggest(parts[1], c.jur.ids))
 			}
 		case "objective":
 			if _, ok := c.obj.idx[parts[1]]; !ok {
-				c.errAt(p, "metric %q: no objective %q%s", name, parts[1], suggest(parts[1], c.obj.ids))
-				return
+				return fmt.Sprintf("metric %q: no objective %q%s", name, parts[1], suggest(parts[1], c.obj.ids))
 			}
 		}
 	}
 	if err := w.CheckMetricName(probe); err == nil {
-		return
+		return ""
 	}
 	if len(parts) >= 2 {
 		if pats := metricPatterns(parts[0]); len(pats) > 0 {
-			c.errAt(p, "unknown metric %q (the %s metrics: %s)", name, parts[0], strings.Join(pats, "; "))
-			return
+			return fmt.Sprintf("unknown metric %q (the %s metrics: %s)", name, parts[0], strings.Join(pats, "; "))
 		}
 	}
 	var builtins []string
@@ -1181,5 +1185,5 @@ func (c *checker) checkMetric(w *engine.World, name, p string) {
 	} else {
 		msg += " (see docs/scenario-format.md#objectives; figures set by scripts are named script.NAME)"
 	}
-	c.errAt(p, "%s", msg)
+	return msg
 }

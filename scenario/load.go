@@ -59,6 +59,32 @@ var NewDirector DirectorFactory
 // without Lua yet.
 var ScriptLimitBounds func(name string) (lo, hi int64, ok bool)
 
+// InspectScripts, registered by the Lua host with NewDirector, compiles a
+// scenario's Lua (so that a syntax error is an error of the load, at its
+// file:line:col) and lists the names its calls spell as literal strings,
+// which the loader checks against what the scenario declares
+// (lua_check.go). The error is Errors, or another error for a problem
+// that has no place in a file.
+var InspectScripts func(s *Scenario) (LuaRefs, error)
+
+// LuaRef is a name a script spells as a literal in a call of the API:
+// deliver("news") names the inject news.
+type LuaRef struct {
+	Kind string // what it names: inject, organisation, asset, ... (engine/script's Ref kinds)
+	ID   string
+	File string
+	Line int
+}
+
+// LuaRefs are the literal names of a scenario's scripts.
+type LuaRefs struct {
+	Refs []LuaRef
+	// Dynamic holds the kinds ("set_metric", "objective check") that some
+	// call names with a value computed at run time: checks that need
+	// every name of that kind are then skipped.
+	Dynamic map[string]bool
+}
+
 // Scenario is a loaded, checked scenario.
 type Scenario struct {
 	Name string
@@ -167,11 +193,16 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 		return nil, errs.result()
 	}
 	w := c.check(&f)
+	s = &Scenario{Name: f.Name, Dir: dir, Spec: &f, Files: lua, Scripts: c.scripts, Library: opt.Library,
+		Tests: f.Tests, Vars: f.Vars, Overrides: slices.Clone(opt.Set), TickSeconds: c.tick,
+		fsys: fsys, root: root, director: opt.Director}
+	c.checkLua(s, &f)
 	if !errs.empty() {
 		return nil, errs.result()
 	}
 	if opt.IgnoreTests {
 		f.Tests = nil
+		s.Tests = nil
 	}
 	if len(f.Tests) > 0 {
 		c.checkTestOverrides(&f, data, opt.Set)
@@ -180,9 +211,6 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 		}
 	}
 
-	s = &Scenario{Name: f.Name, Dir: dir, Spec: &f, Files: lua, Scripts: c.scripts, Library: opt.Library,
-		Tests: f.Tests, Vars: f.Vars, Overrides: slices.Clone(opt.Set), TickSeconds: c.tick,
-		fsys: fsys, root: root, director: opt.Director}
 	if w != nil {
 		// The checker keeps its id tables: it builds every new world,
 		// reading only (NewWorld may be called from many goroutines).

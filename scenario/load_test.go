@@ -298,7 +298,7 @@ func TestDigest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fsys["story.lua"] = &fstest.MapFile{Data: []byte("-- changed")}
+	fsys["story.lua"] = &fstest.MapFile{Data: []byte("-- changed\nobjective(\"story\", function() end)\n")}
 	b, _ := LoadFS(fsys, ".", Options{})
 	fsys["commands.jsonl"] = &fstest.MapFile{Data: []byte("")}
 	c, _ := LoadFS(fsys, ".", Options{})

@@ -53,11 +53,20 @@ func (c *checker) checkTests(f *File, light *engine.World) {
 		if len(t.Seeds) == 0 {
 			t.Seeds = Seeds{1}
 		}
+		// A test's length comes from its ticks or the scenario's duration;
+		// when that value is bad (reported once, at its line), every tick
+		// of the test is left unchecked rather than reported again as
+		// "after the end of the test".
+		lengthKnown := true
 		if t.Ticks == nil {
 			d := D(f.Settings.Duration.Ticks)
 			t.Ticks = &d
+			lengthKnown = !c.d.silenced("settings.duration")
 		} else if t.Ticks.Ticks < 1 {
 			c.errAt(p+".ticks", "a test runs at least 1 tick")
+			lengthKnown = false
+		} else if c.d.silenced(p + ".ticks") {
+			lengthKnown = false
 		}
 		ticks := t.Ticks.Ticks
 		c.orgSet(&t.Scripted, p+".scripted")
@@ -81,7 +90,7 @@ func (c *checker) checkTests(f *File, light *engine.World) {
 			}
 			if d.Ticks < 1 {
 				c.errAt(pp, "%s is before the first tick (ticks count from 1)", d.Text)
-			} else if d.Ticks > ticks {
+			} else if lengthKnown && d.Ticks > ticks {
 				c.errAt(pp, "tick %d is after the end of the test (tick %d)", d.Ticks, ticks)
 			}
 		}

@@ -44,6 +44,7 @@ func (k Kind) String() string {
 type Error struct {
 	File  string // chunk name, e.g. "scenarios/botnet/story.lua"; "" if unknown
 	Line  int    // 1-based; 0 if unknown
+	Col   int    // 1-based column of a syntax error; 0 if unknown
 	Tick  int64  // NoTick outside a tick
 	Msg   string // without the "file:line:" prefix
 	Kind  Kind
@@ -58,6 +59,10 @@ func (e *Error) Error() string {
 		if e.Line > 0 {
 			b.WriteByte(':')
 			b.WriteString(strconv.Itoa(e.Line))
+			if e.Col > 0 {
+				b.WriteByte(':')
+				b.WriteString(strconv.Itoa(e.Col))
+			}
 		}
 		b.WriteString(": ")
 	}
@@ -147,12 +152,13 @@ func syntaxError(file string, err error) *Error {
 	switch {
 	case errors.As(err, &pe):
 		e.Line = pe.Pos.Line
+		e.Col = pe.Pos.Column
 		e.Msg = strings.TrimSpace(pe.Message)
 		if pe.Token != "" {
 			e.Msg += " near '" + pe.Token + "'"
 		}
 		if e.Line <= 0 {
-			e.Line = 0
+			e.Line, e.Col = 0, 0
 			e.Msg += " at end of file"
 		}
 	case errors.As(err, &ce):

@@ -39,7 +39,7 @@ func TestCompileReportsEveryBrokenFile(t *testing.T) {
 		t.Fatal("no error")
 	}
 	got := err.Error()
-	for _, want := range []string{"s/a.lua:1: ", "s/c.lua:1: ", "lib/big.lua: file is 100 bytes, more than 50 (limit Limits.SourceBytesMax)"} {
+	for _, want := range []string{"s/a.lua:1:5: ", "s/c.lua:1:5: ", "lib/big.lua: file is 100 bytes, more than 50 (limit Limits.SourceBytesMax)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("%q lacks %q", got, want)
 		}

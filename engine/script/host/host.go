@@ -14,6 +14,7 @@
 package host
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -29,6 +30,7 @@ import (
 
 func init() {
 	scenario.NewDirector = NewDirector
+	scenario.InspectScripts = Inspect
 	scenario.ScriptLimitBounds = func(name string) (lo, hi int64, ok bool) {
 		for _, f := range limitFields {
 			if f.yaml == name {
@@ -57,6 +59,43 @@ func NewDirector(s *scenario.Scenario, w *engine.World) (engine.Director, error)
 		return nil, err
 	}
 	return d, nil
+}
+
+// Inspect compiles the scenario's Lua (the Program later worlds reuse)
+// and lists the literal names its folder's files spell in API calls
+// (scenario.InspectScripts). Compile errors come back as scenario.Errors,
+// each at its file:line:col.
+func Inspect(s *scenario.Scenario) (scenario.LuaRefs, error) {
+	if _, err := Program(s); err != nil {
+		return scenario.LuaRefs{}, asScenarioErrors(err)
+	}
+	refs := script.Inspect(s.Files, filepath.ToSlash(s.Dir))
+	out := scenario.LuaRefs{Dynamic: refs.Dynamic, Refs: make([]scenario.LuaRef, len(refs.Refs))}
+	for i, r := range refs.Refs {
+		out.Refs[i] = scenario.LuaRef{Kind: r.Kind, ID: r.ID, File: r.File, Line: r.Line}
+	}
+	return out, nil
+}
+
+// asScenarioErrors turns the compiler's errors (one, or joined) into the
+// loader's, so that validate prints them like every other problem.
+func asScenarioErrors(err error) error {
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	var out scenario.Errors
+	for _, e := range list {
+		var se *script.Error
+		if errors.As(e, &se) {
+			out = append(out, scenario.Error{File: se.File, Line: se.Line, Col: se.Col, Msg: se.Msg})
+			continue
+		}
+		out = append(out, scenario.Error{Msg: e.Error()})
+	}
+	return &out
 }
 
 // compiled is one scenario's Program, made once.

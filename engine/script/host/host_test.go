@@ -2,6 +2,7 @@ package host_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -96,8 +97,36 @@ func TestFailingScriptExitsTwo(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "story.lua"), []byte("at(1, function()\n  x = = 1\nend)\n"), 0o644)
 	errOut.Reset()
 	code = cli.Run([]string{"run", dir}, &out, &errOut)
-	if code != 2 || !strings.Contains(errOut.String(), "/story.lua:2: ") || !strings.Contains(errOut.String(), "near '='") {
+	if code != 2 || !strings.Contains(errOut.String(), "/story.lua:2:7: ") || !strings.Contains(errOut.String(), "near '='") {
 		t.Errorf("syntax error: exit %d\n%s", code, errOut.String())
+	}
+}
+
+// run --json keeps stdout one JSON object when the story fails: the error
+// with its file, line, tick and message.
+func TestFailingScriptJSON(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "broken")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "scenario.yaml"), []byte("name: broken\nsettings: {duration: 100}\njurisdictions: [{id: A}]\norganisations: [{id: csirt, kind: csirt, jurisdiction: A}]\n"), 0o644)
+	for _, tc := range []struct {
+		story, want string
+	}{
+		{"-- a broken story\nat(40, function()\n  local plan = nil\n  plan.go()\nend)\n",
+			`{"error":{"file":"DIR/story.lua","line":4,"tick":40,"message":"attempt to index a non-table object(nil) with key 'go'"}}`},
+		{"at(1, function()\n  x = = 1\nend)\n",
+			`{"error":{"file":"DIR/story.lua","line":2,"col":7,"tick":null,"message":"syntax error near '='","problems":[{"file":"DIR/story.lua","line":2,"col":7,"tick":null,"message":"syntax error near '='"}]}}`},
+	} {
+		os.WriteFile(filepath.Join(dir, "story.lua"), []byte(tc.story), 0o644)
+		var out, errOut bytes.Buffer
+		code := cli.Run([]string{"run", dir, "--json"}, &out, &errOut)
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, out.Bytes()); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+		}
+		want := strings.ReplaceAll(tc.want, "DIR", filepath.ToSlash(dir))
+		if code != 2 || compact.String() != want || errOut.Len() == 0 {
+			t.Errorf("exit %d\nstdout %s\nwant   %s\nstderr %s", code, compact.String(), want, errOut.String())
+		}
 	}
 }
 
