@@ -156,3 +156,59 @@ var EventKinds = []string{
 	EvStoryStopped,
 	EvDefaced,
 }
+
+// History bounds: the events of the last HistoryTicks ticks are kept, at
+// most HistoryEventsMax of them (older ticks go first). A day of one-minute
+// ticks covers a team that reconnects after a night.
+const (
+	HistoryTicks     = 1440
+	HistoryEventsMax = 200_000
+)
+
+// history is the events of the last ticks, oldest first. It is derived
+// from the run (each Step adds its events) and is not part of the state:
+// a restored world starts with none, and a session rebuilds it by
+// replaying its journal.
+type history struct {
+	ticks []histTick
+	n     int // events held
+}
+
+type histTick struct {
+	tick   int32
+	events []Event
+}
+
+func (h *history) add(tick int32, evs []Event) {
+	h.ticks = append(h.ticks, histTick{tick: tick, events: evs})
+	h.n += len(evs)
+	drop := 0
+	for drop < len(h.ticks)-1 && (tick-h.ticks[drop].tick >= HistoryTicks || h.n > HistoryEventsMax) {
+		h.n -= len(h.ticks[drop].events)
+		drop++
+	}
+	if drop > 0 {
+		h.ticks = append(h.ticks[:0], h.ticks[drop:]...)
+	}
+}
+
+// EventsSince returns the events of the ticks after tick that org saw
+// (every event for None, the controller), in order, and whether the
+// history reaches back that far (false: the oldest are gone; a client then
+// takes a whole View instead of catching up). The events are shared with
+// the history: do not change them.
+func (w *World) EventsSince(org int32, tick int32) ([]Event, bool) {
+	complete := tick >= w.Tick || len(w.hist.ticks) > 0 && w.hist.ticks[0].tick <= tick+1
+	var out []Event
+	for _, t := range w.hist.ticks {
+		if t.tick <= tick {
+			continue
+		}
+		for i := range t.events {
+			if org == None || t.events[i].VisibleTo(org) {
+				out = append(out, t.events[i])
+			}
+		}
+	}
+	return out, complete
+}

@@ -48,6 +48,7 @@ type state struct {
 	Objectives    []Objective    `json:"objectives"`
 	Actions       []Action       `json:"actions"`
 	Cases         []Case         `json:"cases"`
+	Messages      []Message      `json:"messages"`
 	Custom        []Metric       `json:"custom"`
 	Counters      Counters       `json:"counters"`
 	NextCommandID int64          `json:"next_command_id"`
@@ -63,7 +64,7 @@ func (w *World) state() state {
 		Links: w.Links, Vulns: w.Vulns, Services: w.Services, AssetNames: w.AssetNames, Infras: w.Infras,
 		Evidence: w.Evidence, Requests: w.Requests, Reports: w.Reports, Contents: w.Contents, Payments: w.Payments,
 		Campaigns: w.Campaigns, Steps: w.Steps, Injects: w.Injects, Objectives: w.Objectives, Actions: w.Actions,
-		Cases: w.Cases, Custom: w.Custom, Counters: w.Counters, NextCommandID: w.NextCommandID,
+		Cases: w.Cases, Messages: w.Messages, Custom: w.Custom, Counters: w.Counters, NextCommandID: w.NextCommandID,
 		Ended: w.Ended, EndTick: w.EndTick, Assets: len(w.Assets)}
 	for i := range w.rng {
 		b, _ := w.rng[i].src.MarshalBinary() // PCG's MarshalBinary cannot fail
@@ -205,7 +206,7 @@ func Restore(data []byte) (*World, error) {
 		Orgs: s.Orgs, Segments: s.Segments, Links: s.Links, Vulns: s.Vulns, Services: s.Services, AssetNames: s.AssetNames,
 		Infras: s.Infras, Evidence: s.Evidence, Requests: s.Requests, Reports: s.Reports, Contents: s.Contents,
 		Payments: s.Payments, Campaigns: s.Campaigns, Steps: s.Steps, Injects: s.Injects, Objectives: s.Objectives,
-		Actions: s.Actions, Cases: s.Cases, Custom: s.Custom, Counters: s.Counters, NextCommandID: s.NextCommandID,
+		Actions: s.Actions, Cases: s.Cases, Messages: s.Messages, Custom: s.Custom, Counters: s.Counters, NextCommandID: s.NextCommandID,
 		Ended: s.Ended, EndTick: s.EndTick}
 	for i := range w.rng {
 		if err := w.rng[i].src.UnmarshalBinary(s.RNG[i]); err != nil {

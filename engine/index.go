@@ -14,6 +14,7 @@ type index struct {
 	nameOf                                                                                  map[int32]string
 	prefix                                                                                  map[string]int32 // generated prefix -> segment
 	sites                                                                                   []int32          // website assets, built on first use
+	owned                                                                                   [][]int32        // assets by owner, built on first use
 }
 
 func (w *World) rebuildIndex() error {

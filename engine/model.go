@@ -110,7 +110,54 @@ type Org struct {
 	// Indicators are the campaigns this org has indicators for; they raise
 	// detection of that campaign (sorted by campaign).
 	Indicators []int32 `json:"indicators,omitempty"`
+	// Facts are what the org learned during the run that the rest of the
+	// state does not already record as its own (a C2 address an
+	// investigation or an alert showed, an id a report, message or inject
+	// named), in the order learned, at most FactsMax.
+	Facts []Fact `json:"facts,omitempty"`
 }
+
+// FactsMax bounds what one organisation remembers having learned.
+const FactsMax = 4096
+
+// Fact kinds.
+const (
+	FactC2          = "c2"          // Subject is the C2 server of Campaign
+	FactCompromised = "compromised" // Subject (an asset) was found compromised by Campaign
+	FactNamed       = "named"       // Subject (an asset, evidence, payment) was named to the org
+)
+
+// Fact is one thing an organisation learned.
+type Fact struct {
+	Kind     string `json:"kind"`
+	Subject  string `json:"subject"`  // canonical id
+	Campaign int32  `json:"campaign"` // or None
+	Tick     int32  `json:"tick"`
+}
+
+// Message is words one party addressed to others: a message command, a
+// public statement, or a news item (a public event). Kept in the state so
+// that a view can show what an organisation was told.
+type Message struct {
+	ID      int32   `json:"id"` // msg-N, N = position + 1
+	Kind    string  `json:"kind"`
+	From    int32   `json:"from"`         // or None (news)
+	To      []int32 `json:"to,omitempty"` // empty: public
+	Subject string  `json:"subject,omitempty"`
+	Text    string  `json:"text"`
+	Tick    int32   `json:"tick"`
+}
+
+// MessagesMax bounds the messages kept; later ones are not recorded (the
+// events still tell those who see them).
+const MessagesMax = 100_000
+
+// Message kinds.
+const (
+	MsgMessage   = "message"
+	MsgStatement = "statement"
+	MsgNews      = "news"
+)
 
 // Segment is a network segment. Generated segments hold many anonymous
 // hosts; their ids are Prefix-N.

@@ -42,7 +42,9 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 				err = fmt.Errorf("tick %d: %w", w.Tick, err)
 			}
 			if w.StoryErrors != StopStory {
-				return append([]Event(nil), w.events...), err
+				out := append([]Event(nil), w.events...)
+				w.hist.add(w.Tick, out)
+				return out, err
 			}
 			// What the story did before it failed stays (it is in the
 			// state, and a replay does the same); from now on the world
@@ -64,7 +66,9 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 		}
 	}
 	w.late = append(w.late[:0], w.events[late:]...)
-	return append([]Event(nil), w.events...), nil
+	out := append([]Event(nil), w.events...)
+	w.hist.add(w.Tick, out)
+	return out, nil
 }
 
 // LateEvents are the events the previous Step emitted after its Director

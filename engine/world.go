@@ -15,7 +15,7 @@ import (
 
 // Version names the engine's rules. It goes into journals: a journal
 // recorded under other rules cannot be expected to replay to the same hash.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Settings are the scenario-wide knobs.
 type Settings struct {
@@ -85,6 +85,7 @@ type World struct {
 	Objectives    []Objective
 	Actions       []Action
 	Cases         []Case
+	Messages      []Message
 	Custom        []Metric // sorted by Name
 	Counters      Counters
 
@@ -107,6 +108,7 @@ type World struct {
 	idx       index
 	events    []Event
 	late      []Event // emitted after the Director in the last Step
+	hist      history // the last ticks' events, for EventsSince
 	sc        scratch
 	infraPrev []Permille
 }
