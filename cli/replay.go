@@ -137,6 +137,15 @@ func printMismatch(e *env, m *headless.Mismatch) {
 			fmt.Fprintf(e.stderr, "the last checkpoint that matched is tick %d\n", m.LastMatch)
 		}
 		return
+	case headless.MismatchStory:
+		switch {
+		case m.Journal != "" && m.Replay != "":
+			fmt.Fprintf(e.stdout, "the story stops at tick %d as recorded, but with another error: journal: %s; replay: %s\n", m.Tick, safe(m.Journal), safe(m.Replay))
+		case m.Journal != "":
+			fmt.Fprintf(e.stdout, "the journal records that the story stopped at tick %d, but in the replay it goes on: %s\n", m.Tick, safe(m.Journal))
+		default:
+			fmt.Fprintf(e.stdout, "the story stops at tick %d in the replay, where the journal records no stop: %s\n", m.Tick, safe(m.Replay))
+		}
 	default:
 		fmt.Fprintf(e.stdout, "hash differs at tick %d: journal %s, replay %s\n", m.Tick, m.Journal, m.Replay)
 	}

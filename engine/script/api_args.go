@@ -105,7 +105,7 @@ func fieldBool(L *lua.LState, tb *lua.LTable, k, where string, def bool) bool {
 // not know, naming the closest known one: a typo must not be ignored.
 func checkFields(L *lua.LState, tb *lua.LTable, where string, known ...string) {
 	var bad []string
-	tb.ForEach(func(k, _ lua.LValue) {
+	forEachEntry(tb, func(k, _ lua.LValue) {
 		ks, ok := k.(lua.LString)
 		if !ok {
 			bad = append(bad, describeValue(k))
@@ -121,7 +121,7 @@ func checkFields(L *lua.LState, tb *lua.LTable, where string, known ...string) {
 	if len(bad) == 0 {
 		return
 	}
-	sort.Strings(bad) // ForEach walks in the table's order; the message does not depend on it
+	sort.Strings(bad) // the message names the first in sorted order, whatever the table's order
 	L.RaiseError("%s: unknown field %q%s", where, bad[0], suggestion(bad[0], known))
 }
 

@@ -45,10 +45,11 @@ func (d *Director) luaTeam(L *lua.LState) int {
 	policy := L.CheckTable(2)
 	t := &team{org: org}
 	var bad string
-	policy.ForEach(func(k, v lua.LValue) {
+	for _, e := range sortedEntries(policy) {
+		k, v := e.k, e.v
 		ks, ok := k.(lua.LString)
 		if !ok || !strings.HasPrefix(string(ks), "on_") {
-			return // other fields are the policy's own (settings, helpers)
+			continue // other fields are the policy's own (settings, helpers)
 		}
 		fn, isFn := v.(*lua.LFunction)
 		switch string(ks) {
@@ -59,15 +60,15 @@ func (d *Director) luaTeam(L *lua.LState) int {
 		case "on_tick":
 			t.onTick = fn
 		default:
-			if bad == "" || string(ks) < bad {
+			if bad == "" {
 				bad = string(ks)
 			}
-			return
+			continue
 		}
 		if !isFn && bad == "" {
 			bad = string(ks) + " (not a function)"
 		}
-	})
+	}
 	if bad != "" {
 		L.RaiseError("team %s: unknown handler %q%s", d.w.Orgs[org].ID, bad, suggestion(bad, teamHandlers))
 	}
@@ -104,7 +105,8 @@ func commandArgs(L *lua.LState, v lua.LValue, what string) map[string]string {
 		L.RaiseError("%s: args: want a table such as {kind = \"preserve\", target = \"logs\"}, got %s", what, describeValue(v))
 	}
 	out := map[string]string{}
-	tb.ForEach(func(k, v lua.LValue) {
+	for _, e := range sortedEntries(tb) {
+		k, v := e.k, e.v
 		ks, ok := k.(lua.LString)
 		if !ok {
 			L.RaiseError("%s: args: keys are names, got %s", what, describeValue(k))
@@ -134,7 +136,7 @@ func commandArgs(L *lua.LState, v lua.LValue, what string) map[string]string {
 		default:
 			L.RaiseError("%s: args.%s: want a string, a whole number or true/false, got %s", what, ks, describeValue(v))
 		}
-	})
+	}
 	return out
 }
 

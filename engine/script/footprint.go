@@ -103,8 +103,7 @@ func (w *footprintWalker) value(v lua.LValue) {
 func (w *footprintWalker) expand(v lua.LValue) {
 	switch v := v.(type) {
 	case *lua.LTable:
-		// ForEach iterates Go maps, but only sums come out of it.
-		v.ForEach(func(key, val lua.LValue) {
+		forEachEntry(v, func(key, val lua.LValue) {
 			w.fp.TableEntries++
 			w.value(key)
 			w.value(val)
