@@ -428,7 +428,7 @@ func recordNote(id string) string {
 }
 
 // MoneyMax bounds one payment, so that totals of many stay far from overflow.
-const MoneyMax = 1_000_000_000_000_000
+const MoneyMax int64 = 1_000_000_000_000_000
 
 // ItemsMax bounds the content items, payments and injects a run can
 // create: each is visited every tick, so a script creating them in a loop

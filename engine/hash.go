@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 )
 
 // The canonical encoding of a world is its snapshot: a header, the small
@@ -157,7 +158,12 @@ func (w *World) Snapshot() []byte {
 		return nil // cannot happen: the state holds no type json rejects
 	}
 	head := len(snapshotMagic) + 8 + len(js)
-	out := make([]byte, head+len(w.Assets)*assetRecordBytes)
+	// In int64: at the asset cap the product exceeds a 32-bit int.
+	size := int64(head) + int64(len(w.Assets))*assetRecordBytes
+	if size > int64(math.MaxInt) {
+		return nil // cannot be held in memory on this machine (32-bit)
+	}
+	out := make([]byte, size)
 	copy(out, snapshotMagic)
 	binary.LittleEndian.PutUint64(out[len(snapshotMagic):], uint64(len(js)))
 	copy(out[len(snapshotMagic)+8:], js)
@@ -196,7 +202,8 @@ func Restore(data []byte) (*World, error) {
 		return nil, fmt.Errorf("restore: snapshot of engine %s, this is %s", s.Version, Version)
 	}
 	data = data[n:]
-	if s.Assets < 0 || s.Assets > SnapshotAssetsMax || len(data) != s.Assets*assetRecordBytes {
+	// In int64: at the asset cap the product exceeds a 32-bit int.
+	if s.Assets < 0 || s.Assets > SnapshotAssetsMax || int64(len(data)) != int64(s.Assets)*assetRecordBytes {
 		return nil, fmt.Errorf("restore: %d bytes of assets for %d assets", len(data), s.Assets)
 	}
 	if len(s.RNG) != streamCount {

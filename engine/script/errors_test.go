@@ -2,6 +2,7 @@ package script
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -109,7 +110,7 @@ func TestOptionsAndLimitsValidation(t *testing.T) {
 	if _, err := New(Options{Program: prog}); err == nil {
 		t.Error("no Rand accepted")
 	}
-	if _, err := New(Options{Program: prog, Rand: newRand(1), Limits: Limits{StringBytesMax: 1 << 40}}); err == nil {
+	if _, err := New(Options{Program: prog, Rand: newRand(1), Limits: Limits{StringBytesMax: math.MaxInt}}); err == nil {
 		t.Error("absurd StringBytesMax accepted")
 	}
 	if _, err := New(Options{Program: prog, Rand: newRand(1), Limits: Limits{CallStackDepthMax: -1}}); err == nil {
