@@ -65,7 +65,7 @@ func library(dir string) fs.FS {
 	}
 	for d, i := filepath.Dir(abs), 0; i < 4; d, i = filepath.Dir(d), i+1 {
 		if fi, err := os.Stat(filepath.Join(d, "scripts")); err == nil && fi.IsDir() {
-			return os.DirFS(filepath.Join(d, "scripts"))
+			return scenario.FolderFS(filepath.Join(d, "scripts"))
 		}
 		if d == filepath.Dir(d) {
 			break

@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"slices"
 	"sort"
@@ -133,7 +132,7 @@ const (
 // Load reads dir/scenario.yaml and the Lua files under dir. The error is
 // *Errors when the scenario is invalid.
 func Load(dir string, opt Options) (*Scenario, error) {
-	return load(os.DirFS(dir), ".", dir, opt, true)
+	return load(FolderFS(dir), ".", dir, opt, true)
 }
 
 // LoadFS is Load from a file system (an embedded scenario, a fuzzer's).
@@ -143,7 +142,7 @@ func LoadFS(fsys fs.FS, name string, opt Options) (*Scenario, error) {
 
 // Validate checks a scenario like Load does, without generating hosts.
 func Validate(dir string, opt Options) error {
-	_, err := load(os.DirFS(dir), ".", dir, opt, false)
+	_, err := load(FolderFS(dir), ".", dir, opt, false)
 	return err
 }
 
@@ -270,9 +269,10 @@ func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, oneError(Error{File: yamlName, Msg: "no scenario.yaml in the folder"})
 		}
-		return nil, nil, oneError(Error{File: yamlName, Msg: err.Error()})
+		return nil, nil, oneError(Error{File: yamlName, Msg: unwrapPath(err).Error()})
 	}
 	lua := map[string][]byte{}
+	var bad *Error // a file the folder may not hold
 	entries, total := 0, 0
 	walkErr := fs.WalkDir(fsys, root, func(p string, de fs.DirEntry, err error) error {
 		if err != nil {
@@ -286,10 +286,17 @@ func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error)
 		if root == "." {
 			name = p
 		}
-		if de.IsDir() {
-			if p != root && strings.HasPrefix(de.Name(), ".") {
+		if p != root && hidden(p) {
+			if de.IsDir() {
 				return fs.SkipDir
 			}
+			return nil
+		}
+		if !regularOrDir(de.Type()) {
+			bad = &Error{File: displayPath(dir, name), Msg: notRegularError{de.Type()}.Error()}
+			return fs.SkipAll
+		}
+		if de.IsDir() {
 			return nil
 		}
 		if !strings.HasSuffix(de.Name(), ".lua") {
@@ -297,7 +304,8 @@ func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error)
 		}
 		b, err := readLimited(fsys, p)
 		if err != nil {
-			return fmt.Errorf("%s: %v", displayPath(dir, name), err)
+			bad = &Error{File: displayPath(dir, name), Msg: unwrapPath(err).Error()}
+			return fs.SkipAll
 		}
 		total += len(b)
 		if total > totalBytesMax {
@@ -306,18 +314,37 @@ func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error)
 		lua[name] = b
 		return nil
 	})
+	if bad != nil {
+		return nil, nil, oneError(*bad)
+	}
 	if walkErr != nil {
 		return nil, nil, oneError(Error{File: displayPath(dir, ""), Msg: walkErr.Error()})
 	}
 	return data, lua, nil
 }
 
+// readLimited reads a regular file of at most fileBytesMax bytes; never
+// more than that is read into memory. A file system other than FolderFS
+// (an embedded one) is trusted not to block on Open.
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		if info.IsDir() {
+			return nil, fmt.Errorf("is a folder, not a file")
+		}
+		return nil, notRegularError{info.Mode()}
+	}
+	if info.Size() > fileBytesMax {
+		return nil, fmt.Errorf("file larger than %d MiB", fileBytesMax>>20)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, fileBytesMax+1))
 	if err != nil {
 		return nil, err

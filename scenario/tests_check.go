@@ -237,7 +237,7 @@ func (c *checker) readCommands(f *File, name, p string) []engine.Command {
 		if errors.Is(err, fs.ErrNotExist) {
 			c.errAt(p, "no file %q in the scenario folder", name)
 		} else {
-			c.errAt(p, "%q: %v", name, err)
+			c.errAt(p, "%q: %s", name, openErrText(err))
 		}
 		return nil
 	}
