@@ -193,6 +193,7 @@ func (d *Director) campaignField(L *lua.LState, ci int32, k string) lua.LValue {
 
 func sortedMethodNames(m map[string]lua.LValue) []string {
 	out := make([]string, 0, len(m))
+	// map-order: the names are sorted below.
 	for k := range m {
 		out = append(out, k)
 	}

@@ -377,6 +377,7 @@ func (d *Director) luaVar(L *lua.LState) int {
 		return 1
 	}
 	names := make([]string, 0, len(d.vars))
+	// map-order: the names are sorted below.
 	for k := range d.vars {
 		names = append(names, k)
 	}

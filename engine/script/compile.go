@@ -59,6 +59,7 @@ func Compile(src Sources, limits Limits) (*Program, error) {
 	var errs []error
 	names := make([]string, 0, len(src.ScenarioFiles))
 	if src.Scenario == nil {
+		// map-order: the names are sorted below.
 		for rel := range src.ScenarioFiles {
 			names = append(names, rel)
 		}
@@ -195,6 +196,7 @@ func (p *Program) isChunk(name string) bool { return p.names[name] }
 // Files lists the compiled files by the names errors use, sorted.
 func (p *Program) Files() []string {
 	out := make([]string, 0, len(p.names))
+	// map-order: the names are sorted below.
 	for n := range p.names {
 		out = append(out, n)
 	}

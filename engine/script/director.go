@@ -179,6 +179,7 @@ func NewDirector(w *engine.World, opts DirectorOptions) (*Director, error) {
 		return nil, err
 	}
 	d.vars = map[string]lua.LValue{}
+	// map-order: a map copied into a map: no order survives.
 	for k, v := range opts.Vars {
 		d.vars[k] = luaValueOf(v)
 	}
@@ -586,6 +587,7 @@ func (d *Director) logLine(line string) {
 func (d *Director) apiFuncs() map[string]lua.LGFunction {
 	all := map[string]lua.LGFunction{}
 	for _, group := range []map[string]lua.LGFunction{d.timeFuncs(), d.eventFuncs(), d.worldFuncs(), d.campaignFuncs(), d.teamFuncs()} {
+		// map-order: merged into a map; a duplicate panics whatever the order.
 		for name, fn := range group {
 			if _, dup := all[name]; dup {
 				panic("script: API global registered twice: " + name)
@@ -602,6 +604,7 @@ func (d *Director) apiFuncs() map[string]lua.LGFunction {
 func APIGlobals() []string {
 	d := &Director{s: &State{}}
 	names := []string{"wait", "wait_until"}
+	// map-order: the names are sorted below.
 	for name := range d.apiFuncs() {
 		names = append(names, name)
 	}

@@ -48,6 +48,7 @@ func (s *State) footprint(stop int) Footprint {
 	w.value(s.ls.G.Global)
 	w.value(s.ls.G.Registry)
 	w.value(s.ls.GetMetatable(lua.LString("")))
+	// map-order: only sums come out of the walk.
 	for _, v := range s.modules {
 		w.value(v)
 	}

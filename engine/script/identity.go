@@ -42,6 +42,7 @@ func (im *idMap[T]) id(p *T, last *uint64) uint64 {
 		return id
 	}
 	if len(im.m) >= im.sweepAt {
+		// map-order: dead entries are deleted; which first does not matter.
 		for wk := range im.m {
 			if wk.Value() == nil {
 				delete(im.m, wk)

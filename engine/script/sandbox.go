@@ -156,6 +156,7 @@ func (s *State) openSandbox() {
 			}
 			values[name] = v
 		}
+		// map-order: each wrapper goes into a map, set into the table in sorted order (setSorted).
 		for name, guard := range guarded[lib.name] {
 			inner := builtin(from, name)
 			values[name] = L.NewFunction(func(L *lua.LState) int {
@@ -164,6 +165,7 @@ func (s *State) openSandbox() {
 			})
 		}
 		if lib.name == "" {
+			// map-order: a map copied into a map: no order survives.
 			for name, v := range values {
 				globalValues[name] = v
 			}
@@ -220,6 +222,7 @@ func setFuncsSorted(L *lua.LState, tb *lua.LTable, funcs map[string]lua.LGFuncti
 
 func functions(L *lua.LState, funcs map[string]lua.LGFunction) map[string]lua.LValue {
 	values := make(map[string]lua.LValue, len(funcs))
+	// map-order: each function goes into a map, set into tables in sorted order (setSorted).
 	for name, fn := range funcs {
 		values[name] = L.NewFunction(fn)
 	}
@@ -229,6 +232,7 @@ func functions(L *lua.LState, funcs map[string]lua.LGFunction) map[string]lua.LV
 // setSorted adds values in sorted key order, after what tb already holds.
 func setSorted(tb *lua.LTable, values map[string]lua.LValue) {
 	names := make([]string, 0, len(values))
+	// map-order: the names are sorted below.
 	for name := range values {
 		names = append(names, name)
 	}

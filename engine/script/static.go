@@ -99,6 +99,7 @@ var campaignMethods = map[string]string{
 func Inspect(files map[string][]byte, prefix string) Refs {
 	out := Refs{Dynamic: map[string]bool{}}
 	names := make([]string, 0, len(files))
+	// map-order: the names are sorted below.
 	for n := range files {
 		names = append(names, n)
 	}
