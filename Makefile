@@ -7,10 +7,10 @@ GO       ?= go
 SCENARIO ?= scenarios/tutorial
 # Time given to each fuzz target by `make fuzz`.
 FUZZTIME ?= 30s
-# Debian packages the tests need, installed by `make deps` when missing.
-# None yet: the headless program and its tests need only Go. (The graphical
-# client will add its libraries here.)
-APT_PACKAGES ?=
+# Debian packages the tests need, installed by `make deps` when missing:
+# headless Chromium (and a font for it) renders the after-action report in
+# its tests and prints it to PDF (`cyberex report --format pdf`).
+APT_PACKAGES ?= chromium fonts-liberation
 # `cyberex test scenarios/` runs the scenarios' own regression tests as part
 # of `make test`: auto runs them when the program has a test command, yes
 # always, no never.
@@ -29,7 +29,7 @@ run: check-go
 ## test: vet and test everything, then run the scenarios' regression tests
 test: deps check-go
 	$(GO) vet ./...
-	$(GO) test ./...
+	CYBEREX_REQUIRE_CHROMIUM=1 $(GO) test ./...
 	@case "$(SCENARIO_TESTS)" in \
 	no) ;; \
 	yes) $(MAKE) --no-print-directory build && $(BIN) test scenarios/ ;; \

@@ -46,23 +46,7 @@ difference otherwise.`,
 }
 
 func replayJournal(e *env, path, dir string) error {
-	j, err := journal.ReadFile(path)
-	if err != nil {
-		var je *journal.Error
-		if errors.As(err, &je) {
-			return inputError(err)
-		}
-		return inputErrorf("journal: %w", err)
-	}
-	for _, w := range j.Warnings {
-		fmt.Fprintf(e.stderr, "warning: %s\n", safe(w))
-	}
-	if dir == "" {
-		if dir, err = journalScenario(path, j.Header.ScenarioDir); err != nil {
-			return err
-		}
-	}
-	l, err := loadForRun(dir, j.Header.Set)
+	j, l, err := loadJournal(e, path, dir)
 	if err != nil {
 		return err
 	}
@@ -85,6 +69,33 @@ func replayJournal(e *env, path, dir string) error {
 	}
 	fmt.Fprintf(e.stdout, "ok %s\n", rr.FinalHash)
 	return nil
+}
+
+// loadJournal reads a journal (its warnings on stderr) and loads its
+// scenario: from dir when given, else from where the header says, with
+// the header's --set overrides.
+func loadJournal(e *env, path, dir string) (*journal.Journal, *loaded, error) {
+	j, err := journal.ReadFile(path)
+	if err != nil {
+		var je *journal.Error
+		if errors.As(err, &je) {
+			return nil, nil, inputError(err)
+		}
+		return nil, nil, inputErrorf("journal: %w", err)
+	}
+	for _, w := range j.Warnings {
+		fmt.Fprintf(e.stderr, "warning: %s\n", safe(w))
+	}
+	if dir == "" {
+		if dir, err = journalScenario(path, j.Header.ScenarioDir); err != nil {
+			return nil, nil, err
+		}
+	}
+	l, err := loadForRun(dir, j.Header.Set)
+	if err != nil {
+		return nil, nil, err
+	}
+	return j, l, nil
 }
 
 // journalScenario finds the scenario a journal recorded: built into the

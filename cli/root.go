@@ -108,6 +108,7 @@ of its scenario.yaml).`,
 		newTestCmd(e),
 		newSweepCmd(e),
 		newMergeCmd(e),
+		newReportCmd(e),
 	)
 	return root
 }

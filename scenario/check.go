@@ -790,6 +790,7 @@ func (c *checker) checkWorld(f *File) {
 		if strings.TrimSpace(x.Subject) == "" {
 			c.errAt(p+".subject", "empty subject")
 		}
+		c.refList(c.obj, x.Objectives, p+".objectives")
 	}
 	for i, o := range f.Objectives {
 		p := fmt.Sprintf("objectives[%d]", i)
@@ -804,6 +805,7 @@ func (c *checker) checkWorld(f *File) {
 		if o.Deadline != nil {
 			c.atLeastTick(o.Deadline, p+".deadline")
 		}
+		c.names(o.Capabilities, p+".capabilities", "capability")
 		if !o.Script {
 			if o.Metric == "" {
 				c.errAt(p, "missing \"metric\" (or script: true for an objective judged by Lua)")
@@ -812,6 +814,21 @@ func (c *checker) checkWorld(f *File) {
 				c.errAt(p, "missing \"op\" (one of %s)", strings.Join(engine.ObjectiveOps, " "))
 			}
 		}
+	}
+}
+
+// names checks a list of free names: none empty, none twice.
+func (c *checker) names(list []string, p, what string) {
+	seen := map[string]bool{}
+	for k, n := range list {
+		pp := fmt.Sprintf("%s[%d]", p, k)
+		switch {
+		case strings.TrimSpace(n) == "":
+			c.errAt(pp, "empty %s", what)
+		case seen[n]:
+			c.errAt(pp, "%q listed twice", n)
+		}
+		seen[n] = true
 	}
 }
 

@@ -280,6 +280,15 @@ type InjectSpec struct {
 	Subject string    `yaml:"subject" required:"true" doc:"subject line"`
 	Body    string    `yaml:"body" doc:"the message"`
 	Expect  string    `yaml:"expect" doc:"the action evaluators expect"`
+	// The planning columns of the MSEL (docs/report.md#msel): the engine
+	// ignores them; the MSEL's CSV export and import and the after-action
+	// report carry them.
+	Move       string   `yaml:"move" doc:"MSEL: the move (phase) of the exercise it belongs to"`
+	Type       string   `yaml:"type" doc:"MSEL: the kind of inject (contextual, expected action, contingency...)"`
+	Method     string   `yaml:"method" doc:"MSEL: how it is delivered (email, phone, news, in person...)"`
+	Objectives []string `yaml:"objectives" doc:"MSEL: ids of the objectives it exercises"`
+	Controller string   `yaml:"controller" doc:"MSEL: the controller responsible for delivering it"`
+	Status     string   `yaml:"status" doc:"MSEL: its planning status (draft, approved...)"`
 }
 
 // ObjectiveSpec is a measurable goal.
@@ -293,4 +302,7 @@ type ObjectiveSpec struct {
 	Deadline    *Duration `yaml:"deadline" doc:"when it is judged at the latest (default: the end of the run)"`
 	From        *Duration `yaml:"from" doc:"first tick it is judged (default: from the start), so a 'restored by' objective is not met by the state before the attack"`
 	Script      bool      `yaml:"script" doc:"judged by the scenario's Lua instead of a metric"`
+	// Capabilities are what the after-action report rates beside the
+	// objective (HSEEP core capabilities); the engine ignores them.
+	Capabilities []string `yaml:"capabilities" doc:"capabilities it tests (e.g. Cybersecurity, Operational Coordination), rated in the after-action report"`
 }

@@ -11,6 +11,11 @@ type ReplayOptions struct {
 	Progress func(tick, total int32)
 	// OnEvents, when not nil, receives each tick's events.
 	OnEvents func([]engine.Event)
+	// AfterStep, when not nil, is called after every Step whose hash
+	// matched (and after Finish when the end hash matched) with the world,
+	// to read it, never to change it: the after-action report samples its
+	// figures here.
+	AfterStep func(w *engine.World)
 }
 
 // What a Mismatch is about.
@@ -112,7 +117,9 @@ func Replay(src Source, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult,
 		opt.OnEvents(evs)
 	}
 	res.FinalHash = s.w.HashHex()
-	rp.check(MismatchEnd, j.End.Tick, j.End.Hash, res.FinalHash)
+	if rp.check(MismatchEnd, j.End.Tick, j.End.Hash, res.FinalHash) && opt.AfterStep != nil {
+		opt.AfterStep(s.w)
+	}
 	return res, nil
 }
 
@@ -225,6 +232,9 @@ func (rp *replayer) run(limit int32) {
 		if !rp.storyAt(t) || !rp.hashAt(t) {
 			stop(t)
 			return
+		}
+		if rp.opt.AfterStep != nil {
+			rp.opt.AfterStep(s.w)
 		}
 		if rp.opt.Progress != nil {
 			rp.opt.Progress(t, limit)

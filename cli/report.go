@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	aar "cyberex/report"
+)
+
+func newReportCmd(e *env) *cobra.Command {
+	var (
+		out, format, dir string
+		notes, branches  []string
+		sweeps           []string
+		tests            []string
+	)
+	c := &cobra.Command{
+		Use:   "report JOURNAL",
+		Short: "Write the after-action report (HSEEP AAR/IP) of a run from its journal",
+		Long: `Replay a journal and write its after-action report: exercise overview,
+objectives and the capabilities they test rated P/S/M/U with the events that
+show them, a timeline with one lane per organisation, infrastructure
+availability, campaign spread, evidence kept and lost, time to detect,
+contain and notify, requests and their answers, strengths and areas for
+improvement, and an improvement plan to fill in (docs/report.md).
+
+The report is one self-contained HTML file: inline CSS and SVG, nothing is
+fetched when it is opened, and it prints cleanly to PDF. --format pdf prints
+it through a headless Chromium (chromium, chromium-browser or google-chrome
+on the PATH).
+
+--notes adds evaluators' notes and chat (JSON lines) at their tick;
+--branch adds what-if branches (journals written by cyberex branch) side by
+side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
+(cyberex test --json) add the distribution of outcomes over seeds.`,
+		Example: `  cyberex run scenarios/botnet-crossborder --journal run.jsonl
+  cyberex report run.jsonl -o report.html
+  cyberex report run.jsonl --notes notes.jsonl --branch preserve.jsonl -o aar.html
+  cyberex report run.jsonl --format pdf -o aar.pdf
+  cyberex report run.jsonl --sweep fast=fast.jsonl --sweep slow=slow.jsonl`,
+		Args: rangeArgs(1, 1, "one JOURNAL file"),
+		RunE: func(c *cobra.Command, args []string) error {
+			if format != "html" && format != "pdf" {
+				return inputErrorf("--format %q: html or pdf", format)
+			}
+			if out == "" {
+				out = "report." + format
+			}
+			a, err := buildReport(e, args[0], dir, notes, branches, sweeps, tests)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			if err := aar.WriteHTML(&buf, a); err != nil {
+				return failure(err)
+			}
+			if format == "pdf" {
+				if err := aar.PrintPDF(buf.Bytes(), out); err != nil {
+					return failure(err)
+				}
+			} else if out == "-" {
+				_, err = e.stdout.Write(buf.Bytes())
+				return err
+			} else if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
+				return failure(err)
+			}
+			fmt.Fprintf(e.stderr, "wrote %s\n", safe(out))
+			return nil
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "write the report to `FILE` (default report.html or report.pdf; - for stdout, html only)")
+	c.Flags().StringVar(&format, "format", "html", "html, or pdf (through headless Chromium)")
+	c.Flags().StringVar(&dir, "scenario", "", "scenario `DIR` of the journal (default: the one in its header)")
+	c.Flags().StringArrayVar(&notes, "notes", nil, "evaluators' notes and chat, JSON lines `FILE` (repeatable)")
+	c.Flags().StringArrayVar(&branches, "branch", nil, "journal `FILE` of a what-if branch to compare (repeatable)")
+	c.Flags().StringArrayVar(&sweeps, "sweep", nil, "`LABEL=FILE`: a sweep's JSON lines, drawn beside the other sweeps (repeatable)")
+	c.Flags().StringArrayVar(&tests, "tests", nil, "`FILE` of cyberex test --json: its across samples drawn test beside test (repeatable)")
+	return c
+}
+
+func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests []string) (*aar.AAR, error) {
+	j, l, err := loadJournal(e, path, dir)
+	if err != nil {
+		return nil, err
+	}
+	run, err := aar.Collect(l.s, j, "this run")
+	if err != nil {
+		return nil, classify(err)
+	}
+	var notes []aar.Note
+	for _, p := range notePaths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, inputErrorf("notes: %v", err)
+		}
+		ns, err := aar.ReadNotes(f, p)
+		f.Close()
+		if err != nil {
+			return nil, inputError(err)
+		}
+		notes = append(notes, ns...)
+	}
+	notes = aar.SortNotes(notes)
+	a := aar.Build(run, l.s, notes)
+	for _, bp := range branchPaths {
+		bj, bl, err := loadJournal(e, bp, "")
+		if err != nil {
+			return nil, err
+		}
+		if bj.Header.Scenario != j.Header.Scenario {
+			return nil, inputErrorf("branch %s is of scenario %q, the journal of %q", safe(bp), bj.Header.Scenario, j.Header.Scenario)
+		}
+		br, err := aar.Collect(bl.s, bj, strings.TrimSuffix(filepath.Base(bp), filepath.Ext(bp)))
+		if err != nil {
+			return nil, classify(fmt.Errorf("branch %s: %w", bp, err))
+		}
+		a.Branches = append(a.Branches, br)
+	}
+	var sets []*aar.OutcomeSet
+	for _, sw := range sweeps {
+		label, p, ok := strings.Cut(sw, "=")
+		if !ok || label == "" || p == "" {
+			return nil, inputErrorf("--sweep %q: want LABEL=FILE", sw)
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, inputErrorf("sweep: %v", err)
+		}
+		set, err := aar.ReadSweep(f, p, label)
+		f.Close()
+		if err != nil {
+			return nil, inputError(err)
+		}
+		sets = append(sets, set)
+	}
+	if len(sets) > 0 {
+		var prefer []string
+		for _, o := range run.Objectives {
+			prefer = append(prefer, o.Metric)
+		}
+		a.Outcomes = append(a.Outcomes, aar.SweepOutcomes(sets, prefer)...)
+	}
+	for _, p := range tests {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, inputErrorf("tests: %v", err)
+		}
+		gs, err := aar.ReadTestReport(f, p)
+		f.Close()
+		if err != nil {
+			return nil, inputError(err)
+		}
+		a.Outcomes = append(a.Outcomes, gs...)
+	}
+	return a, nil
+}
