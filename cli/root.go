@@ -109,6 +109,7 @@ of its scenario.yaml).`,
 		newSweepCmd(e),
 		newMergeCmd(e),
 		newReportCmd(e),
+		newImportCmd(e),
 	)
 	return root
 }

@@ -275,26 +275,14 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 	}
 	switch action {
 	case "escalate":
-		if as.Flags&FlagAdmin == 0 {
-			as.Flags |= FlagAdmin
-			as.Integrity = int16(max32(int32(as.Integrity)-200, 0))
-			w.leaveEvidence(campaign, "privilege-logs", as.Owner, ai, 2)
-		}
+		w.escalate(campaign, ai)
 		return nil
 	case "exfiltrate":
 		amount, err := num("amount", 100)
 		if err != nil {
 			return err
 		}
-		if as.Flags&FlagAdmin == 0 && amount > UserExfiltrationMax {
-			amount = UserExfiltrationMax // a user account reaches only its own share of the data
-		}
-		c.Exfiltrated = addSat(c.Exfiltrated, amount)
-		as.Integrity = int16(max32(int32(as.Integrity)-100, 0))
-		w.emit(Event{Kind: EvExfiltration, Subject: target, Value: amount, Text: fmt.Sprintf("%d records stolen from %s", amount, target), Visible: vis(c.Actor)})
-		if c.C2 != None {
-			w.leaveEvidence(campaign, "exfil-records", w.Assets[c.C2].Owner, c.C2, 5)
-		}
+		w.exfiltrate(campaign, ai, amount)
 		return nil
 	case "destroy":
 		if as.Flags&FlagAdmin == 0 {
@@ -335,31 +323,47 @@ func (w *World) exploitRate(c *Campaign, as *Asset) Permille {
 	return best
 }
 
+// hasFoothold says whether the campaign holds a usable asset in segment
+// seg or in a segment linked to it: O(links of seg), with the footholds
+// per segment counted once until hosts change. An isolated or wiped host
+// is no foothold: containing it evicts the attacker's route.
 func (w *World) hasFoothold(campaign, seg int32) bool {
-	near := func(s int32) bool {
-		if s == seg {
-			return true
-		}
-		for _, l := range w.Links {
-			if (l.A == s && l.B == seg) || (l.B == s && l.A == seg) {
-				return true
-			}
-		}
-		return false
+	held := w.footholds(campaign)
+	if held[seg] > 0 {
+		return true
 	}
-	for i := range w.Segments {
-		if !near(int32(i)) {
-			continue
-		}
-		s := &w.Segments[i]
-		for a := s.First; a < s.First+s.Count; a++ {
-			// An isolated or wiped host is no foothold: containing it evicts the attacker's route.
-			if w.Assets[a].Controller == campaign && w.Assets[a].Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) == 0 {
-				return true
-			}
+	for _, li := range w.idx.linksOf(seg) {
+		l := &w.Links[li]
+		if held[l.A] > 0 || held[l.B] > 0 {
+			return true
 		}
 	}
 	return false
+}
+
+// escalate gives the campaign administrative privilege on a held asset.
+func (w *World) escalate(campaign, ai int32) {
+	as := &w.Assets[ai]
+	if as.Flags&FlagAdmin == 0 {
+		as.Flags |= FlagAdmin
+		as.Integrity = int16(max32(int32(as.Integrity)-200, 0))
+		w.leaveEvidence(campaign, "privilege-logs", as.Owner, ai, 2)
+	}
+}
+
+// exfiltrate steals records from a held asset.
+func (w *World) exfiltrate(campaign, ai int32, amount int64) {
+	as := &w.Assets[ai]
+	c := &w.Campaigns[campaign]
+	if as.Flags&FlagAdmin == 0 && amount > UserExfiltrationMax {
+		amount = UserExfiltrationMax // a user account reaches only its own share of the data
+	}
+	c.Exfiltrated = addSat(c.Exfiltrated, amount)
+	as.Integrity = int16(max32(int32(as.Integrity)-100, 0))
+	w.emit(Event{Kind: EvExfiltration, Subject: w.AssetID(ai), Value: amount, Text: fmt.Sprintf("%d records stolen from %s", amount, w.AssetID(ai)), Visible: vis(c.Actor)})
+	if c.C2 != None {
+		w.leaveEvidence(campaign, "exfil-records", w.Assets[c.C2].Owner, c.C2, 5)
+	}
 }
 
 func (w *World) compromise(campaign, ai int32) {
@@ -415,6 +419,7 @@ func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, 
 	w.Evidence = append(w.Evidence, Evidence{ID: id, Kind: kind, Holder: holder, Asset: asset, Campaign: campaign,
 		Offence: c.Offence, Weight: weight, Created: w.Tick, RetainTicks: retain, LostTick: None})
 	w.idx.evidence[id] = int32(len(w.Evidence) - 1)
+	w.scheduleDecay(&w.Evidence[len(w.Evidence)-1])
 	w.emit(Event{Kind: EvEvidenceCreated, Subject: id, Text: fmt.Sprintf("%s left at %s (kept %d ticks)", kind, w.orgID(holder), retain), Visible: vis(holder)})
 	return id
 }

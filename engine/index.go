@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -15,6 +16,9 @@ type index struct {
 	prefix                                                                                  map[string]int32 // generated prefix -> segment
 	sites                                                                                   []int32          // website assets, built on first use
 	owned                                                                                   [][]int32        // assets by owner, built on first use
+	// links of segment s are linkIdx[linkStart[s]:linkStart[s+1]] (indexes
+	// into World.Links): a lateral move checks its segment's links only.
+	linkStart, linkIdx []int32
 }
 
 func (w *World) rebuildIndex() error {
@@ -101,8 +105,55 @@ func (w *World) rebuildIndex() error {
 		}
 		x.nameOf[n.Index] = n.ID
 	}
+	x.buildLinks(w)
 	w.idx = x
+	w.decayNext = math.MaxInt64
+	for i := range w.Evidence {
+		w.scheduleDecay(&w.Evidence[i])
+	}
 	return nil
+}
+
+// buildLinks lays the links out per segment (compressed rows).
+func (x *index) buildLinks(w *World) {
+	ns := len(w.Segments)
+	x.linkStart = make([]int32, ns+1)
+	ok := func(l *Link) bool { return uint(l.A) < uint(ns) && uint(l.B) < uint(ns) }
+	for i := range w.Links {
+		l := &w.Links[i]
+		if !ok(l) {
+			continue // checkRefs rejects these; never panic mid-exercise
+		}
+		x.linkStart[l.A+1]++
+		if l.B != l.A {
+			x.linkStart[l.B+1]++
+		}
+	}
+	for s := 0; s < ns; s++ {
+		x.linkStart[s+1] += x.linkStart[s]
+	}
+	x.linkIdx = make([]int32, x.linkStart[ns])
+	next := append([]int32(nil), x.linkStart[:ns]...)
+	for i := range w.Links {
+		l := &w.Links[i]
+		if !ok(l) {
+			continue
+		}
+		x.linkIdx[next[l.A]] = int32(i)
+		next[l.A]++
+		if l.B != l.A {
+			x.linkIdx[next[l.B]] = int32(i)
+			next[l.B]++
+		}
+	}
+}
+
+// linksOf lists the indexes of the links that touch segment s.
+func (x *index) linksOf(s int32) []int32 {
+	if s < 0 || int(s)+1 >= len(x.linkStart) {
+		return nil
+	}
+	return x.linkIdx[x.linkStart[s]:x.linkStart[s+1]]
 }
 
 func (x *index) asset(w *World, id string) (int32, bool) {

@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -54,9 +55,17 @@ func (w *World) preserve(ei, by int32) {
 
 // decayEvidence: what is not preserved is gone after its retention.
 func (w *World) decayEvidence() {
+	if int64(w.Tick) < w.decayNext {
+		return // nothing expires before then: the pass over every item is skipped
+	}
+	next := int64(math.MaxInt64)
 	for i := range w.Evidence {
 		e := &w.Evidence[i]
-		if e.Lost || e.Preserved || int64(w.Tick) < int64(e.Created)+int64(e.RetainTicks) {
+		if e.Lost || e.Preserved {
+			continue
+		}
+		if due := int64(e.Created) + int64(e.RetainTicks); int64(w.Tick) < due {
+			next = min(next, due)
 			continue
 		}
 		e.Lost = true
@@ -65,6 +74,15 @@ func (w *World) decayEvidence() {
 		watch := []int32{e.Holder}
 		watch = append(watch, e.ObtainedBy...)
 		w.emit(Event{Kind: EvEvidenceLost, Subject: e.ID, Text: fmt.Sprintf("%s at %s is gone (retention over)", e.ID, w.orgID(e.Holder)), Visible: vis(watch...)})
+	}
+	w.decayNext = next
+}
+
+// scheduleDecay notes an item's expiry for decayEvidence (items added
+// after Init, and every item when the derived tables are rebuilt).
+func (w *World) scheduleDecay(e *Evidence) {
+	if !e.Lost && !e.Preserved {
+		w.decayNext = min(w.decayNext, int64(e.Created)+int64(e.RetainTicks))
 	}
 }
 

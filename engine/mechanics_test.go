@@ -105,7 +105,7 @@ func botnetWorld(t *testing.T, seed uint64, n int32, vuln Permille, contacts int
 	for i := 0; i < 4; i++ {
 		b.hosts("net"+string(rune('0'+i)), isp, a, isp, n/4, vuln)
 	}
-	b.w.Links = []Link{{0, 1, 100}, {1, 2, 100}, {2, 3, 100}}
+	b.w.Links = []Link{{A: 0, B: 1, WeightPermille: 100}, {A: 1, B: 2, WeightPermille: 100}, {A: 2, B: 3, WeightPermille: 100}}
 	c2 := b.asset("c2", AssetC2, host, bj, None, 0)
 	ci := b.campaign(Campaign{ID: "bot", Kind: CampBotnet, Offence: "botnet", Actor: None, C2: c2, Active: true,
 		Exploits: []Exploit{{0, 800}}, ContactsPerTick: contacts, Task: "spam"})
@@ -293,7 +293,7 @@ func TestIntrusionLateralExfiltrationDetection(t *testing.T) {
 	b.asset("mail", AssetServer, op, a, None, 1)
 	db := b.asset("db", AssetDatabase, op, a, None, 1)
 	c2 := b.asset("c2", AssetC2, host, bj, None, 0)
-	b.w.Links = []Link{{0, 1, 100}}
+	b.w.Links = []Link{{A: 0, B: 1, WeightPermille: 100}}
 	ci := b.campaign(Campaign{ID: "apt", Kind: CampIntrusion, Offence: "hacking", Actor: None, Exploits: []Exploit{{0, 1000}}})
 	w := b.build(t, 1)
 	w.Campaigns[ci].C2 = c2

@@ -126,6 +126,7 @@ var paramMetrics = []struct{ pattern, doc string }{
 	{"infra:ID", "an infrastructure's level, ‰"},
 	{"asset:ID:availability", "an asset's availability, ‰ (also :integrity, :compromised 0/1)"},
 	{"campaign:ID:bots", "a campaign's bots (also :disrupted 0/1, :exfiltrated, :defaced, :spam)"},
+	{"campaign:ID:goals", "a native adversary's goal assets held with administrative privilege (also :actions, :successes, :cost: its actions taken, those that succeeded, and their summed cost)"},
 	{"case:JURISDICTION", "strength of the strongest case opened in a jurisdiction (case:JURISDICTION:CAMPAIGN for one campaign)"},
 	{"evidence:ID:lawful", "1 when someone holds the item lawfully (also :lost, :preserved)"},
 	{"content:ID:reach", "one content item's reach (also :removed 0/1)"},
@@ -237,6 +238,20 @@ func (w *World) Metric(name string) (int64, error) {
 					return c.Defaced, nil
 				case "spam":
 					return c.Spam, nil
+				case "goals":
+					return w.agentGoals(i), nil
+				case "actions", "successes", "cost":
+					var a Agent
+					if c.Agent != nil {
+						a = *c.Agent
+					}
+					switch field("") {
+					case "actions":
+						return a.Actions, nil
+					case "successes":
+						return a.Successes, nil
+					}
+					return a.Cost, nil
 				}
 			}
 		case "case":

@@ -178,6 +178,28 @@ type Link struct {
 	A              int32    `json:"a"`
 	B              int32    `json:"b"`
 	WeightPermille Permille `json:"weight_permille"`
+	// Filtered links are firewalls: only the services in AllowAB (from A
+	// to B) and AllowBA (from B to A) cross them, for exploits and lateral
+	// moves that name a service. Botnet pressure is not filtered.
+	Filtered bool   `json:"filtered,omitempty"`
+	AllowAB  uint32 `json:"allow_ab,omitempty"`
+	AllowBA  uint32 `json:"allow_ba,omitempty"`
+}
+
+// allows says whether traffic for service svc (None: no particular
+// service) crosses the link from segment from to the other side.
+func (l *Link) allows(from, svc int32) bool {
+	if !l.Filtered {
+		return true
+	}
+	mask := l.AllowAB
+	if from == l.B && l.A != l.B {
+		mask = l.AllowBA
+	}
+	if svc == None {
+		return mask != 0
+	}
+	return svc >= 0 && svc < 32 && mask&(1<<uint(svc)) != 0
 }
 
 // AssetKind is what an asset is.
@@ -601,6 +623,9 @@ type Campaign struct {
 	Alerted []int32 `json:"alerted,omitempty"`
 	// EvidenceSeq numbers the evidence this campaign leaves.
 	EvidenceSeq int32 `json:"evidence_seq"`
+	// Agent, when set, is a native adversary the engine runs every tick
+	// (agent.go): scanning, exploiting, escalating, exfiltrating.
+	Agent *Agent `json:"agent,omitempty"`
 }
 
 // Inject is a message delivered to teams, with what evaluators expect.

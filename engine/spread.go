@@ -165,7 +165,10 @@ func (sc *scratch) sameRows(w *World) bool {
 
 // touched marks the per-segment counts stale: a host changed hands, flags
 // or vulnerabilities outside the spreading code that keeps them exact.
-func (w *World) touched() { w.sc.dirty = true }
+func (w *World) touched() {
+	w.sc.dirty = true
+	w.gen++
+}
 
 // grow returns s with length n, reusing its storage when it can.
 func grow[T any](s []T, n int) []T {
@@ -607,18 +610,20 @@ func (x *index) websites(w *World) []int32 {
 // for the campaign triples the owner's chance.
 func (w *World) detect(sc *scratch) {
 	rng := &w.rng[streamDetect]
-	for _, n := range w.AssetNames {
-		a := &w.Assets[n.Index]
+	for i := range w.AssetNames {
+		a := &w.Assets[w.AssetNames[i].Index]
 		if a.Controller == None || a.Flags&FlagDetected != 0 {
 			continue
 		}
+		n := &w.AssetNames[i]
 		o := &w.Orgs[a.Owner]
 		p := o.SensorPermille
-		if containsInt32(o.Indicators, a.Controller) {
-			p *= 3
-		}
 		if a.Flags&FlagDefaced != 0 {
 			p = 1000 // the public sees it
+		} else if p == 0 {
+			continue // blind: no draw (chance(0) draws nothing either)
+		} else if containsInt32(o.Indicators, a.Controller) {
+			p *= 3
 		}
 		if rng.chance(p) {
 			a.Flags |= FlagDetected

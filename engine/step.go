@@ -17,6 +17,7 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 	w.events = w.events[:0]
 	w.Tick++
 	w.runSteps()
+	w.runAgents()
 	for _, c := range cmds {
 		w.submit(c)
 	}

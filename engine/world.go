@@ -111,6 +111,13 @@ type World struct {
 	hist      history // the last ticks' events, for EventsSince
 	sc        scratch
 	infraPrev []Permille
+	// gen counts the changes of hosts outside the counts' own upkeep
+	// (touched); agc caches each agent's footholds per segment at a gen.
+	gen uint64
+	agc []agentCache
+	// decayNext is the first tick an evidence item may expire (derived:
+	// rebuilt with the index, lowered by every new item).
+	decayNext int64
 }
 
 // Director is the scenario's story, called by Step after the engine's own
@@ -165,6 +172,11 @@ func (w *World) Init(seed uint64) error {
 	}
 	if len(w.Services) > 32 {
 		return fmt.Errorf("init: %d services, at most 32", len(w.Services))
+	}
+	for i := range w.Campaigns {
+		if a := w.Campaigns[i].Agent; a != nil && a.Discovered == nil {
+			w.InitAgent(a)
+		}
 	}
 	if err := w.checkRefs(); err != nil {
 		return fmt.Errorf("init: %w", err)
@@ -254,6 +266,11 @@ func (w *World) checkRefs() error {
 		for _, t := range c.Targets {
 			if !in(t, nj, false) {
 				return fmt.Errorf("campaign %s: target jurisdiction out of range", c.ID)
+			}
+		}
+		if c.Agent != nil {
+			if err := w.checkAgent(&c); err != nil {
+				return err
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -375,7 +376,7 @@ func liveHeap(t *testing.T, runs int) ([]uint64, int64) {
 	return samples, w1.n + w2.n
 }
 
-func median(xs []uint64) uint64 {
+func median[T cmp.Ordered](xs []T) T {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[(len(s)-1)/2]

@@ -70,6 +70,53 @@ func int32Or(x *int32, def int32) int32 {
 	return *x
 }
 
+// serviceMask is the bit set of the named services.
+func (c *checker) serviceMask(ids []string) uint32 {
+	var m uint32
+	for _, id := range ids {
+		if i := c.svc.at(id); i >= 0 && i < 32 {
+			m |= 1 << uint(i)
+		}
+	}
+	return m
+}
+
+// agent builds a native adversary from its checked spec.
+func (c *checker) agent(x *AgentSpec, assetAt func(string) int32) *engine.Agent {
+	strategy, _ := engine.ParseAgentStrategy(x.Strategy)
+	a := &engine.Agent{Strategy: strategy, Scans: int32Or(x.Scans, 1)}
+	cost := func(x *ActionCost) (ticks, cost int32) {
+		return durOr(x.Time, 1), int32Or(x.Cost, 1)
+	}
+	for _, e := range x.Entry {
+		a.Entry = append(a.Entry, engine.AgentEntry{Segment: c.seg.at(e.Segment), Services: c.serviceMask(e.Services), Any: len(e.Services) == 0})
+	}
+	for _, e := range x.Exploits {
+		t, k := cost(&e.ActionCost)
+		a.Exploits = append(a.Exploits, engine.AgentExploit{Vuln: c.vuln.at(e.Vuln), Service: c.svc.at(e.Service),
+			RatePermille: fracOr(e.Rate, int32(engine.PermilleMax)), Root: e.Root, Ticks: t, Cost: k})
+	}
+	for _, e := range x.Escalations {
+		t, k := cost(&e.ActionCost)
+		a.Escalations = append(a.Escalations, engine.AgentEscalation{Vuln: c.vuln.at(e.Vuln), RatePermille: fracOr(e.Rate, int32(engine.PermilleMax)), Ticks: t, Cost: k})
+	}
+	if x.Scan != nil {
+		a.ScanTicks, a.ScanCost = cost(x.Scan)
+	} else {
+		a.ScanTicks, a.ScanCost = 1, 1
+	}
+	if x.Exfiltrate != nil {
+		a.ExfilAmount = x.Exfiltrate.Amount
+		a.ExfilTicks, a.ExfilCost = cost(&x.Exfiltrate.ActionCost)
+	}
+	for _, g := range x.Goals {
+		a.Goals = append(a.Goals, assetAt(g))
+	}
+	slices.Sort(a.Goals)
+	a.Goals = slices.Compact(a.Goals)
+	return a
+}
+
 // idx looks up an id known to be valid ("" gives None).
 func (t *table) at(id string) int32 {
 	if id == "" {
@@ -275,7 +322,12 @@ func (c *checker) build(f *File) *engine.World {
 
 	for i := range f.Links {
 		l := &f.Links[i]
-		w.Links = append(w.Links, engine.Link{A: c.seg.at(l.Between[0]), B: c.seg.at(l.Between[1]), WeightPermille: fracOr(l.Weight, defaultLinkWeight)})
+		link := engine.Link{A: c.seg.at(l.Between[0]), B: c.seg.at(l.Between[1]), WeightPermille: fracOr(l.Weight, defaultLinkWeight)}
+		if l.Firewall != nil {
+			link.Filtered = true
+			link.AllowAB, link.AllowBA = c.serviceMask(l.Firewall.Forward), c.serviceMask(l.Firewall.Back)
+		}
+		w.Links = append(w.Links, link)
 	}
 	k = len(f.Segments)
 	for gi := range f.Generate {
@@ -331,6 +383,9 @@ func (c *checker) build(f *File) *engine.World {
 		}
 		slices.Sort(cp.Targets)
 		cp.Targets = slices.Compact(cp.Targets)
+		if x.Agent != nil {
+			cp.Agent = c.agent(x.Agent, assetAt)
+		}
 		w.Campaigns = append(w.Campaigns, cp)
 		for _, st := range x.Steps {
 			step := engine.AttackStep{Tick: st.At.Ticks, Campaign: int32(ci), Action: st.Action, Target: st.Target, Technique: st.Technique}

@@ -736,6 +736,10 @@ func (c *checker) checkWorld(f *File) {
 		if x != engine.None && x == y {
 			c.errAt(p+".between", "a link needs two different segments")
 		}
+		if l.Firewall != nil {
+			c.refList(c.svc, l.Firewall.Forward, p+".firewall.forward")
+			c.refList(c.svc, l.Firewall.Back, p+".firewall.back")
+		}
 	}
 	for i, a := range f.Assets {
 		p := fmt.Sprintf("assets[%d]", i)
@@ -1003,6 +1007,63 @@ func (c *checker) checkCampaigns(f *File) {
 		for k, s := range x.Steps {
 			c.checkStep(f, &s, fmt.Sprintf("%s.steps[%d]", p, k))
 		}
+		if x.Agent != nil {
+			if x.Kind != "intrusion" {
+				c.errAt(p+".agent", "a native adversary plays intrusion campaigns, not %s", x.Kind)
+			}
+			c.checkAgent(x.Agent, p+".agent")
+		}
+	}
+}
+
+// agentCostMax bounds the cost of one native adversary action, so that
+// the summed cost of a long run stays far from overflow.
+const agentCostMax = 1_000_000
+
+func (c *checker) checkAgent(a *AgentSpec, p string) {
+	c.enum(a.Strategy, p+".strategy", "strategy", engine.AgentStrategyNames())
+	if len(a.Entry) == 0 {
+		c.errAt(p+".entry", "name at least one segment the adversary reaches from outside")
+	}
+	for i, e := range a.Entry {
+		q := fmt.Sprintf("%s.entry[%d]", p, i)
+		c.need(c.seg, e.Segment, q+".segment")
+		c.refList(c.svc, e.Services, q+".services")
+	}
+	if len(a.Exploits) == 0 {
+		c.errAt(p+".exploits", "give at least one exploit")
+	}
+	cost := func(x *ActionCost, q string) {
+		if x.Time != nil && x.Time.Ticks < 1 {
+			c.errAt(q+".time", "at least 1 tick")
+		}
+		if x.Cost != nil {
+			c.rangeInt(int64(*x.Cost), 0, agentCostMax, q+".cost")
+		}
+	}
+	for i, x := range a.Exploits {
+		q := fmt.Sprintf("%s.exploits[%d]", p, i)
+		c.need(c.vuln, x.Vuln, q+".vuln")
+		c.ref(c.svc, x.Service, q+".service")
+		cost(&x.ActionCost, q)
+	}
+	for i, x := range a.Escalations {
+		q := fmt.Sprintf("%s.escalations[%d]", p, i)
+		c.need(c.vuln, x.Vuln, q+".vuln")
+		cost(&x.ActionCost, q)
+	}
+	if a.Scans != nil {
+		c.rangeInt(int64(*a.Scans), 1, 4, p+".scans")
+	}
+	if a.Scan != nil {
+		cost(a.Scan, p+".scan")
+	}
+	if a.Exfiltrate != nil {
+		c.rangeInt(a.Exfiltrate.Amount, 1, engine.MoneyMax, p+".exfiltrate.amount")
+		cost(&a.Exfiltrate.ActionCost, p+".exfiltrate")
+	}
+	for i, g := range a.Goals {
+		c.needAsset(g, fmt.Sprintf("%s.goals[%d]", p, i))
 	}
 }
 

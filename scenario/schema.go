@@ -18,6 +18,7 @@ var enums = map[string]func() []string{
 	"orgkind":      engine.OrgKindNames,
 	"assetkind":    engine.AssetKindNames,
 	"campaignkind": engine.CampaignKindNames,
+	"agentstrategy": engine.AgentStrategyNames,
 	"attackaction": attackActions,
 	"dualcrim":     func() []string { return []string{"refuse", "slow"} },
 	"policy":       func() []string { return []string{"cooperative", "slow", "refuse"} },

@@ -163,8 +163,15 @@ type Generates []GenerateSpec
 
 // LinkSpec connects two segments.
 type LinkSpec struct {
-	Between []string  `yaml:"between" required:"true" doc:"the two segments"`
-	Weight  *Fraction `yaml:"weight" doc:"how much of the other side's bots count here (default 10%)"`
+	Between  []string      `yaml:"between" required:"true" doc:"the two segments"`
+	Weight   *Fraction     `yaml:"weight" doc:"how much of the other side's bots count here (default 10%)"`
+	Firewall *FirewallSpec `yaml:"firewall" doc:"make the link a firewall: only these services cross it (exploits and lateral moves; botnet pressure is not filtered)"`
+}
+
+// FirewallSpec lists the services a filtered link lets through, each way.
+type FirewallSpec struct {
+	Forward []string `yaml:"forward" doc:"services allowed from the first segment of between to the second"`
+	Back    []string `yaml:"back" doc:"services allowed from the second segment to the first"`
 }
 
 // AssetSpec is a named asset.
@@ -238,6 +245,53 @@ type CampaignSpec struct {
 	EvidenceRetention *Duration           `yaml:"evidence_retention" doc:"how long the traces it leaves are kept (default 7d)"`
 	InitialBots       int64               `yaml:"initial_bots" doc:"generated hosts already infected at the start (botnets)"`
 	Steps             []StepSpec          `yaml:"steps" doc:"scheduled actions"`
+	Agent             *AgentSpec          `yaml:"agent" doc:"a native adversary the engine plays every tick (intrusion campaigns): scan, exploit, escalate, exfiltrate, without Lua"`
+}
+
+// AgentSpec configures a native adversary (docs/scenario-format.md#native-adversaries).
+type AgentSpec struct {
+	Strategy    string             `yaml:"strategy" enum:"agentstrategy" doc:"greedy (default: goes for the goals), random or bruteforce (NASim's baseline agents)"`
+	Entry       []EntrySpec        `yaml:"entry" required:"true" doc:"segments it reaches from outside"`
+	Exploits    []AgentExploitSpec `yaml:"exploits" required:"true" doc:"exploits it can throw at an asset"`
+	Escalations []EscalationSpec   `yaml:"escalations" doc:"ways to gain administrative privilege on a held asset"`
+	Scans       *int32             `yaml:"scans" doc:"kinds of scan in its action space: 1 (the subnet scan, default) to 4 (adds NASim's service, OS and process scans)"`
+	Scan        *ActionCost        `yaml:"scan" doc:"time and cost of a scan"`
+	Exfiltrate  *ExfilSpec         `yaml:"exfiltrate" doc:"steal records from held goals (greedy) or any held asset"`
+	Goals       []string           `yaml:"goals" doc:"assets it wants administrative privilege on (metric campaign:ID:goals counts them)"`
+}
+
+// EntrySpec is a segment reached from outside.
+type EntrySpec struct {
+	Segment  string   `yaml:"segment" required:"true" doc:"the segment"`
+	Services []string `yaml:"services" doc:"services reachable from outside (default: all)"`
+}
+
+// ActionCost is what one action of a native adversary takes.
+type ActionCost struct {
+	Time *Duration `yaml:"time" doc:"how long it takes (default one tick)"`
+	Cost *int32    `yaml:"cost" doc:"its cost, summed in campaign:ID:cost (default 1)"`
+}
+
+// AgentExploitSpec is an exploit of a native adversary.
+type AgentExploitSpec struct {
+	Vuln       string    `yaml:"vuln" required:"true" doc:"vulnerability it needs on the asset"`
+	Service    string    `yaml:"service" doc:"service it goes through: the asset must offer it, firewalls must let it pass"`
+	Rate       *Fraction `yaml:"rate" doc:"success rate (default 100%)"`
+	Root       bool      `yaml:"root" doc:"success gives administrative privilege at once"`
+	ActionCost `yaml:",inline"`
+}
+
+// EscalationSpec gains administrative privilege on a held asset.
+type EscalationSpec struct {
+	Vuln       string    `yaml:"vuln" required:"true" doc:"vulnerability it needs on the asset (a vulnerable process)"`
+	Rate       *Fraction `yaml:"rate" doc:"success rate (default 100%)"`
+	ActionCost `yaml:",inline"`
+}
+
+// ExfilSpec is what one exfiltration steals.
+type ExfilSpec struct {
+	Amount     int64 `yaml:"amount" required:"true" doc:"records per exfiltration (at most 100 without administrative privilege)"`
+	ActionCost `yaml:",inline"`
 }
 
 // EvidenceSpec is a trace present at the start.

@@ -1,0 +1,558 @@
+// Package nasim converts a scenario file of NASim (Network Attack
+// Simulator, MIT licence) into a cyberex scenario folder, with a native
+// adversary that plays like NASim's baseline agents and an objective that
+// mirrors NASim's goal (root on every sensitive host). What differs in
+// meaning is in docs/import-nasim.md.
+package nasim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FileBytesMax bounds the NASim file read: a generated 1,000-host file is
+// about 200 KB.
+const FileBytesMax = 16 << 20
+
+// HostsMax bounds the hosts of an imported scenario (every host becomes a
+// named asset).
+const HostsMax = 100_000
+
+// File is a NASim scenario file as NASim's loader reads it.
+type File struct {
+	Subnets         []int                 `yaml:"subnets"`
+	Topology        [][]int               `yaml:"topology"`
+	SensitiveHosts  map[string]float64    `yaml:"sensitive_hosts"`
+	OS              []string              `yaml:"os"`
+	Services        []string              `yaml:"services"`
+	Processes       []string              `yaml:"processes"`
+	Exploits        map[string]Exploit    `yaml:"exploits"`
+	PrivEsc         map[string]PrivEsc    `yaml:"privilege_escalation"`
+	ServiceScanCost float64               `yaml:"service_scan_cost"`
+	OSScanCost      float64               `yaml:"os_scan_cost"`
+	SubnetScanCost  float64               `yaml:"subnet_scan_cost"`
+	ProcessScanCost float64               `yaml:"process_scan_cost"`
+	Hosts           map[string]HostConfig `yaml:"host_configurations"`
+	Firewall        map[string][]string   `yaml:"firewall"`
+	StepLimit       *int                  `yaml:"step_limit"`
+	Extra           map[string]yaml.Node  `yaml:",inline"`
+	parsedHosts     map[[2]int]HostConfig // by address
+	parsedFirewall  map[[2]int][]string   // by (from subnet, to subnet)
+	parsedSensitive map[[2]int]float64    // by address
+}
+
+// Exploit is a NASim exploit: a service on an OS, with a success
+// probability, a cost and the access it gives.
+type Exploit struct {
+	Service string  `yaml:"service"`
+	OS      string  `yaml:"os"`
+	Prob    float64 `yaml:"prob"`
+	Cost    float64 `yaml:"cost"`
+	Access  string  `yaml:"access"`
+}
+
+// PrivEsc is a NASim privilege escalation: a process on an OS.
+type PrivEsc struct {
+	Process string  `yaml:"process"`
+	OS      string  `yaml:"os"`
+	Prob    float64 `yaml:"prob"`
+	Cost    float64 `yaml:"cost"`
+	Access  string  `yaml:"access"`
+}
+
+// HostConfig is one host of a NASim scenario.
+type HostConfig struct {
+	OS        string              `yaml:"os"`
+	Services  []string            `yaml:"services"`
+	Processes []string            `yaml:"processes"`
+	Firewall  map[string][]string `yaml:"firewall"`
+	Value     *float64            `yaml:"value"`
+}
+
+// Options choose how the import plays.
+type Options struct {
+	// Name is the scenario's name (default: "nasim").
+	Name string
+	// Strategy is the native adversary's: random (NASim's random agent,
+	// the default), bruteforce or greedy.
+	Strategy string
+	// Lua, when set, plays the adversary from a Lua story instead of the
+	// native agent (the scripted equivalent, for comparison).
+	Lua bool
+	// Source names the file in the scenario's README and errors.
+	Source string
+}
+
+// Scenario is what an import writes: scenario.yaml, README.md and, for
+// a Lua adversary, story.lua.
+type Scenario struct {
+	YAML, README, Story []byte
+	Hosts               int
+}
+
+var addrRE = regexp.MustCompile(`^\(\s*(\d+)\s*,\s*(\d+)\s*\)$`)
+
+func parseAddr(s string) ([2]int, error) {
+	m := addrRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return [2]int{}, fmt.Errorf("%q is not an address like (1, 0)", s)
+	}
+	a, _ := strconv.Atoi(m[1])
+	b, _ := strconv.Atoi(m[2])
+	return [2]int{a, b}, nil
+}
+
+// Parse reads a NASim scenario file and checks it as NASim's loader
+// would, naming the section and key of every problem.
+func Parse(data []byte) (*File, error) {
+	if len(data) > FileBytesMax {
+		return nil, fmt.Errorf("%d bytes, at most %d", len(data), FileBytesMax)
+	}
+	var f File
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("yaml: %w", err)
+	}
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	for _, k := range sortedKeys(f.Extra) {
+		bad("unknown section %q", k)
+	}
+	if len(f.Subnets) == 0 {
+		bad("subnets: missing (the number of hosts in each subnet)")
+	}
+	total := 0
+	for i, n := range f.Subnets {
+		if n < 1 || n > HostsMax {
+			bad("subnets[%d]: %d hosts, want 1 to %d", i, n, HostsMax)
+			continue
+		}
+		total += n
+	}
+	if total > HostsMax {
+		bad("subnets: %d hosts in all, at most %d", total, HostsMax)
+	}
+	ns := len(f.Subnets) + 1 // subnet 0 is the internet
+	if len(f.Topology) != ns {
+		bad("topology: %d rows, want %d (the internet and %d subnets)", len(f.Topology), ns, len(f.Subnets))
+	}
+	for i, row := range f.Topology {
+		if len(row) != ns {
+			bad("topology[%d]: %d columns, want %d", i, len(row), ns)
+			continue
+		}
+		for j, v := range row {
+			if v != 0 && v != 1 {
+				bad("topology[%d][%d]: %d, want 0 or 1", i, j, v)
+			}
+		}
+	}
+	if len(f.Services) == 0 || len(f.Services) > 32 {
+		bad("services: %d, want 1 to 32", len(f.Services))
+	}
+	if len(f.OS) == 0 {
+		bad("os: missing")
+	}
+	if n := len(f.Exploits) + len(f.PrivEsc); n > 64 {
+		bad("exploits and privilege_escalation: %d in all, at most 64 (each becomes a vulnerability)", n)
+	}
+	if len(f.Exploits) == 0 {
+		bad("exploits: missing")
+	}
+	for _, k := range sortedKeys(f.Exploits) {
+		x := f.Exploits[k]
+		p := "exploits." + k
+		checkName(k, p, bad)
+		if !slices.Contains(f.Services, x.Service) {
+			bad("%s.service: %q is not in services", p, x.Service)
+		}
+		if x.OS != "" && x.OS != "none" && !slices.Contains(f.OS, x.OS) {
+			bad("%s.os: %q is not in os", p, x.OS)
+		}
+		checkProb(x.Prob, p+".prob", bad)
+		checkCost(x.Cost, p+".cost", bad)
+		if x.Access != "user" && x.Access != "root" {
+			bad("%s.access: %q, want user or root", p, x.Access)
+		}
+	}
+	for _, k := range sortedKeys(f.PrivEsc) {
+		x := f.PrivEsc[k]
+		p := "privilege_escalation." + k
+		checkName(k, p, bad)
+		if _, dup := f.Exploits[k]; dup {
+			bad("%s: the name is also an exploit's", p)
+		}
+		if !slices.Contains(f.Processes, x.Process) {
+			bad("%s.process: %q is not in processes", p, x.Process)
+		}
+		if x.OS != "" && x.OS != "none" && !slices.Contains(f.OS, x.OS) {
+			bad("%s.os: %q is not in os", p, x.OS)
+		}
+		checkProb(x.Prob, p+".prob", bad)
+		checkCost(x.Cost, p+".cost", bad)
+		if x.Access != "root" && x.Access != "user" {
+			bad("%s.access: %q, want root or user", p, x.Access)
+		}
+	}
+	for _, s := range f.Services {
+		checkName(s, "services", bad)
+	}
+	for name, c := range map[string]float64{"service_scan_cost": f.ServiceScanCost, "os_scan_cost": f.OSScanCost, "subnet_scan_cost": f.SubnetScanCost, "process_scan_cost": f.ProcessScanCost} { // map-order: each check stands alone; errors are sorted below
+		checkCost(c, name, bad)
+	}
+	if f.StepLimit != nil && (*f.StepLimit < 1 || *f.StepLimit > 10_000_000) {
+		bad("step_limit: %d, want 1 to 10000000", *f.StepLimit)
+	}
+	f.parsedHosts = map[[2]int]HostConfig{}
+	for _, k := range sortedKeys(f.Hosts) {
+		a, err := parseAddr(k)
+		p := "host_configurations." + k
+		if err != nil {
+			bad("%s: %v", p, err)
+			continue
+		}
+		if a[0] < 1 || a[0] > len(f.Subnets) || a[1] < 0 || a[1] >= f.Subnets[a[0]-1] {
+			bad("%s: no such host (subnets: %v)", p, f.Subnets)
+			continue
+		}
+		if _, dup := f.parsedHosts[a]; dup {
+			bad("%s: the host is configured twice", p)
+		}
+		h := f.Hosts[k]
+		if !slices.Contains(f.OS, h.OS) {
+			bad("%s.os: %q is not in os", p, h.OS)
+		}
+		for _, s := range h.Services {
+			if !slices.Contains(f.Services, s) {
+				bad("%s.services: %q is not in services", p, s)
+			}
+		}
+		for _, s := range h.Processes {
+			if !slices.Contains(f.Processes, s) {
+				bad("%s.processes: %q is not in processes", p, s)
+			}
+		}
+		f.parsedHosts[a] = h
+	}
+	if len(errs) == 0 {
+		for s, n := range f.Subnets {
+			for h := 0; h < n; h++ {
+				if _, ok := f.parsedHosts[[2]int{s + 1, h}]; !ok {
+					bad("host_configurations: host (%d, %d) is not configured", s+1, h)
+				}
+			}
+		}
+	}
+	f.parsedFirewall = map[[2]int][]string{}
+	for _, k := range sortedKeys(f.Firewall) {
+		a, err := parseAddr(k)
+		p := "firewall." + k
+		if err != nil {
+			bad("%s: %v", p, err)
+			continue
+		}
+		if a[0] >= ns || a[1] >= ns {
+			bad("%s: no such subnet", p)
+			continue
+		}
+		for _, s := range f.Firewall[k] {
+			if !slices.Contains(f.Services, s) {
+				bad("%s: %q is not in services", p, s)
+			}
+		}
+		f.parsedFirewall[a] = f.Firewall[k]
+	}
+	f.parsedSensitive = map[[2]int]float64{}
+	for _, k := range sortedKeys(f.SensitiveHosts) {
+		a, err := parseAddr(k)
+		p := "sensitive_hosts." + k
+		if err != nil {
+			bad("%s: %v", p, err)
+			continue
+		}
+		if a[0] < 1 || a[0] > len(f.Subnets) || a[1] < 0 || a[1] >= f.Subnets[a[0]-1] {
+			bad("%s: no such host", p)
+			continue
+		}
+		f.parsedSensitive[a] = f.SensitiveHosts[k]
+	}
+	if len(f.SensitiveHosts) == 0 {
+		bad("sensitive_hosts: missing (the goal is root on each)")
+	}
+	if len(errs) > 0 {
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+		if len(errs) > 20 {
+			errs = append(errs[:20], fmt.Errorf("... and %d more", len(errs)-20))
+		}
+		return nil, errors.Join(errs...)
+	}
+	return &f, nil
+}
+
+func checkName(s, p string, bad func(string, ...any)) {
+	if s == "" || strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) >= 0 || s[0] == '-' || s[0] == '_' || s[0] == '.' {
+		bad("%s: name %q: use letters, digits, '-', '_' and '.'", p, s)
+	}
+}
+
+func checkProb(p float64, path string, bad func(string, ...any)) {
+	if !(p >= 0 && p <= 1) {
+		bad("%s: %v, want 0 to 1", path, p)
+	}
+}
+
+func checkCost(c float64, path string, bad func(string, ...any)) {
+	if !(c >= 0 && c <= 1_000_000) {
+		bad("%s: %v, want 0 to 1000000", path, c)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	// map-order: sorted below.
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// permille rounds a probability to thousandths (the engine's unit).
+func permille(p float64) int { return int(math.Round(p * 1000)) }
+
+// cost rounds a NASim cost to a whole number (the engine's costs are integers).
+func cost(c float64) int { return int(math.Round(c)) }
+
+func hostID(a [2]int) string { return fmt.Sprintf("h%d-%d", a[0], a[1]) }
+
+func subnetID(s int) string { return fmt.Sprintf("subnet-%d", s) }
+
+func osMatches(want, have string) bool { return want == "" || want == "none" || want == have }
+
+// Convert writes the cyberex scenario of a parsed NASim file.
+func Convert(f *File, opt Options) (*Scenario, error) {
+	if opt.Name == "" {
+		opt.Name = "nasim"
+	}
+	if opt.Strategy == "" {
+		opt.Strategy = "random"
+	}
+	if opt.Strategy != "random" && opt.Strategy != "bruteforce" && opt.Strategy != "greedy" {
+		return nil, fmt.Errorf("strategy %q: want random, bruteforce or greedy", opt.Strategy)
+	}
+	exploits, privescs := sortedKeys(f.Exploits), sortedKeys(f.PrivEsc)
+	var b strings.Builder
+	q := strconv.Quote
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	steps := 10_000
+	if f.StepLimit != nil {
+		steps = *f.StepLimit
+	}
+	w("# Imported from NASim (Network Attack Simulator) by `cyberex import nasim`%s.\n", sourceNote(opt.Source))
+	w("# One NASim step is one tick; what differs in meaning: docs/import-nasim.md.\n\n")
+	w("name: %s\n", q(opt.Name))
+	w("description: %s\n\n", q(fmt.Sprintf("NASim scenario: %d subnets, %d hosts, %d sensitive; the adversary plays NASim's %s agent%s.",
+		len(f.Subnets), countHosts(f), len(f.SensitiveHosts), opt.Strategy, map[bool]string{true: " from Lua", false: ""}[opt.Lua])))
+	w("settings:\n  tick: 1m\n  duration: %d\n  end_when_decided: true\n\n", steps)
+	w("jurisdictions:\n  - id: net\n    name: The simulated network\n    crimes: [hacking]\n\n")
+	w("organisations:\n")
+	w("  - id: owner\n    name: Owner of the network\n    kind: operator\n    jurisdiction: net\n    sensor: 0%%\n")
+	w("  - id: attacker\n    name: NASim's attacker\n    kind: adversary\n    jurisdiction: net\n\n")
+	w("services: [%s]\n\n", strings.Join(quoteAll(f.Services), ", "))
+	w("# Each exploit and privilege escalation is a vulnerability: a host carries\n# it when it runs the service (or process) on the matching OS.\nvulnerabilities:\n")
+	for _, k := range exploits {
+		x := f.Exploits[k]
+		w("  - {id: %s, description: %s}\n", q(k), q(fmt.Sprintf("exploit of %s on %s", x.Service, orAny(x.OS))))
+	}
+	for _, k := range privescs {
+		x := f.PrivEsc[k]
+		w("  - {id: %s, description: %s}\n", q(k), q(fmt.Sprintf("privilege escalation through %s on %s", x.Process, orAny(x.OS))))
+	}
+	w("\nsegments:\n")
+	for s := 1; s <= len(f.Subnets); s++ {
+		w("  - {id: %s, owner: owner, jurisdiction: net}\n", subnetID(s))
+	}
+	links := 0
+	for i := 1; i <= len(f.Subnets); i++ {
+		for j := i + 1; j <= len(f.Subnets); j++ {
+			if f.Topology[i][j] == 0 && f.Topology[j][i] == 0 {
+				continue
+			}
+			if links == 0 {
+				w("\n# NASim's firewall between subnets, each way.\nlinks:\n")
+			}
+			links++
+			w("  - between: [%s, %s]\n    firewall: {forward: [%s], back: [%s]}\n", subnetID(i), subnetID(j),
+				strings.Join(quoteAll(f.parsedFirewall[[2]int{i, j}]), ", "), strings.Join(quoteAll(f.parsedFirewall[[2]int{j, i}]), ", "))
+		}
+	}
+	w("\nassets:\n")
+	var goals []string
+	for s, n := range f.Subnets {
+		for h := 0; h < n; h++ {
+			a := [2]int{s + 1, h}
+			hc := f.parsedHosts[a]
+			var vulns []string
+			for _, k := range exploits {
+				x := f.Exploits[k]
+				if slices.Contains(hc.Services, x.Service) && osMatches(x.OS, hc.OS) {
+					vulns = append(vulns, k)
+				}
+			}
+			for _, k := range privescs {
+				x := f.PrivEsc[k]
+				if slices.Contains(hc.Processes, x.Process) && osMatches(x.OS, hc.OS) {
+					vulns = append(vulns, k)
+				}
+			}
+			crit := 1
+			if v, ok := f.parsedSensitive[a]; ok {
+				crit = 5
+				goals = append(goals, hostID(a))
+				_ = v
+			}
+			w("  - {id: %s, segment: %s, owner: owner, criticality: %d, services: [%s], vulns: [%s]}  # %s\n",
+				hostID(a), subnetID(s+1), crit, strings.Join(quoteAll(hc.Services), ", "), strings.Join(quoteAll(vulns), ", "), hc.OS)
+		}
+	}
+	w("\ncampaigns:\n  - id: nasim\n    kind: intrusion\n    actor: attacker\n    offence: hacking\n    technique: T1190\n    active: true\n")
+	if !opt.Lua {
+		w("    agent:\n      strategy: %s\n      scans: 4\n      scan: {cost: %d}\n      entry:\n", opt.Strategy, cost(f.SubnetScanCost))
+		for s := 1; s <= len(f.Subnets); s++ {
+			if f.Topology[0][s] == 0 {
+				continue
+			}
+			w("        - {segment: %s, services: [%s]}\n", subnetID(s), strings.Join(quoteAll(f.parsedFirewall[[2]int{0, s}]), ", "))
+		}
+		w("      exploits:\n")
+		for _, k := range exploits {
+			x := f.Exploits[k]
+			w("        - {vuln: %s, service: %s, rate: %d‰, root: %t, cost: %d}\n", q(k), q(x.Service), permille(x.Prob), x.Access == "root", cost(x.Cost))
+		}
+		if len(privescs) > 0 {
+			w("      escalations:\n")
+			for _, k := range privescs {
+				x := f.PrivEsc[k]
+				w("        - {vuln: %s, rate: %d‰, cost: %d}\n", q(k), permille(x.Prob), cost(x.Cost))
+			}
+		}
+		w("      goals: [%s]\n", strings.Join(goals, ", "))
+	}
+	w("\nobjectives:\n  - id: sensitive-hosts\n    description: %s\n", q("NASim's goal: root on every sensitive host (met: the attacker won)"))
+	metric := "campaign:nasim:goals"
+	if opt.Lua {
+		metric = "script.goals" // story.lua counts them
+	}
+	w("    metric: %s\n    op: \">=\"\n    value: %d\n    mode: by\n", metric, len(goals))
+	sc := &Scenario{Hosts: countHosts(f)}
+	if opt.Lua {
+		w("\nscripts: [story.lua]\n")
+		sc.Story = luaStory(f, exploits, privescs, goals)
+	}
+	sc.YAML = []byte(b.String())
+	sc.README = readme(f, opt, len(goals))
+	return sc, nil
+}
+
+func sourceNote(src string) string {
+	if src == "" {
+		return ""
+	}
+	return " from " + strconv.Quote(src)
+}
+
+func orAny(os string) string {
+	if os == "" || os == "none" {
+		return "any OS"
+	}
+	return os
+}
+
+func quoteAll(s []string) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = strconv.Quote(x)
+	}
+	return out
+}
+
+func countHosts(f *File) int {
+	n := 0
+	for _, c := range f.Subnets {
+		n += c
+	}
+	return n
+}
+
+// luaStory is the scripted equivalent of NASim's random agent: each tick,
+// one action drawn uniformly over (host, exploit or escalation), played
+// through the campaign handle's exploit, lateral and escalate.
+func luaStory(f *File, exploits, privescs, goals []string) []byte {
+	var b strings.Builder
+	b.WriteString("-- The scripted equivalent of the native random agent (cyberex import nasim --lua):\n")
+	b.WriteString("-- one action a tick, drawn over hosts x (exploit, escalate), through the campaign handle.\n")
+	b.WriteString("local c = campaign(\"nasim\")\nlocal hosts = {")
+	first := true
+	for s, n := range f.Subnets {
+		for h := 0; h < n; h++ {
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			fmt.Fprintf(&b, "%q", hostID([2]int{s + 1, h}))
+		}
+	}
+	fmt.Fprintf(&b, "}\nlocal kinds = %d\n", len(exploits)+len(privescs))
+	fmt.Fprintf(&b, "local exploits = %d\n", len(exploits))
+	b.WriteString("local goal = {")
+	for i, g := range goals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "[%q] = true", g)
+	}
+	b.WriteString(`}
+-- rooted counts the goals escalated (nobody defends an imported network,
+-- so what the attacker took stays taken).
+local rooted, n_rooted = {}, 0
+set_metric("goals", 0)
+
+every(1, function()
+  local n = random(1, #hosts * kinds) - 1
+  local host = hosts[math.floor(n / kinds) + 1]
+  if n % kinds < exploits then
+    if not c:exploit(host, "T1190") then c:lateral(host, "T1021") end
+  elseif c:escalate(host, "T1068") and goal[host] and not rooted[host] then
+    rooted[host] = true
+    n_rooted = n_rooted + 1
+    set_metric("goals", n_rooted)
+  end
+end)
+`)
+	return []byte(b.String())
+}
+
+func readme(f *File, opt Options, goals int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\nImported from a NASim (Network Attack Simulator) scenario%s by `cyberex import nasim`.\n\n", opt.Name, sourceNote(opt.Source))
+	fmt.Fprintf(&b, "- %d subnets, %d hosts, %d sensitive hosts (the goals)\n", len(f.Subnets), countHosts(f), goals)
+	fmt.Fprintf(&b, "- the adversary: NASim's %s agent", opt.Strategy)
+	if opt.Lua {
+		b.WriteString(", played from Lua (story.lua) instead of the engine's native agent")
+	}
+	b.WriteString("\n- one NASim step is one tick; the run ends when the attacker holds root on every sensitive host (objective `sensitive-hosts` met) or at the step limit\n\n")
+	b.WriteString("What differs from NASim, and why: docs/import-nasim.md in the cyberex repository.\n\n")
+	b.WriteString("```sh\ncyberex validate .\ncyberex run . --seed 1\n```\n")
+	return []byte(b.String())
+}
