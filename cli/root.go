@@ -110,6 +110,8 @@ of its scenario.yaml).`,
 		newMergeCmd(e),
 		newReportCmd(e),
 		newImportCmd(e),
+		newBranchCmd(e),
+		newCommandsCmd(e),
 	)
 	return root
 }

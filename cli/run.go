@@ -108,23 +108,10 @@ func runScenario(e *env, arg string, o runFlags) error {
 		CreatedBy: "cyberex run", ScenarioDir: l.source}
 	var jf *os.File
 	if o.journal != "" {
-		jf, err = os.OpenFile(o.journal, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return inputErrorf("journal %s already exists: a journal is never overwritten; remove it or choose another name", o.journal)
-			}
-			return inputErrorf("journal: %w", err)
+		if jf, err = createJournal(o.journal, l, &opt); err != nil {
+			return err
 		}
 		defer jf.Close()
-		// A headless run acknowledges nothing to anyone while it runs, so
-		// its journal is synced once at the end rather than after every
-		// command batch (hiding the file's Sync method from the writer).
-		opt.Journal = struct{ io.Writer }{jf}
-		if !strings.HasPrefix(l.source, embeddedPrefix) {
-			// Where the scenario is, as seen from the journal's folder:
-			// replay finds it from any current folder.
-			opt.ScenarioDir = journal.ScenarioDirFor(o.journal, l.source)
-		}
 	}
 	p := &progress{e: e, start: e.now()}
 	opt.Progress = p.tick
@@ -153,18 +140,8 @@ func runScenario(e *env, arg string, o runFlags) error {
 	}
 	res, err := headless.Run(l.s, opt)
 	p.done()
-	if jf != nil {
-		// Synced whether the run succeeded or failed: a failed run's
-		// journal records the failure, for replay to check.
-		if serr := jf.Sync(); serr != nil && err == nil {
-			return failure(fmt.Errorf("journal %s: %w", o.journal, serr))
-		}
-		if cerr := jf.Close(); cerr != nil && err == nil {
-			return failure(fmt.Errorf("journal %s: %w", o.journal, cerr))
-		}
-	}
-	if err != nil {
-		return classify(err)
+	if err := closeJournal(jf, err); err != nil {
+		return err
 	}
 	if res.CommandsUnused > 0 {
 		fmt.Fprintf(e.stderr, "warning: %d commands are for ticks after the run's last (%d) and were not applied\n", res.CommandsUnused, res.Ticks)
@@ -173,6 +150,46 @@ func runScenario(e *env, arg string, o runFlags) error {
 		return printJSON(e.stdout, res)
 	}
 	printSummary(e.stdout, l, res, o)
+	return nil
+}
+
+// createJournal creates a new journal file for a run (never overwriting
+// one) and points the run's options at it, with the scenario's folder as
+// seen from the journal's folder, so that replay finds it from anywhere.
+func createJournal(path string, l *loaded, opt *headless.RunOptions) (*os.File, error) {
+	jf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, inputErrorf("journal %s already exists: a journal is never overwritten; remove it or choose another name", path)
+		}
+		return nil, inputErrorf("journal: %w", err)
+	}
+	// A headless run acknowledges nothing to anyone while it runs, so
+	// its journal is synced once at the end rather than after every
+	// command batch (hiding the file's Sync method from the writer).
+	opt.Journal = struct{ io.Writer }{jf}
+	if !strings.HasPrefix(l.source, embeddedPrefix) {
+		opt.ScenarioDir = journal.ScenarioDirFor(path, l.source)
+	}
+	return jf, nil
+}
+
+// closeJournal syncs and closes a run's journal (nil: none) whether the
+// run succeeded or failed (a failed run's journal records the failure,
+// for replay to check), and returns the run's error classified, or the
+// journal's.
+func closeJournal(jf *os.File, runErr error) error {
+	if jf != nil {
+		if serr := jf.Sync(); serr != nil && runErr == nil {
+			return failure(fmt.Errorf("journal %s: %w", jf.Name(), serr))
+		}
+		if cerr := jf.Close(); cerr != nil && runErr == nil && !errors.Is(cerr, os.ErrClosed) {
+			return failure(fmt.Errorf("journal %s: %w", jf.Name(), cerr))
+		}
+	}
+	if runErr != nil {
+		return classify(runErr)
+	}
 	return nil
 }
 

@@ -356,19 +356,7 @@ var containVerbs = []string{"contain", "deny", "sinkhole", "takedown", "remediat
 // attack, and told someone (shared a report, sent a request, made a
 // statement).
 func timings(r *Run) []OrgTiming {
-	verbOf := map[int64]string{}
-	for _, c := range r.Commands {
-		if c.ID != 0 {
-			verbOf[c.ID] = c.Verb
-		}
-	}
-	for _, e := range r.Events {
-		if e.Kind == engine.EvCommandAccepted && e.Command != 0 {
-			if f := strings.Fields(e.Text); len(f) > 1 && f[0] == e.Org {
-				verbOf[e.Command] = f[1]
-			}
-		}
-	}
+	verbOf := r.Verbs
 	var out []OrgTiming
 	for _, o := range r.Orgs {
 		if o.Kind == "adversary" {

@@ -17,6 +17,9 @@ import (
 // installed, unless CYBEREX_REQUIRE_CHROMIUM is set (make test sets it:
 // make deps installs chromium, so CI never skips these).
 func chromium(t *testing.T) string {
+	if testing.Short() {
+		t.Skip("starting a browser: not with -short")
+	}
 	bin := Chromium()
 	if bin == "" {
 		if os.Getenv("CYBEREX_REQUIRE_CHROMIUM") != "" {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"cyberex/debrief"
 	"cyberex/engine"
 	"cyberex/headless"
 	"cyberex/journal"
@@ -64,6 +65,9 @@ type Run struct {
 	Injects    []engine.Inject
 	Rejected   int // commands rejected during the run
 	SampleStep int32
+	// Verbs maps the id of every command accepted during the run to its
+	// verb.
+	Verbs map[int64]string
 }
 
 // Org is an organisation of the exercise.
@@ -135,7 +139,7 @@ type Command struct {
 func Collect(s *scenario.Scenario, j *journal.Journal, name string) (*Run, error) {
 	r := &Run{Name: name, Scenario: j.Header.Scenario, Seed: j.Header.Seed, Engine: j.Header.Engine,
 		CreatedBy: j.Header.CreatedBy, Set: j.Header.Set}
-	c := collector{run: r, maxCmd: 0}
+	c := collector{run: r}
 	for _, cmd := range j.Commands {
 		r.Commands = append(r.Commands, Command{Command: cmd})
 	}
@@ -155,6 +159,10 @@ func Collect(s *scenario.Scenario, j *journal.Journal, name string) (*Run, error
 		r.Failed = res.Failed.Error
 	}
 	c.final(res.World, s)
+	for _, cmd := range c.log.Scripted {
+		r.Commands = append(r.Commands, Command{Command: cmd, Scripted: true})
+	}
+	r.Verbs = c.log.Verbs
 	slices.SortStableFunc(r.Commands, func(a, b Command) int { return int(a.Tick - b.Tick) })
 	return r, nil
 }
@@ -163,7 +171,7 @@ type collector struct {
 	run     *Run
 	step    int32
 	started bool
-	maxCmd  int64
+	log     debrief.CommandLog
 	held    []objHeld
 }
 
@@ -230,7 +238,7 @@ func (c *collector) after(w *engine.World) {
 	if !c.started {
 		c.start(w)
 	}
-	c.scripted(w)
+	c.log.AfterStep(w)
 	for i, o := range w.Objectives {
 		if o.Script || o.Metric == "" || w.Tick < o.From {
 			continue
@@ -255,27 +263,6 @@ func (c *collector) after(w *engine.World) {
 		return
 	}
 	c.sample(w)
-}
-
-// scripted records the commands scripted teams submitted in this tick:
-// the actions accepted now and queued from the next tick (a person's
-// command of this tick is queued from this tick).
-func (c *collector) scripted(w *engine.World) {
-	hi := c.maxCmd
-	for _, a := range w.Actions {
-		if a.Command > c.maxCmd && a.Queued == w.Tick+1 {
-			cmd := engine.Command{ID: a.Command, Tick: w.Tick + 1, Org: w.Orgs[a.Org].ID, Verb: a.Verb, Target: a.Target}
-			if len(a.Args) > 0 {
-				cmd.Args = make(map[string]string, len(a.Args))
-				for _, x := range a.Args {
-					cmd.Args[x.Key] = x.Value
-				}
-			}
-			c.run.Commands = append(c.run.Commands, Command{Command: cmd, Scripted: true})
-		}
-		hi = max(hi, a.Command)
-	}
-	c.maxCmd = max(hi, w.NextCommandID)
 }
 
 func (c *collector) sample(w *engine.World) {

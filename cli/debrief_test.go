@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReportBranchCommands runs the debrief commands end to end on the
+// small test scenario: a journal, its commands exported and run again, a
+// branch, and the report with the branch and a note.
+func TestReportBranchCommands(t *testing.T) {
+	dir := t.TempDir()
+	moves := writeFile(t, dir, "moves.jsonl", `{"tick":5,"org":"csirt","verb":"investigate","target":"c2"}
+{"tick":20,"org":"csirt","verb":"request","target":"hoster","args":{"kind":"takedown","target":"c2"}}
+`)
+	jpath := filepath.Join(dir, "run.jsonl")
+	if code, _, errOut := cyberex(t, "run", botnet, "--commands", moves, "--journal", jpath); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errOut)
+	}
+	exported := filepath.Join(dir, "played.jsonl")
+	if code, _, errOut := cyberex(t, "commands", jpath, "-o", exported); code != 0 || !strings.Contains(errOut, "2 commands of people") {
+		t.Fatalf("commands: exit %d: %s", code, errOut)
+	}
+	_, want, _ := cyberex(t, "run", botnet, "--commands", moves, "--json")
+	if code, got, errOut := cyberex(t, "run", botnet, "--commands", exported, "--json"); code != 0 || got != want {
+		t.Errorf("the exported commands do not make the same run: exit %d %s\n%s\nwant\n%s", code, errOut, got, want)
+	}
+
+	// The branch forks after tick 10: the request at 20 is replaced by none.
+	empty := writeFile(t, dir, "nothing.jsonl", "")
+	bpath := filepath.Join(dir, "no-takedown.jsonl")
+	code, out, errOut := cyberex(t, "branch", jpath, "--at", "10", "--commands", empty, "-o", bpath)
+	if code != 0 || !strings.Contains(out, "objectives") {
+		t.Fatalf("branch: exit %d: %s %s", code, out, errOut)
+	}
+	if code, _, errOut := cyberex(t, "branch", jpath, "--at", "10", "--commands", moves); code != 2 || !strings.Contains(errOut, "moves.jsonl:1: tick 5: a branch's commands come after the fork tick 10") {
+		t.Errorf("early command: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := cyberex(t, "branch", jpath, "--commands", empty); code != 2 || !strings.Contains(errOut, "--at TICK is required") {
+		t.Errorf("no --at: exit %d: %s", code, errOut)
+	}
+
+	notes := writeFile(t, dir, "notes.jsonl", `{"tick":6,"author":"eva","text":"csirt investigated the C2 at once"}`+"\n")
+	report := filepath.Join(dir, "aar.html")
+	if code, _, errOut := cyberex(t, "report", jpath, "--branch", bpath, "--notes", notes, "-o", report); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	html := string(mustRead(t, report))
+	for _, want := range []string{"What-if branches", "no-takedown", "csirt investigated the C2 at once", "After-Action Report"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	bad := writeFile(t, dir, "bad-notes.jsonl", `{"tick":1}`+"\n")
+	if code, _, errOut := cyberex(t, "report", jpath, "--notes", bad, "-o", report); code != 2 || !strings.Contains(errOut, "bad-notes.jsonl:1: text missing") {
+		t.Errorf("bad notes: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := cyberex(t, "report", jpath, "--format", "docx"); code != 2 || !strings.Contains(errOut, "html or pdf") {
+		t.Errorf("bad format: exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.html")); err == nil {
+		t.Error("a refused report wrote a file")
+	}
+}
