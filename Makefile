@@ -9,16 +9,22 @@ SCENARIO ?= scenarios/tutorial
 FUZZTIME ?= 30s
 # Debian packages the tests need, installed by `make deps` when missing:
 # headless Chromium (and a font for it) renders the after-action report in
-# its tests and prints it to PDF (`cyberex report --format pdf`).
-APT_PACKAGES ?= chromium fonts-liberation
+# its tests and prints it to PDF (`cyberex report --format pdf`); the
+# desktop client (ebiten) needs cgo with the X11/GL/ALSA headers and a
+# display even to start, so its tests run under Xvfb; the browser client's
+# test runs in headless Chromium. The headless program needs none of them.
+APT_PACKAGES ?= chromium fonts-liberation libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth
 # `cyberex test scenarios/` runs the scenarios' own regression tests as part
 # of `make test`: auto runs them when the program has a test command, yes
 # always, no never.
 SCENARIO_TESTS ?= yes
 
 BIN := bin/cyberex
+CLIENT := bin/cyberex-client
+# Where `make web` puts the browser client; `cyberex serve` serves it.
+WEB := web
 
-.PHONY: all run test build bench fuzz deps check-go vet clean
+.PHONY: all run test build client web bench fuzz deps check-go vet clean
 
 all: build
 
@@ -42,6 +48,18 @@ test: deps check-go
 ## build: build bin/cyberex without cgo
 build: check-go
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/cyberex
+
+## client: build the desktop client bin/cyberex-client (cgo, X11/GL: make deps)
+client: check-go
+	$(GO) build -o $(CLIENT) ./cmd/cyberex-client
+
+## web: build the browser client (WebAssembly) into web/ for `cyberex serve`
+web: check-go
+	@mkdir -p $(WEB)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WEB)/cyberex-client.wasm ./cmd/cyberex-client
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB)/
+	cp client/web/index.html $(WEB)/
+	@printf 'web/: cyberex-client.wasm %s bytes, %s gzipped\n' $$(wc -c < $(WEB)/cyberex-client.wasm) $$(gzip -9 -c $(WEB)/cyberex-client.wasm | wc -c)
 
 ## bench: run the benchmarks of every package
 bench: check-go
@@ -81,4 +99,4 @@ check-go:
 	fi
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WEB)

@@ -1,0 +1,75 @@
+package link
+
+import (
+	"cyberex/client/locale"
+	"cyberex/client/model"
+	"cyberex/wire"
+)
+
+// Apply puts one server message into the model. It returns true when the
+// model's view no longer follows the server (a delta that does not fit)
+// and a fresh view is needed.
+func Apply(m *model.Model, msg wire.Message) (resync bool) {
+	t := m.Text
+	switch x := msg.(type) {
+	case *wire.Welcome:
+		role := model.RoleTeam
+		switch x.Role {
+		case wire.RoleController:
+			role = model.RoleController
+		case wire.RoleObserver:
+			role = model.RoleObserver
+		}
+		m.Join(model.Welcome{Role: role, Org: x.Org, Title: x.Title, TickSeconds: x.TickSeconds})
+		setStatus(m, &x.Status)
+	case *wire.Status:
+		setStatus(m, x)
+	case *wire.Ack:
+		if x.Paused {
+			m.Answer(x.Ref, t.F(locale.KeyAckPaused, x.Tick), false, false)
+		} else {
+			m.Answer(x.Ref, t.F(locale.KeyAck, x.Tick), false, false)
+		}
+	case *wire.Result:
+		text := x.Text
+		if x.Accepted {
+			switch {
+			case x.Started:
+				text = t.F(locale.KeyStarted, text, x.Done)
+			case x.Ahead > 0:
+				text = t.F(locale.KeyWaitingAhead, text, x.Ahead)
+			}
+		}
+		m.Answer(x.Ref, text, !x.Accepted, true)
+	case *wire.Noted:
+		m.Answer(x.Ref, t.F(locale.KeyNoted, x.Tick), false, true)
+	case *wire.Error:
+		if x.Ref != 0 {
+			m.Answer(x.Ref, t.F(locale.KeyErrorPrefix, x.Message), true, true)
+		} else if x.Code == wire.ErrCode || x.Code == wire.ErrProtocol {
+			m.JoinError = x.Message
+		}
+	case *wire.Bye:
+		m.Conn = model.Disconnected
+	}
+	return false
+}
+
+func setStatus(m *model.Model, s *wire.Status) {
+	st := model.Status{
+		Started:       s.State != wire.StateWaiting,
+		Paused:        s.State == wire.StatePaused || s.State == wire.StateWaiting,
+		Ended:         s.State == wire.StateEnded || s.State == wire.StateFailed,
+		MillisPerTick: s.MillisPerTick,
+		MoveLeft:      s.MoveLeft,
+		Problem:       s.Error,
+	}
+	if st.Problem == "" {
+		st.Problem = s.Story
+	}
+	m.SetStatus(st)
+	m.Teams = m.Teams[:0]
+	for _, tm := range s.Teams {
+		m.Teams = append(m.Teams, model.Team{Org: tm.Org, People: tm.People, Scripted: tm.Scripted})
+	}
+}
