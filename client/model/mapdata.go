@@ -144,3 +144,28 @@ func resizeState(s []theme.State, n int) []theme.State {
 	}
 	return s[:n]
 }
+
+// replaceable says whether every change to the assets replaces an asset
+// the view holds, at its place (no asset added or removed).
+func (d *MapData) replaceable(v *engine.View, c *engine.Changes[engine.AssetView]) bool {
+	if c == nil || len(c.Remove) > 0 || len(d.Asset) != len(v.Assets) {
+		return false
+	}
+	for k := range c.Upsert {
+		p, ok := d.posOf[c.Upsert[k].ID]
+		if !ok || v.Assets[d.Asset[p]].N != c.Upsert[k].N {
+			return false
+		}
+	}
+	return true
+}
+
+// replace puts the changed assets in place and updates their states.
+func (d *MapData) replace(v *engine.View, c *engine.Changes[engine.AssetView]) {
+	for k := range c.Upsert {
+		p := d.posOf[c.Upsert[k].ID]
+		i := d.Asset[p]
+		v.Assets[i] = c.Upsert[k]
+		d.State[p] = StateOf(&v.Assets[i])
+	}
+}

@@ -196,11 +196,24 @@ func (m *Model) ApplyDelta(d *engine.ViewDelta) error {
 	if m.View == nil {
 		return errNoView
 	}
-	if err := m.View.Apply(d); err != nil {
+	// The common tick changes some assets' state and adds or removes
+	// none: those are replaced in place through the map's index, which
+	// spares engine's Apply a lookup table of every asset and a sort.
+	full := d
+	inPlace := d.Org == m.View.Org && d.From == m.View.Tick && m.Map.replaceable(m.View, d.Assets)
+	if inPlace {
+		dd := *d
+		dd.Assets = nil
+		full = &dd
+	}
+	if err := m.View.Apply(full); err != nil {
 		return err
 	}
+	if inPlace {
+		m.Map.replace(m.View, d.Assets)
+	}
 	m.Status.Ended = m.Status.Ended || m.View.Ended
-	if d.Assets != nil || d.Segments != nil {
+	if !inPlace && d.Assets != nil || d.Segments != nil {
 		m.Map.Update(m.View, d)
 	}
 	m.dropStaleSelection()

@@ -29,7 +29,6 @@ func fromLink(s string) (ws, code string, ok bool) {
 // wsPath is where the server takes websocket connections.
 const wsPath = "/ws"
 
-
 // pageTitle is the browser tab's title: the exercise, the tick and the
 // last answer from the server (which the browser test also reads).
 func pageTitle(m *model.Model) string {
