@@ -197,11 +197,14 @@ func TestJournalAndReplay(t *testing.T) {
 	json.Unmarshal([]byte(out), &r)
 
 	code, out, errOut = cyberex(t, "replay", jpath)
-	if code != 0 || out != "ok "+r.StateHash+"\n" || errOut != "" {
+	if code != 0 || !strings.HasPrefix(out, "ok "+r.StateHash+"\nchecked: ") || errOut != "" {
 		t.Errorf("replay: exit %d\n%s\n%s", code, out, errOut)
 	}
+	if !regexp.MustCompile(`^checked: \d+ state hashes \(tick 0 to \d+\), the end hash at tick \d+; \d+ commands replayed over \d+ ticks$`).MatchString(strings.Split(out, "\n")[1]) {
+		t.Errorf("replay does not say what it checked:\n%s", out)
+	}
 	code, out, _ = cyberex(t, "replay", jpath, "--scenario", botnet)
-	if code != 0 || out != "ok "+r.StateHash+"\n" {
+	if code != 0 || !strings.HasPrefix(out, "ok "+r.StateHash+"\n") {
 		t.Errorf("replay --scenario: exit %d %s", code, out)
 	}
 	// Running again onto the same journal is refused.
@@ -396,11 +399,11 @@ func TestReplayMessages(t *testing.T) {
 		stdout string // regexp
 		stderr string // regexp
 	}{
-		{"good", string(goodData), 0, `^ok [0-9a-f]{64}\n$`, `^$`},
+		{"good", string(goodData), 0, `^ok [0-9a-f]{64}\nchecked: 4 state hashes \(tick 0 to 30\), the end hash at tick 30; 0 commands replayed over 30 ticks\n$`, `^$`},
 		{"end hash differs", edit(goodData, regexp.MustCompile(`("type":"end","tick":30,"hash":")[0-9a-f]{64}`), "${1}"+strings.Repeat("0", 64)), 1,
 			`^the end hash \(after Finish\) differs at tick 30: journal 0{64}, replay [0-9a-f]{64}\n$`,
 			`^the state after the last tick \(30\) matched: Finish, which judges the objectives that wait for the end, made the difference\n$`},
-		{"the same failure", string(failedData), 0, `^ok: the run fails at tick 40 as recorded: story.lua:1: tick 40: .*\n$`, `^$`},
+		{"the same failure", string(failedData), 0, `^ok: the run fails at tick 40 as recorded: story.lua:1: tick 40: .*\nchecked: 1 state hash \(tick 0 to 0\), the failure at tick 40; 0 commands replayed over 40 ticks\n$`, `^$`},
 		{"another error", edit(failedData, regexp.MustCompile(`"error":"[^"]+"`), `"error":"story.lua:1: tick 40: \u001b[2Jsomething else"`), 1,
 			`^the run fails at tick 40 as recorded, but with another error: journal: story.lua:1: tick 40: \\x1b\[2Jsomething else; replay: story.lua:1: tick 40: .*\n$`,
 			`^the last checkpoint that matched is tick 0\n$`},
@@ -408,7 +411,11 @@ func TestReplayMessages(t *testing.T) {
 			`^the replay fails at tick 40, where the journal records no failure: story.lua:1: tick 40: .*\n$`, `tick 0`},
 		{"the replay does not fail", edit(goodData, endRe, `{"type":"failed","tick":31,"error":"boom"}`+"\n"), 1,
 			`^the journal records a failure at tick 31, but the replay does not fail there: boom\n$`, `tick 30`},
-		{"a failure no longer recorded (an older journal)", edit(failedData, failedRe, ""), 0, `^ok [0-9a-f]{64}\n$`, `no end record`},
+		{"a failure no longer recorded (an older journal)", edit(failedData, failedRe, ""), 0, `^ok [0-9a-f]{64}\nchecked: 1 state hash \(tick 0 to 0\), no end \(the run stopped\); 0 commands replayed over 0 ticks\n$`, `no end record`},
+		{"only a header", strings.SplitAfter(string(goodData), "\n")[0], 2, `^$`, `j.jsonl: the journal holds only its header .*: a replay would check nothing\n$`},
+		{"a command at tick 2^31-1", edit(goodData, endRe, `{"type":"command","tick":2147483647,"org":"isp","verb":"scan"}`+"\n"), 2, `^$`, `j.jsonl:6: command: tick 2147483647 is past any run`},
+		{"a command past the end", edit(goodData, endRe, `{"type":"command","tick":99999,"org":"isp","verb":"scan"}`+"\n"), 2, `^$`, `j.jsonl:6: command: tick 99999 is after the scenario's end \(tick \d+\): a run never writes it\n$`},
+		{"a hash off the cadence", edit(goodData, regexp.MustCompile(`"type":"hash","tick":20,`), `"type":"hash","tick":21,`), 2, `^$`, `j.jsonl:4: hash: tick 21: with hash_every 10 a run writes hashes at tick 0 and every 10 ticks only\n$`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,14 +20,17 @@ func newReplayCmd(e *env) *cobra.Command {
 		Short: "Re-run a journal and check that every recorded hash is reproduced",
 		Long: `Re-run the commands of a journal against its scenario and compare the state
 hash at every checkpoint the journal recorded. Prints "ok HASH" (the final
-state hash) when all match, exit 0; or "hash differs at tick T: journal X,
-replay Y" at the first checkpoint that does not, exit 1.
+state hash) and a line saying what was checked when all match, exit 0; or
+"hash differs at tick T: journal X, replay Y" at the first checkpoint that
+does not, exit 1.
 
 The scenario is the folder recorded in the journal's header (relative to the
 journal's folder, or for an older journal to the current folder) unless
 --scenario names another. The journal's --set overrides are applied again. A
 journal of another scenario version (its digest) or another engine version is
-refused, exit 2.
+refused, exit 2; so is one a run could not have written (only a header, a
+tick after the scenario's end, hashes off the hash_every cadence), naming its
+line.
 
 A journal of a run that failed (a scenario script's error) ends in a failed
 record: the replay prints "ok: the run fails at tick T as recorded: ERROR"
@@ -62,12 +65,14 @@ func replayJournal(e *env, path, dir string) error {
 	}
 	if f := rr.Failed; f != nil {
 		fmt.Fprintf(e.stdout, "ok: the run fails at tick %d as recorded: %s\n", f.Tick, safe(f.Error))
+		fmt.Fprintln(e.stdout, checkedSummary(j, rr))
 		return nil
 	}
 	if !rr.Complete {
 		fmt.Fprintf(e.stderr, "note: the journal has no end record (the run stopped at tick %d); replayed and checked up to there\n", rr.Ticks)
 	}
 	fmt.Fprintf(e.stdout, "ok %s\n", rr.FinalHash)
+	fmt.Fprintln(e.stdout, checkedSummary(j, rr))
 	return nil
 }
 
@@ -96,6 +101,31 @@ func loadJournal(e *env, path, dir string) (*journal.Journal, *loaded, error) {
 		return nil, nil, err
 	}
 	return j, l, nil
+}
+
+// checkedSummary says what a replay that matched checked: "ok" alone
+// could hide a journal that recorded next to nothing.
+func checkedSummary(j *journal.Journal, rr *headless.ReplayResult) string {
+	var b strings.Builder
+	n := len(j.Hashes)
+	b.WriteString("checked: 1 state hash")
+	if n != 1 {
+		b.Reset()
+		fmt.Fprintf(&b, "checked: %d state hashes", n)
+	}
+	if n > 0 {
+		fmt.Fprintf(&b, " (tick %d to %d)", j.Hashes[0].Tick, j.Hashes[n-1].Tick)
+	}
+	switch {
+	case rr.Complete:
+		fmt.Fprintf(&b, ", the end hash at tick %d", j.End.Tick)
+	case rr.Failed != nil:
+		fmt.Fprintf(&b, ", the failure at tick %d", rr.Failed.Tick)
+	default:
+		b.WriteString(", no end (the run stopped)")
+	}
+	fmt.Fprintf(&b, "; %s replayed over %s", count(len(j.Commands), "command"), count(int(rr.Ticks), "tick"))
+	return b.String()
 }
 
 // journalScenario finds the scenario a journal recorded: built into the

@@ -157,17 +157,18 @@ func runScenario(e *env, arg string, o runFlags) error {
 // one) and points the run's options at it, with the scenario's folder as
 // seen from the journal's folder, so that replay finds it from anywhere.
 func createJournal(path string, l *loaded, opt *headless.RunOptions) (*os.File, error) {
-	jf, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	jf, err := journal.CreateFile(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil, inputErrorf("journal %s already exists: a journal is never overwritten; remove it or choose another name", path)
+			return nil, inputError(err)
 		}
 		return nil, inputErrorf("journal: %w", err)
 	}
-	// A headless run acknowledges nothing to anyone while it runs, so
-	// its journal is synced once at the end rather than after every
-	// command batch (hiding the file's Sync method from the writer).
-	opt.Journal = struct{ io.Writer }{jf}
+	// Each command batch is synced before its tick is stepped, as
+	// docs/journal.md promises (one fsync per tick that has commands): a
+	// run killed between two batches leaves a journal that replays and
+	// continues up to the last one.
+	opt.Journal = jf
 	if !strings.HasPrefix(l.source, embeddedPrefix) {
 		opt.ScenarioDir = journal.ScenarioDirFor(path, l.source)
 	}

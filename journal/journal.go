@@ -41,8 +41,21 @@ const Format = "cyberex-journal/1"
 const (
 	// LineBytesMax bounds one line, newline excluded.
 	LineBytesMax = 1 << 20
-	// FileBytesMax bounds a whole journal or commands file.
-	FileBytesMax = 1 << 30
+	// FileBytesMax bounds a whole journal or commands file. A file is
+	// refused by its size before it is read when the system says it
+	// (a regular file), else as soon as more has been read; what is held
+	// in memory while reading is bounded by it too (ArgsTotalMax).
+	FileBytesMax = 128 << 20
+	// TicksMax bounds every tick a journal or a commands file names:
+	// about 19 years of exercise at one tick a minute, the longest run
+	// `cyberex run --ticks` makes. A command at tick 2³¹−1 would make a
+	// replay step for hours.
+	TicksMax = 10_000_000
+	// ArgsTotalMax bounds the arguments of all the commands of one file
+	// together: a map entry costs far more memory than its bytes on the
+	// line, so that a file of small commands with many arguments each
+	// cannot make the reader hold gigabytes.
+	ArgsTotalMax = 2_000_000
 	// CommandsMax bounds the commands of one journal or commands file.
 	CommandsMax = 1_000_000
 	// HashesMax bounds the hash checkpoints of one journal.
@@ -132,6 +145,17 @@ type Journal struct {
 	// Size is the length in bytes of the intact part of the file (without
 	// a torn last line): where appending resumes.
 	Size int64
+
+	// name and lines say where each record was read, for CheckRun's
+	// errors (empty for a Journal built in Go).
+	name  string
+	lines recordLines
+}
+
+// recordLines holds the line of each record of a Journal read from a file.
+type recordLines struct {
+	commands, hashes          []int
+	end, failed, storyStopped int
 }
 
 // LastTick is the last tick the journal says anything about.
@@ -278,6 +302,9 @@ func CheckCommand(c *engine.Command) error {
 	if c.Tick < 1 {
 		return fmt.Errorf("tick %d: commands start at tick 1", c.Tick)
 	}
+	if c.Tick > TicksMax {
+		return tickPastRuns(c.Tick)
+	}
 	if c.ID < 0 {
 		return fmt.Errorf("id %d is negative", c.ID)
 	}
@@ -341,8 +368,15 @@ type order struct {
 
 func newOrder() order { return order{lastHash: -1} }
 
+// tickPastRuns says that a tick is beyond any run.
+func tickPastRuns(t int32) error {
+	return fmt.Errorf("tick %d is past any run (at most %d ticks)", t, TicksMax)
+}
+
 func (o *order) command(t int32) error {
 	switch {
+	case t > TicksMax:
+		return tickPastRuns(t)
 	case o.ended:
 		return fmt.Errorf("command after the %s record", o.last)
 	case o.commands >= CommandsMax:
@@ -359,6 +393,8 @@ func (o *order) commandDone(t int32) { o.lastCmd = t; o.commands++ }
 
 func (o *order) hash(t int32) error {
 	switch {
+	case t > TicksMax:
+		return tickPastRuns(t)
 	case o.ended:
 		return fmt.Errorf("hash after the %s record", o.last)
 	case o.hashes >= HashesMax:
@@ -377,6 +413,8 @@ func (o *order) hashDone(t int32) { o.lastHash = t; o.hashes++ }
 
 func (o *order) end(t int32) error {
 	switch {
+	case t > TicksMax:
+		return tickPastRuns(t)
 	case o.ended:
 		return fmt.Errorf("end after the %s record", o.last)
 	case t < 0:
@@ -394,6 +432,8 @@ func (o *order) end(t int32) error {
 // succeeded) can precede it.
 func (o *order) failed(t int32) error {
 	switch {
+	case t > TicksMax:
+		return tickPastRuns(t)
 	case o.ended:
 		return fmt.Errorf("failed after the %s record", o.last)
 	case t < o.lastCmd:
@@ -408,6 +448,8 @@ func (o *order) failed(t int32) error {
 // the Step of t, before its hash, once.
 func (o *order) storyStopped(t int32) error {
 	switch {
+	case t > TicksMax:
+		return tickPastRuns(t)
 	case o.ended:
 		return fmt.Errorf("story_stopped after the %s record", o.last)
 	case o.story:

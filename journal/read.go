@@ -22,8 +22,9 @@ import (
 // dropped with a warning in Journal.Warnings. Any other damage is an *Error
 // naming the line.
 func Read(r io.Reader, name string) (*Journal, error) {
-	j := &Journal{}
+	j := &Journal{name: name}
 	o := newOrder()
+	args := 0
 	sawHeader := false
 	err := scanLines(r, name, func(n int, line []byte, last bool, offset int64) error {
 		if last {
@@ -56,35 +57,40 @@ func Read(r io.Reader, name string) (*Journal, error) {
 			if err := o.command(rec.cmd.Tick); err != nil {
 				return fmt.Errorf("command: %w", err)
 			}
+			if args += len(rec.cmd.Args); args > ArgsTotalMax {
+				return fmt.Errorf("command: more than %d arguments in the file", ArgsTotalMax)
+			}
 			o.commandDone(rec.cmd.Tick)
 			j.Commands = append(j.Commands, rec.cmd)
+			j.lines.commands = append(j.lines.commands, n)
 		case "hash":
 			if err := o.hash(rec.check.Tick); err != nil {
 				return fmt.Errorf("hash: %w", err)
 			}
 			o.hashDone(rec.check.Tick)
 			j.Hashes = append(j.Hashes, rec.check)
+			j.lines.hashes = append(j.lines.hashes, n)
 		case "end":
 			if err := o.end(rec.check.Tick); err != nil {
 				return fmt.Errorf("end: %w", err)
 			}
 			o.ended, o.last = true, "end"
 			c := rec.check
-			j.End = &c
+			j.End, j.lines.end = &c, n
 		case "failed":
 			if err := o.failed(rec.failure.Tick); err != nil {
 				return fmt.Errorf("failed: %w", err)
 			}
 			o.ended, o.last = true, "failed"
 			f := rec.failure
-			j.Failed = &f
+			j.Failed, j.lines.failed = &f, n
 		case "story_stopped":
 			if err := o.storyStopped(rec.failure.Tick); err != nil {
 				return err
 			}
 			o.story = true
 			f := rec.failure
-			j.StoryStopped = &f
+			j.StoryStopped, j.lines.storyStopped = &f, n
 		}
 		j.Size = offset
 		return nil
@@ -101,14 +107,30 @@ func Read(r io.Reader, name string) (*Journal, error) {
 	return j, nil
 }
 
-// ReadFile reads the journal at path.
+// ReadFile reads the journal at path. A file larger than FileBytesMax is
+// refused before anything is read.
 func ReadFile(path string) (*Journal, error) {
-	f, err := os.Open(path)
+	f, err := openBounded(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	return Read(f, path)
+}
+
+// openBounded opens a file to read, refusing at once one that the system
+// says is larger than FileBytesMax (a pipe has no size: scanLines stops it
+// once it has sent more).
+func openBounded(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > FileBytesMax {
+		f.Close()
+		return nil, &Error{Name: path, Reason: fmt.Sprintf("file of %d bytes, longer than %d (%d MiB): refused unread", info.Size(), FileBytesMax, FileBytesMax>>20)}
+	}
+	return f, nil
 }
 
 // Commands is a commands file (--commands FILE): the command records of
@@ -132,6 +154,7 @@ type Commands struct {
 func ReadCommands(r io.Reader, name string) (*Commands, error) {
 	cs := &Commands{Name: name}
 	var lines []int
+	args := 0
 	seen := false // a non-blank line
 	err := scanLines(r, name, func(n int, line []byte, _ bool, _ int64) error {
 		if len(bytes.TrimSpace(line)) == 0 {
@@ -153,6 +176,9 @@ func ReadCommands(r io.Reader, name string) (*Commands, error) {
 		case "command":
 			if len(cs.List) >= CommandsMax {
 				return fmt.Errorf("command: more than %d commands", CommandsMax)
+			}
+			if args += len(rec.cmd.Args); args > ArgsTotalMax {
+				return fmt.Errorf("command: more than %d arguments in the file", ArgsTotalMax)
 			}
 			cs.List = append(cs.List, rec.cmd)
 			lines = append(lines, n)
@@ -182,7 +208,7 @@ func ReadCommands(r io.Reader, name string) (*Commands, error) {
 
 // ReadCommandsFile reads the commands file at path.
 func ReadCommandsFile(path string) (*Commands, error) {
-	f, err := os.Open(path)
+	f, err := openBounded(filepath.Clean(path))
 	if err != nil {
 		return nil, err
 	}

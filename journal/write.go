@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"cyberex/engine"
 )
@@ -72,11 +73,8 @@ func newWriter(out io.Writer) *Writer {
 // journal is a record: it is never overwritten). The file and its directory
 // entry are synced before Create returns.
 func Create(path string, h Header) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := CreateFile(path)
 	if err != nil {
-		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("journal %s already exists: a journal is never overwritten; remove it or choose another name", path)
-		}
 		return nil, err
 	}
 	w, err := NewWriter(f, h)
@@ -86,8 +84,28 @@ func Create(path string, h Header) (*Writer, error) {
 		return nil, err
 	}
 	w.closer = f
-	syncDir(filepath.Dir(path))
 	return w, nil
+}
+
+// CreateFile makes the new, empty file of a journal at path, for a Writer
+// (NewWriter, or a session's Options.Journal): it fails if the file exists
+// (a journal is never overwritten), and the folder's entry of the new file
+// is synced before it returns, so that a journal whose records were synced
+// is found after a crash of the machine. The caller closes the file.
+func CreateFile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, existsError{path}
+		}
+		return nil, err
+	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		f.Close()
+		os.Remove(path)
+		return nil, fmt.Errorf("journal %s: sync its folder: %w", path, err)
+	}
+	return f, nil
 }
 
 // Append reopens a journal to continue it after a restart: it reads the
@@ -137,11 +155,29 @@ func Append(path string) (*Journal, *Writer, error) {
 	return j, w, nil
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: not every file system syncs directories
-		d.Close()
+// existsError is CreateFile's error for a journal that exists; it is
+// os.ErrExist (errors.Is).
+type existsError struct{ path string }
+
+func (e existsError) Error() string {
+	return fmt.Sprintf("journal %s already exists: a journal is never overwritten; remove it or choose another name", e.path)
+}
+
+func (e existsError) Unwrap() error { return os.ErrExist }
+
+// syncDir syncs a folder's entries. A file system that cannot sync a
+// folder (EINVAL: some network and virtual ones) is not an error: there
+// is nothing more to do there.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
 	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
+		return err
+	}
+	return nil
 }
 
 // commandRecord is a command as written; fields in the documented order.

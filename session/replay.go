@@ -1,6 +1,8 @@
 package session
 
 import (
+	"fmt"
+
 	"cyberex/engine"
 	"cyberex/journal"
 )
@@ -93,6 +95,9 @@ func (r *ReplayResult) OK() bool { return r.Mismatch == nil }
 // The journal of a live session replays live: its story must stop where
 // the journal says it stopped, with the same error (MismatchStory).
 func Replay(src Source, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult, err error) {
+	if err := j.Checkable(); err != nil {
+		return nil, &InputError{Err: err}
+	}
 	// The journal's own length bounds the replay; the scenario's duration
 	// was in force when it was written and is again.
 	s, err := openJournal(src, j, max(j.LastTick(), 1))
@@ -102,6 +107,9 @@ func Replay(src Source, j *journal.Journal, opt ReplayOptions) (_ *ReplayResult,
 	defer recoverAt(func() int32 { return s.w.Tick }, &err)
 	rp := replayer{s: s, j: j, opt: opt, res: &ReplayResult{World: s.w}, lastMatch: -1}
 	rp.run(j.LastTick())
+	if rp.err != nil {
+		return nil, rp.err
+	}
 	res := rp.res
 	if res.Mismatch != nil || res.Failed != nil {
 		return res, nil
@@ -141,6 +149,12 @@ func openJournal(src Source, j *journal.Journal, ticks int32) (*Session, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Before a tick is stepped: nothing past the scenario's end, hashes
+	// where a run writes them (an edited journal could otherwise make a
+	// replay step for hours).
+	if err := j.CheckRun(s.w.Settings.DurationTicks); err != nil {
+		return nil, &InputError{Err: err}
+	}
 	s.opt.HashEvery = h.HashEvery // 0: no periodic checkpoints
 	return s, nil
 }
@@ -160,7 +174,8 @@ type replayer struct {
 	opt       ReplayOptions
 	res       *ReplayResult
 	lastMatch int32
-	hi, next  int // next hash record, next command
+	hi, next  int   // next hash record, next command
+	err       error // the journal goes on after the scenario ended
 }
 
 func (rp *replayer) check(kind string, tick int32, want, got string) bool {
@@ -236,6 +251,12 @@ func (rp *replayer) run(limit int32) {
 		if rp.opt.AfterStep != nil {
 			rp.opt.AfterStep(s.w)
 		}
+		if s.w.Ended && t < limit {
+			// The scenario ended (its end condition): a run stops here
+			// and writes nothing after.
+			rp.err = inputErr("%s", rp.pastEnd(t))
+			return
+		}
 		if rp.opt.Progress != nil {
 			rp.opt.Progress(t, limit)
 		}
@@ -308,4 +329,20 @@ func Resume(src Source, path string) (s *Session, err error) {
 	}
 	s.jw = jw
 	return s, nil
+}
+
+// pastEnd names the first record of the journal after tick t, where the
+// scenario ended.
+func (rp *replayer) pastEnd(t int32) string {
+	j := rp.j
+	where := j.Name()
+	for i, c := range j.Commands {
+		if c.Tick > t {
+			if l := j.LineOfCommand(i); l > 0 {
+				where = fmt.Sprintf("%s:%d", where, l)
+			}
+			return fmt.Sprintf("%s: command: tick %d is after the scenario's end (it ended at tick %d, its end condition met): a run never writes it", where, c.Tick, t)
+		}
+	}
+	return fmt.Sprintf("%s: the journal goes on to tick %d, but the scenario ended at tick %d (its end condition met): a run stops there", where, j.LastTick(), t)
 }
