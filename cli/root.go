@@ -112,6 +112,8 @@ of its scenario.yaml).`,
 		newImportCmd(e),
 		newBranchCmd(e),
 		newCommandsCmd(e),
+		newServeCmd(e),
+		newExerciseCmd(e),
 	)
 	return root
 }

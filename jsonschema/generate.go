@@ -39,7 +39,9 @@ type Options struct {
 type Generator struct {
 	opt Options
 	// Defs are the definitions: struct name → schema.
-	Defs Obj
+	Defs  Obj
+	names map[reflect.Type]string
+	taken map[string]reflect.Type
 }
 
 // New returns a generator with no definitions yet.
@@ -50,7 +52,7 @@ func New(opt Options) *Generator {
 	if len(opt.StringTypes) == 0 {
 		opt.StringTypes = []string{"string"}
 	}
-	return &Generator{opt: opt, Defs: Obj{}}
+	return &Generator{opt: opt, Defs: Obj{}, names: map[reflect.Type]string{}, taken: map[string]reflect.Type{}}
 }
 
 // Ref is the reference to a definition by name.
@@ -68,7 +70,7 @@ func (g *Generator) Type(t reflect.Type) Obj {
 	case reflect.Pointer:
 		return g.Type(t.Elem())
 	case reflect.Struct:
-		name := defName(t)
+		name := g.name(t)
 		if name == "" {
 			return g.Struct(t)
 		}
@@ -178,6 +180,28 @@ func (g *Generator) inline(f reflect.StructField, name, opts string) bool {
 		ft = ft.Elem()
 	}
 	return ft.Kind() == reflect.Struct
+}
+
+// name is the definition name of a named type. Two types of one name in
+// two packages (wire.View and engine.View) are told apart: the first met
+// keeps the name, the next is prefixed with its package's (EngineView).
+func (g *Generator) name(t reflect.Type) string {
+	if n, ok := g.names[t]; ok {
+		return n
+	}
+	n := defName(t)
+	if n == "" {
+		return ""
+	}
+	if other, ok := g.taken[n]; ok && other != t {
+		pkg := t.PkgPath()
+		pkg = pkg[strings.LastIndexByte(pkg, '/')+1:]
+		if pkg != "" {
+			n = strings.ToUpper(pkg[:1]) + pkg[1:] + n
+		}
+	}
+	g.names[t], g.taken[n] = n, t
+	return n
 }
 
 // defName is the definition name of a named type: its Go name, with a

@@ -101,3 +101,23 @@ func TestGenericNames(t *testing.T) {
 		t.Errorf("ref %v, definitions %v", ref, g.Defs)
 	}
 }
+
+func TestSameNameTwoTypes(t *testing.T) {
+	// A type declared in a function has the name of the package's own
+	// inner but is another type (as engine.View is to wire.View).
+	type inner struct {
+		Other string `json:"other"`
+	}
+	g := New(Options{})
+	first := g.Type(reflect.TypeFor[sample]()) // refers to the package's inner
+	second := g.Type(reflect.TypeFor[inner]())
+	if first["$ref"] != "#/definitions/sample" || second["$ref"] != "#/definitions/Jsonschemainner" {
+		t.Errorf("%v %v", first, second)
+	}
+	if g.Type(reflect.TypeFor[inner]())["$ref"] != second["$ref"] {
+		t.Error("the same type twice has two names")
+	}
+	if _, ok := g.Defs["inner"].(Obj)["properties"].(Obj)["n"]; !ok {
+		t.Errorf("the first inner lost its definition: %v", g.Defs["inner"])
+	}
+}

@@ -231,6 +231,28 @@ func (s *Session) Submit(sender string, c engine.Command) (int64, error) {
 // SubmitBatch is Submit of several commands from one sender at once, with
 // one sync: all are accepted, or none. The ids are in the commands' order.
 func (s *Session) SubmitBatch(sender string, cmds []engine.Command) ([]int64, error) {
+	if err := s.checkSender(sender); err != nil {
+		if uerr := s.usable(); uerr != nil {
+			return nil, uerr
+		}
+		return nil, err
+	}
+	group := make([]engine.Command, len(cmds))
+	for i, c := range cmds {
+		if c.Sender != "" && c.Sender != sender {
+			return nil, fmt.Errorf("command %d: it says it is sent by %s, the session says by %s", i+1, c.Sender, sender)
+		}
+		c.Sender = sender
+		group[i] = c
+	}
+	return s.SubmitGroup(group)
+}
+
+// SubmitGroup is Submit of commands from several senders at once (each
+// command's Sender says who sent it), with one sync: a server's group
+// commit of what its clients sent since the last one. All are accepted,
+// or none. The ids are in the commands' order.
+func (s *Session) SubmitGroup(cmds []engine.Command) ([]int64, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
 	}
@@ -240,29 +262,31 @@ func (s *Session) SubmitBatch(sender string, cmds []engine.Command) ([]int64, er
 	if len(cmds) == 0 {
 		return nil, nil
 	}
-	if err := s.checkSender(sender); err != nil {
-		return nil, err
-	}
 	t := s.w.Tick + 1
 	next := max(s.lastID, s.w.NextCommandID)
 	batch := make([]engine.Command, len(cmds))
 	ids := make([]int64, len(cmds))
 	ctl := s.ctl
+	checked := ""
 	for i, c := range cmds {
+		sender := c.Sender
+		if sender != checked {
+			if err := s.checkSender(sender); err != nil {
+				return nil, fmt.Errorf("command %d: %w", i+1, err)
+			}
+			checked = sender
+		}
 		if c.ID != 0 {
 			return nil, fmt.Errorf("command %d: id %d: command ids are assigned by the engine; leave the id out", i+1, c.ID)
 		}
 		if c.Tick != 0 && c.Tick != t {
 			return nil, fmt.Errorf("command %d: tick %d: a command goes to the next tick, %d", i+1, c.Tick, t)
 		}
-		if c.Sender != "" && c.Sender != sender {
-			return nil, fmt.Errorf("command %d: it says it is sent by %s, the session says by %s", i+1, c.Sender, sender)
-		}
 		if sender != engine.ControlOrg && c.Org != sender {
 			return nil, fmt.Errorf("command %d: %s cannot act as %s", i+1, sender, c.Org)
 		}
 		next++
-		c.ID, c.Tick, c.Sender = next, t, sender
+		c.ID, c.Tick = next, t
 		if err := journal.CheckCommand(&c); err != nil {
 			return nil, fmt.Errorf("command %d: %w", i+1, err)
 		}
@@ -278,6 +302,23 @@ func (s *Session) SubmitBatch(sender string, cmds []engine.Command) ([]int64, er
 	s.lastID = next
 	s.ctl = ctl
 	return ids, nil
+}
+
+// Flush writes what the journal holds in memory (hash checkpoints, a
+// story's stop) and syncs it. A server calls it after every tick, before
+// anyone hears of the tick: a crash then never loses a tick a client saw,
+// and a restart resumes at the tick reached.
+func (s *Session) Flush() error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	if s.jw == nil {
+		return nil
+	}
+	if err := s.jw.Flush(); err != nil {
+		return s.fail(err)
+	}
+	return nil
 }
 
 // checkSender: the sender is the controller or an organisation of the

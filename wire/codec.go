@@ -50,6 +50,8 @@ var clientTypes = map[string]func() Message{
 
 var serverTypes = map[string]func() Message{
 	TypeWelcome: func() Message { return new(Welcome) },
+	TypeView:    func() Message { return new(View) },
+	TypeDelta:   func() Message { return new(Delta) },
 	TypeAck:     func() Message { return new(Ack) },
 	TypeResult:  func() Message { return new(Result) },
 	TypeStatus:  func() Message { return new(Status) },

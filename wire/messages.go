@@ -1,5 +1,7 @@
 package wire
 
+import "cyberex/engine"
+
 // Message is anything one side sends: its Type names it in the envelope.
 type Message interface {
 	Type() string
@@ -125,7 +127,11 @@ type Welcome struct {
 	Person      string `json:"person" required:"true"`
 	TickSeconds int32  `json:"tick_seconds" required:"true" doc:"exercise seconds per tick"`
 	StartUnix   int64  `json:"start_unix" required:"true" doc:"exercise time of tick 0, seconds since 1970 UTC"`
-	Status      Status `json:"status" required:"true"`
+	// Verbs are the verbs' costs in force (the scenario's overrides of
+	// the engine's defaults), so a client shows each action's duration
+	// and staff before it is sent.
+	Verbs  []engine.VerbSpec `json:"verbs" required:"true"`
+	Status Status            `json:"status" required:"true"`
 }
 
 // Ack says a command, control or chat is journaled (on disk) and will be
@@ -238,12 +244,13 @@ const (
 	ByeSlow     = "slow"     // the client read too slowly; reconnect
 	ByeRevoked  = "revoked"  // the join code was revoked
 	ByeArchived = "archived" // the exercise was archived
-	ByeProtocol = "protocol" // the client broke the protocol
+	ByeProtocol = "protocol" // the client speaks another protocol version
+	ByeCode     = "code"     // the join code is wrong or revoked
 )
 
 // ByeCodes lists the bye codes.
 func ByeCodes() []string {
-	return []string{ByeArchived, ByeProtocol, ByeRevoked, ByeShutdown, ByeSlow}
+	return []string{ByeArchived, ByeCode, ByeProtocol, ByeRevoked, ByeShutdown, ByeSlow}
 }
 
 // Bye is the server's last message before it closes the connection.
@@ -266,3 +273,26 @@ func (Status) Type() string  { return TypeStatus }
 func (Noted) Type() string   { return TypeNoted }
 func (Error) Type() string   { return TypeError }
 func (Bye) Type() string     { return TypeBye }
+
+// View is the client's whole view of the exercise: sent after welcome, and
+// again after a reconnect. Deltas follow from the next tick.
+type View struct {
+	View *engine.View `json:"view" required:"true" doc:"what the client's organisation knows (the whole world for the white cell and observers)"`
+	// Missed are the events of the ticks after hello's since that the
+	// client saw, when since was given; Complete says the server's
+	// history reached back that far.
+	Missed   []engine.Event `json:"missed,omitempty"`
+	Complete bool           `json:"complete,omitempty"`
+}
+
+// Delta is one tick's change of the client's view (engine.ViewDelta: apply
+// it with View.Apply), with the events the client saw in that tick.
+type Delta struct {
+	engine.ViewDelta
+	// Metrics are the exercise's key figures now (white cell and
+	// observers only).
+	Metrics []engine.Metric `json:"metrics,omitempty"`
+}
+
+func (View) Type() string  { return TypeView }
+func (Delta) Type() string { return TypeDelta }

@@ -79,3 +79,7 @@ const (
 func States() []string {
 	return []string{StateWaiting, StateRunning, StatePaused, StateEnded, StateFailed}
 }
+
+// Path is where the server accepts websocket connections; a browser client
+// served at / derives the address from its page's (ws://HOST:PORT/ws).
+const Path = "/ws"

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"cyberex/engine"
 	"cyberex/jsonschema"
 )
 
@@ -68,6 +69,14 @@ func examples() []Message {
 		&Noted{Ref: 1, ID: 4, Tick: 12, Unix: 1772438400, Author: "p-1", Text: "good call"},
 		&Error{Ref: 7, Code: ErrForbidden, Message: "an observer gives no commands"},
 		&Bye{Code: ByeShutdown, Message: "the server stops", Reconnect: true},
+		&View{View: &engine.View{Org: "csirt-a", Tick: 12, Clock: 1772439120,
+			Self:   &engine.SelfView{SelfCore: engine.SelfCore{ID: "csirt-a", Name: "Arland national CSIRT", Kind: "csirt", Jurisdiction: "A", Staff: 3}},
+			Assets: []engine.AssetView{{AssetCore: engine.AssetCore{N: 4, ID: "web-1", Kind: "website", Owner: "ministry-a", Integrity: 1000, Availability: 1000}}}},
+			Missed: []engine.Event{{Tick: 11, Kind: engine.EvAssetDetected, Subject: "web-1", Text: "web-1 defaced"}}, Complete: true},
+		&Delta{ViewDelta: engine.ViewDelta{Org: "csirt-a", From: 12, Tick: 13, Clock: 1772439180, Complete: true,
+			Queue:  &engine.Changes[engine.ActionView]{Upsert: []engine.ActionView{{ActionCore: engine.ActionCore{N: 31, ID: "cmd-31", Org: "csirt-a", Verb: "request", Target: "c2-1", Staff: 1, Ticks: 15, Queued: 13, Running: true, Start: 13, Done: 28}}}},
+			Events: []engine.Event{{Tick: 13, Kind: engine.EvCommandAccepted, Org: "csirt-a", Subject: "c2-1", Command: 31, Text: "csirt-a request c2-1 accepted: 15 ticks, 1 staff"}}},
+			Metrics: []engine.Metric{{Name: "website_integrity", Value: 1000}}},
 	}
 }
 
