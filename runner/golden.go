@@ -23,11 +23,19 @@ const GoldenFormat = "cyberex-golden/1"
 // --update` rewrites the file when the change is intended. The file is
 // indented JSON in a stable order (runs in seed order, states in tick
 // order, metrics by name), so that a rewrite shows as a readable diff.
+//
+// Digest and Library are the scenario's and the shared Lua library's
+// digests when the file was written: when they and Engine are what they
+// were, a hash that moved can only mean the engine's rules moved, and
+// --update refuses to rewrite the file until engine.Version is bumped
+// (staleVersion), so that journals of the old rules say so on replay.
 type GoldenFile struct {
 	Format   string      `json:"format"`
 	Scenario string      `json:"scenario"`
 	Test     string      `json:"test"`
 	Engine   string      `json:"engine"`
+	Digest   string      `json:"digest,omitempty"`
+	Library  string      `json:"library,omitempty"`
 	Ticks    []int32     `json:"ticks"`
 	Runs     []GoldenRun `json:"runs"`
 }
@@ -194,6 +202,39 @@ func diffState(want, got GoldenState) string {
 		b.WriteString("; the metrics are the same")
 	}
 	return b.String()
+}
+
+// staleVersion compares the golden file about to be written with the one
+// on disk: when both were made by the same engine version from the same
+// scenario and library, and a state hash of a run both hold differs, the
+// rules moved without a new engine.Version. It says so, or returns "".
+func staleVersion(old, now *GoldenFile, shown string) string {
+	if old.Engine != now.Engine || old.Digest == "" || old.Digest != now.Digest || old.Library != now.Library {
+		return ""
+	}
+	for _, o := range old.Runs {
+		for _, n := range now.Runs {
+			if o.Seed != n.Seed {
+				continue
+			}
+			if o.Final.Tick == n.Final.Tick && o.Final.Hash != n.Final.Hash {
+				return staleMsg(shown, now.Engine, o.Seed, n.Final.Tick, "final ")
+			}
+			for _, a := range o.States {
+				for _, ns := range n.States {
+					if a.Tick == ns.Tick && a.Hash != ns.Hash {
+						return staleMsg(shown, now.Engine, o.Seed, ns.Tick, "")
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func staleMsg(shown, version string, seed uint64, tick int32, what string) string {
+	return fmt.Sprintf("golden %s not rewritten: the %sstate hash of seed %d at tick %d changed, but the scenario, the library and engine.Version (%s) did not: the engine's rules moved, so bump engine.Version in engine/world.go (journals of the old rules must say so on replay) and run --update again",
+		shown, what, seed, tick, version)
 }
 
 // encodeGolden writes a golden file: indented, stable, one final newline.

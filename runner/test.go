@@ -548,7 +548,8 @@ func finishTest(pt *plannedTest, whole bool) TestReport {
 	}
 	tr.judge(whole)
 	if pt.update && pt.spec.Golden != nil {
-		f := &GoldenFile{Format: GoldenFormat, Scenario: pt.s.Name, Test: pt.name, Engine: engine.Version, Ticks: pt.ct.golden, Runs: []GoldenRun{}}
+		f := &GoldenFile{Format: GoldenFormat, Scenario: pt.s.Name, Test: pt.name, Engine: engine.Version,
+			Digest: pt.s.Digest, Library: pt.s.LibraryDigest, Ticks: pt.ct.golden, Runs: []GoldenRun{}}
 		seen := map[uint64]bool{}
 		for _, sd := range pt.spec.Golden.Seeds {
 			if seen[sd] {
@@ -563,8 +564,15 @@ func finishTest(pt *plannedTest, whole bool) TestReport {
 			}
 		}
 		shown := joinDir(pt.dir, filepath.ToSlash(filepath.Clean(filepath.FromSlash(pt.spec.Golden.File))))
+		var stale string
+		if old := readGolden(func(string) ([]byte, error) { return os.ReadFile(pt.goldenPath) }, "", shown, ""); old.file != nil {
+			stale = staleVersion(old.file, f, shown)
+		}
 		if len(f.Runs) != len(seen) {
 			tr.Failures = append(tr.Failures, Failure{Message: fmt.Sprintf("golden %s not rewritten: some golden runs failed to run", shown)})
+			tr.Status = "fail"
+		} else if stale != "" {
+			tr.Failures = append(tr.Failures, Failure{Message: stale})
 			tr.Status = "fail"
 		} else if changed, err := writeGolden(pt.goldenPath, f); err != nil {
 			tr.Failures = append(tr.Failures, Failure{Message: fmt.Sprintf("golden %s: %v", shown, err)})

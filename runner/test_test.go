@@ -385,6 +385,42 @@ func TestGoldenFiles(t *testing.T) {
 			}
 		})
 	}
+	// A hash that moved under the same engine version, scenario and
+	// library: the rules moved, and --update says to bump engine.Version
+	// instead of rewriting. Under another digest or version it rewrites.
+	stale := []struct {
+		name  string
+		edit  func(*GoldenFile)
+		fails bool
+	}{
+		{"same engine", func(g *GoldenFile) { g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, true},
+		{"same engine, final", func(g *GoldenFile) { g.Runs[0].Final.Hash = strings.Repeat("b", 64) }, true},
+		{"another engine", func(g *GoldenFile) { g.Engine = "0.0.1"; g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
+		{"another scenario", func(g *GoldenFile) { g.Digest = strings.Repeat("c", 64); g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
+		{"another library", func(g *GoldenFile) { g.Library = "d"; g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
+		{"written before digests", func(g *GoldenFile) { g.Digest = ""; g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
+	}
+	for _, tc := range stale {
+		t.Run("update/"+tc.name, func(t *testing.T) {
+			var g GoldenFile
+			json.Unmarshal(orig, &g)
+			if g.Digest == "" {
+				t.Fatal("the golden file records no scenario digest")
+			}
+			tc.edit(&g)
+			data, _ := encodeGolden(&g)
+			os.WriteFile(golden, data, 0o644)
+			tr := findTest(session(t, up), "tiny/scripted-police")
+			b, _ := os.ReadFile(golden)
+			if tc.fails {
+				if tr.Status != "fail" || !strings.Contains(tr.Failures[0].Message, "bump engine.Version in engine/world.go") || !bytes.Equal(b, data) {
+					t.Errorf("got %+v; the file was rewritten: %v", tr.Failures, !bytes.Equal(b, data))
+				}
+			} else if tr.Status == "fail" || !bytes.Equal(b, orig) {
+				t.Errorf("not rewritten: %+v", tr.Failures)
+			}
+		})
+	}
 	os.WriteFile(golden, []byte("{not json"), 0o644)
 	if tr := findTest(session(t, opt), "tiny/scripted-police"); tr.Status != "fail" || !strings.Contains(tr.Failures[0].Message, "is not a golden file") {
 		t.Errorf("a broken file: %+v", tr.Failures)

@@ -11,6 +11,7 @@
 package scenario
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -227,6 +228,9 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 
 // LibraryDigest is the digest of a shared Lua library: the hex SHA-256
 // over its .lua files in sorted path order, each as path, size and bytes.
+// Files that begin with "---@meta" are left out: they are annotations for
+// editors (scripts/types), never run, and not built into the program, so
+// the library on disk and the one built in have one digest.
 func LibraryDigest(lib fs.FS) (string, error) {
 	var names []string
 	err := fs.WalkDir(lib, ".", func(p string, d fs.DirEntry, err error) error {
@@ -254,6 +258,9 @@ func LibraryDigest(lib fs.FS) (string, error) {
 		}
 		if total += len(b); total > totalBytesMax {
 			return "", fmt.Errorf("more than %d MiB of Lua", totalBytesMax>>20)
+		}
+		if bytes.HasPrefix(b, []byte("---@meta")) {
+			continue
 		}
 		fmt.Fprintf(h, "%s\n%d\n", n, len(b))
 		h.Write(b)

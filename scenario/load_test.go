@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cyberex/engine"
+	"cyberex/scripts"
 )
 
 type nopDirector struct{ ticks *atomic.Int64 }
@@ -525,3 +526,30 @@ func TestUnknownVarsRefused(t *testing.T) {
 // above the milliseconds these take: a busy machine (CI beside other
 // work) must not fail it. Speed is measured by benchmarks.
 const hangGuard = 60 * time.Second
+
+// The library on disk (with the editors' annotations in types/) and the
+// one built into the program have one digest; any change of a file that
+// runs changes it.
+func TestLibraryDigest(t *testing.T) {
+	disk, err := LibraryDigest(os.DirFS("../scripts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := LibraryDigest(scripts.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if disk != built || len(disk) != 64 {
+		t.Errorf("disk %s, built in %s", disk, built)
+	}
+	lib := fstest.MapFS{"teams/a.lua": {Data: []byte("return {}")}, "types/x.lua": {Data: []byte("---@meta x\n")}}
+	a, _ := LibraryDigest(lib)
+	lib["types/x.lua"] = &fstest.MapFile{Data: []byte("---@meta x\n-- more")}
+	if b, _ := LibraryDigest(lib); a != b {
+		t.Error("an annotation file changed the digest")
+	}
+	lib["teams/a.lua"] = &fstest.MapFile{Data: []byte("return { }")}
+	if c, _ := LibraryDigest(lib); c == a {
+		t.Error("a changed policy kept the digest")
+	}
+}
