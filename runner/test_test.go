@@ -396,7 +396,10 @@ func TestGoldenFiles(t *testing.T) {
 		{"same engine", func(g *GoldenFile) { g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, true},
 		{"same engine, final", func(g *GoldenFile) { g.Runs[0].Final.Hash = strings.Repeat("b", 64) }, true},
 		{"another engine", func(g *GoldenFile) { g.Engine = "0.0.1"; g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
-		{"another scenario", func(g *GoldenFile) { g.Digest = strings.Repeat("c", 64); g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
+		{"another scenario", func(g *GoldenFile) {
+			g.Digest = strings.Repeat("c", 64)
+			g.Runs[1].States[1].Hash = strings.Repeat("a", 64)
+		}, false},
 		{"another library", func(g *GoldenFile) { g.Library = "d"; g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
 		{"written before digests", func(g *GoldenFile) { g.Digest = ""; g.Runs[1].States[1].Hash = strings.Repeat("a", 64) }, false},
 	}
