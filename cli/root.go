@@ -114,6 +114,7 @@ of its scenario.yaml).`,
 		newCommandsCmd(e),
 		newServeCmd(e),
 		newExerciseCmd(e),
+		newStixCmd(e),
 	)
 	return root
 }

@@ -2,46 +2,24 @@ package debrief
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"cyberex/engine"
 	"cyberex/headless"
+	"cyberex/internal/testrun"
 	"cyberex/journal"
 	"cyberex/scenario"
 )
 
-func load(t *testing.T, name string) *scenario.Scenario {
-	t.Helper()
-	s, err := scenario.Load(filepath.Join("..", "scenarios", name), scenario.Options{Library: os.DirFS(filepath.Join("..", "scripts")), IgnoreTests: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func load(t *testing.T, name string) *scenario.Scenario { return testrun.Load(t, name) }
 
 func record(t *testing.T, s *scenario.Scenario, cmds []engine.Command, every int32) *journal.Journal {
-	t.Helper()
-	var buf bytes.Buffer
-	if _, err := headless.Run(s, headless.RunOptions{Seed: 3, Commands: cmds, Journal: &buf, HashEvery: every}); err != nil {
-		t.Fatal(err)
-	}
-	j, err := journal.Read(&buf, "run.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return j
+	return testrun.Journal(t, s, 3, cmds, every)
 }
 
 func tutorialCommands(t *testing.T) []engine.Command {
-	t.Helper()
-	cs, err := journal.ReadCommandsFile("../scenarios/tutorial/commands.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cs.List
+	return testrun.Commands(t, "tutorial", "commands.jsonl")
 }
 
 // TestAtIsTheRunAtThatTick: the world At returns has the journal's hash of

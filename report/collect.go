@@ -122,6 +122,7 @@ type Obtained struct {
 // Campaign is an attack campaign of the run.
 type Campaign struct {
 	ID, Kind, Actor, Offence, Technique string
+	C2                                  string // its command-and-control asset, "" none
 	Start, Stopped                      int32
 	Techniques                          []string // every ATT&CK id its steps name, sorted
 }
@@ -411,6 +412,9 @@ func (c *collector) final(w *engine.World, s *scenario.Scenario) {
 	for ci, cp := range w.Campaigns {
 		camp := Campaign{ID: cp.ID, Kind: cp.Kind.String(), Actor: orgID(w, cp.Actor), Offence: cp.Offence,
 			Technique: cp.Technique, Start: cp.Start, Stopped: cp.Stopped}
+		if cp.C2 != engine.None {
+			camp.C2 = w.AssetID(cp.C2)
+		}
 		set := map[string]bool{}
 		if cp.Technique != "" {
 			set[cp.Technique] = true

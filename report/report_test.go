@@ -9,8 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"cyberex/engine"
-	"cyberex/headless"
+	"cyberex/internal/testrun"
 	"cyberex/journal"
 	"cyberex/scenario"
 )
@@ -19,30 +18,10 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the golden reports in testdat
 
 // runJournal runs a scenario of the repository with a seed (and a
 // commands file of the scenario) and reads its journal back.
-func runJournal(t testing.TB, name string, seed uint64, commands string, set ...string) (*scenario.Scenario, *journal.Journal) {
+func runJournal(t testing.TB, name string, seed uint64, commands string) (*scenario.Scenario, *journal.Journal) {
 	t.Helper()
-	dir := filepath.Join("..", "scenarios", name)
-	s, err := scenario.Load(dir, scenario.Options{Set: set, Library: os.DirFS(filepath.Join("..", "scripts")), IgnoreTests: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cmds []engine.Command
-	if commands != "" {
-		c, err := journal.ReadCommandsFile(filepath.Join(dir, commands))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmds = c.List
-	}
-	var buf bytes.Buffer
-	if _, err := headless.Run(s, headless.RunOptions{Seed: seed, Commands: cmds, Journal: &buf, CreatedBy: "cyberex run", ScenarioDir: "../scenarios/" + name}); err != nil {
-		t.Fatal(err)
-	}
-	j, err := journal.Read(&buf, name+".jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, j
+	s := testrun.Load(t, name)
+	return s, testrun.Journal(t, s, seed, testrun.Commands(t, name, commands), 0)
 }
 
 func reportHTML(t testing.TB, s *scenario.Scenario, j *journal.Journal, notes []Note) []byte {
