@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"cyberex/server"
+	"cyberex/store"
 )
 
 // TestReportBranchCommands runs the debrief commands end to end on the
@@ -62,5 +65,50 @@ func TestReportBranchCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "report.html")); err == nil {
 		t.Error("a refused report wrote a file")
+	}
+}
+
+// TestReportOfAServerExercise: the report of an exercise id reads its
+// journal from the server's data folder and its notes and chat from the
+// catalogue.
+func TestReportOfAServerExercise(t *testing.T) {
+	data := t.TempDir()
+	st, err := store.Open(filepath.Join(data, store.FileName), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := st.CreateExercise(store.Exercise{Title: "class 3", Scenario: botnet, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddNote(store.Note{Exercise: ex.ID, Tick: 7, Author: "eva", Role: "observer", Text: "the CSIRT shared late"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddChat(store.Chat{Exercise: ex.ID, Tick: 9, From: "csirt", Author: "p-1", To: "hoster", Text: "please take c2 down"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	jpath := server.JournalFile(data, ex.ID)
+	if err := os.MkdirAll(filepath.Dir(jpath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := cyberex(t, "run", botnet, "--journal", jpath); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, errOut)
+	}
+	out := filepath.Join(t.TempDir(), "aar.html")
+	if code, _, errOut := cyberex(t, "report", ex.ID, "--data", data, "-o", out); code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errOut)
+	}
+	html := string(mustRead(t, out))
+	for _, want := range []string{"the CSIRT shared late", "eva (observer)", "csirt → hoster: please take c2 down"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	if code, _, errOut := cyberex(t, "report", "ex-99", "--data", data); code != 2 || !strings.Contains(errOut, "neither a journal file nor an exercise") {
+		t.Errorf("unknown exercise: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := cyberex(t, "report", "nosuch.jsonl", "--data", filepath.Join(data, "none")); code != 2 {
+		t.Errorf("no data folder: exit %d: %s", code, errOut)
 	}
 }

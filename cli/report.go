@@ -11,17 +11,20 @@ import (
 	"github.com/spf13/cobra"
 
 	aar "cyberex/report"
+	"cyberex/server"
+	"cyberex/store"
 )
 
 func newReportCmd(e *env) *cobra.Command {
 	var (
 		out, format, dir string
 		notes, branches  []string
+		data             string
 		sweeps           []string
 		tests            []string
 	)
 	c := &cobra.Command{
-		Use:   "report JOURNAL",
+		Use:   "report JOURNAL|EXERCISE",
 		Short: "Write the after-action report (HSEEP AAR/IP) of a run from its journal",
 		Long: `Replay a journal and write its after-action report: exercise overview,
 objectives and the capabilities they test rated P/S/M/U with the events that
@@ -35,7 +38,11 @@ fetched when it is opened, and it prints cleanly to PDF. --format pdf prints
 it through a headless Chromium (chromium, chromium-browser or google-chrome
 on the PATH).
 
---notes adds evaluators' notes and chat (JSON lines) at their tick;
+EXERCISE is the id of an exercise of cyberex serve's data folder (--data,
+default cyberex-data): its journal, and the evaluators' notes and the teams'
+chat from the server's catalogue (opened read-only: stop the server first, or
+export them from its HTTP API as notes). --notes adds evaluators' notes and
+chat (JSON lines) at their tick;
 --branch adds what-if branches (journals written by cyberex branch) side by
 side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 (cyberex test --json) add the distribution of outcomes over seeds.`,
@@ -52,7 +59,11 @@ side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 			if out == "" {
 				out = "report." + format
 			}
-			a, err := buildReport(e, args[0], dir, notes, branches, sweeps, tests)
+			path, stored, err := exerciseInput(e, args[0], data, c.Flags().Changed("data"))
+			if err != nil {
+				return err
+			}
+			a, err := buildReport(e, path, dir, notes, branches, sweeps, tests, stored)
 			if err != nil {
 				return err
 			}
@@ -77,6 +88,7 @@ side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 	c.Flags().StringVarP(&out, "output", "o", "", "write the report to `FILE` (default report.html or report.pdf; - for stdout, html only)")
 	c.Flags().StringVar(&format, "format", "html", "html, or pdf (through headless Chromium)")
 	c.Flags().StringVar(&dir, "scenario", "", "scenario `DIR` of the journal (default: the one in its header)")
+	c.Flags().StringVar(&data, "data", "cyberex-data", "the server's data `FOLDER`, for an EXERCISE id")
 	c.Flags().StringArrayVar(&notes, "notes", nil, "evaluators' notes and chat, JSON lines `FILE` (repeatable)")
 	c.Flags().StringArrayVar(&branches, "branch", nil, "journal `FILE` of a what-if branch to compare (repeatable)")
 	c.Flags().StringArrayVar(&sweeps, "sweep", nil, "`LABEL=FILE`: a sweep's JSON lines, drawn beside the other sweeps (repeatable)")
@@ -84,7 +96,7 @@ side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 	return c
 }
 
-func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests []string) (*aar.AAR, error) {
+func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests []string, stored []aar.Note) (*aar.AAR, error) {
 	j, l, err := loadJournal(e, path, dir)
 	if err != nil {
 		return nil, err
@@ -93,7 +105,7 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 	if err != nil {
 		return nil, classify(err)
 	}
-	var notes []aar.Note
+	notes := stored
 	for _, p := range notePaths {
 		f, err := os.Open(p)
 		if err != nil {
@@ -159,4 +171,48 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 		a.Outcomes = append(a.Outcomes, gs...)
 	}
 	return a, nil
+}
+
+// exerciseInput resolves the report's argument: a journal file, or the id
+// of an exercise in the server's data folder, whose journal it names and
+// whose notes and chat it reads from the catalogue.
+func exerciseInput(e *env, arg, data string, dataGiven bool) (string, []aar.Note, error) {
+	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
+		return arg, nil, nil
+	}
+	if !dataGiven {
+		if _, err := os.Stat(filepath.Join(data, store.FileName)); err != nil {
+			return "", nil, inputErrorf("%s: no such journal file (nor an exercise: no server data folder %s; give it with --data)", safe(arg), safe(data))
+		}
+	}
+	st, err := store.Open(filepath.Join(data, store.FileName), true)
+	if err != nil {
+		return "", nil, inputError(err)
+	}
+	defer st.Close()
+	ex, err := st.Exercise(arg)
+	if err != nil {
+		return "", nil, inputErrorf("%s: neither a journal file nor an exercise of %s: %v", safe(arg), safe(data), err)
+	}
+	notes, err := st.Notes(ex.ID)
+	if err != nil {
+		return "", nil, failure(err)
+	}
+	chat, err := st.ChatLog(ex.ID)
+	if err != nil {
+		return "", nil, failure(err)
+	}
+	return server.JournalFile(data, ex.ID), storedNotes(notes, chat), nil
+}
+
+// storedNotes turns the catalogue's notes and chat into the report's.
+func storedNotes(notes []store.Note, chat []store.Chat) []aar.Note {
+	var out []aar.Note
+	for _, n := range notes {
+		out = append(out, aar.Note{Tick: n.Tick, Author: strings.TrimSpace(n.Author + " (" + n.Role + ")"), Kind: aar.NoteObservation, Text: n.Text})
+	}
+	for _, c := range chat {
+		out = append(out, aar.Note{Tick: c.Tick, Author: c.Author, Org: c.From, Kind: aar.NoteChat, Text: c.From + " → " + c.To + ": " + c.Text})
+	}
+	return aar.SortNotes(out)
 }

@@ -75,8 +75,12 @@ type Server struct {
 }
 
 // journalFile is an exercise's journal in the data folder.
-func (s *Server) journalFile(id string) string {
-	return filepath.Join(s.opt.DataDir, "exercises", id, "journal.jsonl")
+func (s *Server) journalFile(id string) string { return JournalFile(s.opt.DataDir, id) }
+
+// JournalFile is where the journal of exercise id is in a data folder
+// (cyberex report EXERCISE reads it there).
+func JournalFile(dataDir, id string) string {
+	return filepath.Join(dataDir, "exercises", id, "journal.jsonl")
 }
 
 // tokenFile holds the admin token of the HTTP API.
