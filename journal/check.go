@@ -29,6 +29,20 @@ type WordError struct {
 // test refuse for a test's commands file.
 func CheckWords(c *engine.Command, orgs []string) []WordError {
 	var out []WordError
+	if c.ID != 0 {
+		out = append(out, WordError{"id", fmt.Sprintf("command ids are assigned by the engine; leave it out (got %d)", c.ID)})
+	}
+	if c.Sender != "" && c.Sender != c.Org && c.Sender != engine.ControlOrg {
+		out = append(out, WordError{"sender", fmt.Sprintf("%s cannot act as %s (a command is sent by its organisation, or by %s)", c.Sender, c.Org, engine.ControlOrg)})
+	}
+	if c.Org == engine.ControlOrg {
+		// The controller's commands: the engine checks their arguments
+		// when they are given, like a target.
+		if !slices.Contains(engine.ControlVerbs(), c.Verb) {
+			out = append(out, WordError{"verb", fmt.Sprintf("unknown controller verb %q%s", c.Verb, suggestOne(c.Verb, engine.ControlVerbs()))})
+		}
+		return out
+	}
 	known := false
 	for _, o := range orgs {
 		if o == c.Org {

@@ -322,12 +322,17 @@ func TestCommandsCheckWords(t *testing.T) {
 {"tick":4,"org":"police","verb":"request","args":{"kind":"presrve","channel":"fax"}}
 {"tick":4,"org":"csirt","verb":"share","args":{"tlp":"PURPLE"}}
 {"tick":1,"org":"csirt","verb":"request","args":{"kind":"preserve","channel":"24/7"}}
+{"tick":8,"org":"csirt","id":3,"verb":"scan"}
+{"tick":8,"org":"police","sender":"csirt","verb":"scan"}
+{"tick":8,"org":"control","verb":"control.paws"}
+{"tick":8,"org":"control","verb":"control.pause"}
+{"tick":8,"org":"police","sender":"control","verb":"scan"}
 `
 	cs, err := ReadCommands(strings.NewReader(in), "c.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(cs.Lines, []int{7, 2, 4, 5, 6, 1}) || cs.Name != "c.jsonl" {
+	if !reflect.DeepEqual(cs.Lines, []int{7, 2, 4, 5, 6, 1, 8, 9, 10, 11, 12}) || cs.Name != "c.jsonl" {
 		t.Errorf("lines %v name %q", cs.Lines, cs.Name)
 	}
 	orgs := []string{"csirt", "police", "isp"}
@@ -337,7 +342,10 @@ c.jsonl:4: org: no organisation "csrit"; did you mean "csirt"?
 c.jsonl:4: verb: unknown verb "dance" (one of ` + strings.Join(engine.VerbNames()[:12], ", ") + fmt.Sprintf(" and %d more)", len(engine.VerbNames())-12) + `
 c.jsonl:5: args.kind: unknown request kind "presrve"; did you mean "preserve"?
 c.jsonl:5: args.channel: unknown channel "fax" (direct, 24/7, mla, police, csirt)
-c.jsonl:6: args.tlp: unknown TLP label "PURPLE" (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)`
+c.jsonl:6: args.tlp: unknown TLP label "PURPLE" (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)
+c.jsonl:8: id: command ids are assigned by the engine; leave it out (got 3)
+c.jsonl:9: sender: csirt cannot act as police (a command is sent by its organisation, or by control)
+c.jsonl:10: verb: unknown controller verb "control.paws"; did you mean "control.pace"?`
 	if err == nil || err.Error() != want {
 		t.Errorf("CheckWords:\n%v\nwant\n%s", err, want)
 	}
