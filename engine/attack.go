@@ -389,6 +389,7 @@ func (w *World) deface(campaign, ai int32) {
 		return
 	}
 	as.Flags |= FlagDefaced
+	w.noteDefaced(ai)
 	w.touched()
 	as.Integrity = 300
 	c := &w.Campaigns[campaign]

@@ -19,6 +19,13 @@ type index struct {
 	// links of segment s are linkIdx[linkStart[s]:linkStart[s+1]] (indexes
 	// into World.Links): a lateral move checks its segment's links only.
 	linkStart, linkIdx []int32
+	// watched lists the positions in World.AssetNames of named assets
+	// whose owner has a sensor (detect's draws); defaced those of blind
+	// owners that were defaced (the public sees them): detect walks these
+	// two sorted lists, not every named asset. sensors is what the lists
+	// were built for: a change of any organisation's sensor rebuilds them.
+	watched, defaced []int32
+	sensors          []Permille
 }
 
 func (w *World) rebuildIndex() error {
@@ -106,6 +113,7 @@ func (w *World) rebuildIndex() error {
 		x.nameOf[n.Index] = n.ID
 	}
 	x.buildLinks(w)
+	x.buildWatch(w)
 	w.idx = x
 	w.decayNext = math.MaxInt64
 	for i := range w.Evidence {
@@ -188,4 +196,39 @@ func (x *index) assetID(w *World, i int32) string {
 	}
 	s := &w.Segments[w.Assets[i].Segment]
 	return s.Prefix + "-" + strconv.Itoa(int(i-s.First))
+}
+
+// buildWatch lists the named assets detect must look at (see watched).
+func (x *index) buildWatch(w *World) {
+	x.watched, x.defaced = x.watched[:0], x.defaced[:0]
+	x.sensors = x.sensors[:0]
+	for i := range w.Orgs {
+		x.sensors = append(x.sensors, w.Orgs[i].SensorPermille)
+	}
+	for p, n := range w.AssetNames {
+		a := &w.Assets[n.Index]
+		if uint(a.Owner) >= uint(len(w.Orgs)) {
+			continue // checkRefs rejects these
+		}
+		switch {
+		case w.Orgs[a.Owner].SensorPermille > 0:
+			x.watched = append(x.watched, int32(p))
+		case a.Flags&FlagDefaced != 0:
+			x.defaced = append(x.defaced, int32(p))
+		}
+	}
+}
+
+// sensorsChanged says whether an organisation's sensor differs from what
+// the watch lists were built for (O(organisations), once a tick).
+func (x *index) sensorsChanged(w *World) bool {
+	if len(x.sensors) != len(w.Orgs) {
+		return true
+	}
+	for i := range w.Orgs {
+		if w.Orgs[i].SensorPermille != x.sensors[i] {
+			return true
+		}
+	}
+	return false
 }

@@ -855,3 +855,36 @@ func TestC2LossSeenOnlyByThoseWatching(t *testing.T) {
 	}
 	t.Fatal("no disruption event")
 }
+
+// detect looks only at named assets a sensor watches or the public sees:
+// a blind owner's defaced site is still detected (everyone sees the page),
+// its undefaced compromised server is not, and a sensor switched on
+// mid-run is used from the next tick.
+func TestDetectWatchLists(t *testing.T) {
+	b := newBuilder()
+	a := b.jur("A", "hacking")
+	op := b.org("op", OrgMinistry, a, 3)
+	site := b.asset("site", AssetWebsite, op, a, None, 1)
+	srv := b.asset("srv", AssetServer, op, a, None, 1)
+	ci := b.campaign(Campaign{ID: "crew", Kind: CampIntrusion, Offence: "hacking", Actor: None, Exploits: []Exploit{{Vuln: 0, RatePermille: 1000}}})
+	w := b.build(t, 1)
+	if err := w.Attack(ci, "exploit", "srv", "T1190", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Attack(ci, "deface", "site", "T1491.002", nil); err != nil {
+		t.Fatal(err)
+	}
+	ev := run(t, w, 5, nil)
+	if !hasEvent(ev, EvAssetDetected, "alert on site") {
+		t.Fatal("a defaced site of a blind owner was not detected")
+	}
+	if w.Assets[srv].Flags&FlagDetected != 0 {
+		t.Fatal("a blind owner detected a compromise")
+	}
+	w.Orgs[op].SensorPermille = 1000
+	ev = run(t, w, 2, nil)
+	if !hasEvent(ev, EvAssetDetected, "alert on srv") {
+		t.Fatal("a sensor switched on was not used")
+	}
+	_ = site
+}

@@ -1,6 +1,10 @@
 package engine
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
 
 // The spreading model: per tick, a susceptible host in segment s is
 // recruited with probability
@@ -610,12 +614,34 @@ func (x *index) websites(w *World) []int32 {
 // for the campaign triples the owner's chance.
 func (w *World) detect(sc *scratch) {
 	rng := &w.rng[streamDetect]
-	for i := range w.AssetNames {
-		a := &w.Assets[w.AssetNames[i].Index]
+	// Named assets in their order (the draws' order), but only those a
+	// sensor watches or the public sees: a blind owner's asset that is not
+	// defaced takes no draw and raises no alert, so it is not visited.
+	x := &w.idx
+	if x.sensorsChanged(w) {
+		x.buildWatch(w)
+	}
+	kept := x.defaced[:0]
+	for _, p := range x.defaced {
+		if w.Assets[w.AssetNames[p].Index].Flags&FlagDefaced != 0 {
+			kept = append(kept, p) // restored sites leave the list
+		}
+	}
+	x.defaced = kept
+	for i, j := 0, 0; i < len(x.watched) || j < len(x.defaced); {
+		var pos int32
+		if j >= len(x.defaced) || (i < len(x.watched) && x.watched[i] < x.defaced[j]) {
+			pos = x.watched[i]
+			i++
+		} else {
+			pos = x.defaced[j]
+			j++
+		}
+		n := &w.AssetNames[pos]
+		a := &w.Assets[n.Index]
 		if a.Controller == None || a.Flags&FlagDetected != 0 {
 			continue
 		}
-		n := &w.AssetNames[i]
 		o := &w.Orgs[a.Owner]
 		p := o.SensorPermille
 		if a.Flags&FlagDefaced != 0 {
@@ -660,6 +686,19 @@ func (w *World) detect(sc *scratch) {
 					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", bots[s], seg.ID), Visible: watchers})
 			}
 		}
+	}
+}
+
+// noteDefaced puts a defaced named asset of a blind owner on detect's list.
+func (w *World) noteDefaced(ai int32) {
+	x := &w.idx
+	p, ok := slices.BinarySearchFunc(w.AssetNames, ai, func(n NamedAsset, i int32) int { return cmp.Compare(n.Index, i) })
+	if !ok || x.sensorsChanged(w) || w.Orgs[w.Assets[ai].Owner].SensorPermille > 0 {
+		return // unnamed (no alert), or watched already
+	}
+	k, dup := slices.BinarySearch(x.defaced, int32(p))
+	if !dup {
+		x.defaced = slices.Insert(x.defaced, k, int32(p))
 	}
 }
 
