@@ -131,6 +131,8 @@ func (c *client) refuse(ref int64, code, msg string) {
 // readPump reads the client's messages: the hello, then everything it
 // sends to its room. It is the only reader of the connection.
 func (c *client) readPump() {
+	// The writer closes the connection once its queue is closed (after
+	// a bye, if any): what the reader queued last still leaves.
 	defer func() {
 		close(c.done)
 		if c.room != nil {
@@ -138,7 +140,6 @@ func (c *client) readPump() {
 		} else {
 			c.close(nil)
 		}
-		c.conn.Close()
 		c.srv.metrics.connections.Dec()
 	}()
 	c.conn.SetReadLimit(wire.MessageBytesMax)

@@ -136,7 +136,12 @@ func (c *tclient) read() {
 		c.raw = append(c.raw, b)
 		switch m := m.(type) {
 		case *wire.View:
-			c.view = m.View
+			// The reader's own copy: the message stays as received.
+			var own engine.View
+			if err := json.Unmarshal([]byte(jsonOf(c.t, m.View)), &own); err != nil {
+				c.t.Error(err)
+			}
+			c.view = &own
 			c.events = append(c.events, m.Missed...)
 		case *wire.Delta:
 			if c.view == nil {
@@ -162,7 +167,7 @@ func (c *tclient) send(m wire.Message) {
 	}
 }
 
-const waitMax = 20 * time.Second
+const waitMax = 90 * time.Second
 
 // expect waits for the next message of a type, skipping others.
 func (c *tclient) expect(typ string) wire.Message {
@@ -249,4 +254,23 @@ func (ts *testServer) inRoom(t *testing.T, id string, f func(r *room)) {
 	if !r.call(func() { f(r) }) {
 		t.Fatalf("room %s stopped", id)
 	}
+}
+
+// counterValue reads a counter from the server's metrics.
+func counterValue(t *testing.T, ts *testServer, name string) float64 {
+	t.Helper()
+	mfs, err := ts.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			sum := 0.0
+			for _, m := range mf.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+			return sum
+		}
+	}
+	return 0
 }
