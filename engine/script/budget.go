@@ -46,15 +46,23 @@ type stopError struct {
 	limit string
 	msg   string
 	pos   position
+	fatal bool // the state cannot go on, even in a later tick
 }
 
 func (e *stopError) Error() string { return e.msg }
 
 type budget struct {
-	limits  *Limits
-	left    int64 // instructions left in this tick
-	toCheck int   // instructions until the next clock and heap check
-	stop    *stopError
+	limits *Limits
+	left   int64 // instructions left in this tick
+	stop   *stopError
+
+	// Below slowAt (a value of left), or when the meter's slots pass
+	// slotsAt, Done and charge take the slow path: the budget is spent, the
+	// crash stops are due (crashAt), or memory must be accounted (acct).
+	slowAt  int64
+	crashAt int64
+	slots   *int64 // the forked gopher-lua's count of slots allocated
+	acct    *accounting
 
 	// where reports the position of the running script, for the stop.
 	where func() position
@@ -69,21 +77,31 @@ type budget struct {
 	allocProbe []metrics.Sample
 }
 
-func newBudget(l *Limits, where func() position) *budget {
+func newBudget(l *Limits, where func() position, acct *accounting) *budget {
 	b := &budget{
 		limits:     l,
 		where:      where,
+		acct:       acct,
+		slots:      &acct.meter.Slots,
 		allocProbe: []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}},
 	}
 	b.reset()
 	return b
 }
 
+// used is the instructions spent since the state began.
+func (b *budget) used() int64 { return b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.left }
+
 // reset starts a new tick.
 func (b *budget) reset() {
+	if b.left < 0 {
+		b.left = 0
+	}
+	b.acct.usedBefore += b.limits.InstructionsPerTickMax - b.left
 	b.left = b.limits.InstructionsPerTickMax
-	b.toCheck = checkEveryInstructions
+	b.crashAt = b.left - checkEveryInstructions
 	b.stop = nil
+	b.setSlowAt()
 	b.wallUsed = 0
 	b.allocUsed = 0
 	if b.depth > 0 {
@@ -140,14 +158,8 @@ func (b *budget) Done() <-chan struct{} {
 		return closedChan
 	}
 	b.left--
-	if b.left < 0 {
-		b.halt("InstructionsPerTickMax", "instruction budget of %d per tick exhausted", b.limits.InstructionsPerTickMax)
-		return closedChan
-	}
-	b.toCheck--
-	if b.toCheck <= 0 {
-		b.toCheck = checkEveryInstructions
-		if b.crashStop() {
+	if b.left < b.slowAt || *b.slots > b.acct.slotsAt {
+		if b.slow() {
 			return closedChan
 		}
 	}
@@ -160,22 +172,64 @@ func (b *budget) charge(n int64) *stopError {
 	if b.stop != nil {
 		return b.stop
 	}
-	if n <= 0 {
-		return nil
+	if n > 0 {
+		b.left -= n
 	}
-	b.left -= n
-	if b.left < 0 {
-		b.halt("InstructionsPerTickMax", "instruction budget of %d per tick exhausted", b.limits.InstructionsPerTickMax)
-		return b.stop
-	}
-	b.toCheck -= int(min(n, checkEveryInstructions))
-	if b.toCheck <= 0 {
-		b.toCheck = checkEveryInstructions
-		if b.crashStop() {
+	if b.left < b.slowAt || *b.slots > b.acct.slotsAt {
+		if b.slow() {
 			return b.stop
 		}
 	}
 	return nil
+}
+
+// slow checks, in this order, the budget, the crash stops and the memory
+// limits, and reports whether the script must stop.
+func (b *budget) slow() bool {
+	if b.left < 0 {
+		b.halt("InstructionsPerTickMax", "instruction budget of %d per tick exhausted", b.limits.InstructionsPerTickMax)
+		return true
+	}
+	if b.left < b.crashAt {
+		b.crashAt = b.left - checkEveryInstructions
+		if b.crashStop() {
+			return true
+		}
+	}
+	if *b.slots > b.acct.slotsAt || b.used() > b.acct.usedAt {
+		if stop := b.acct.check(b.used()); stop != nil {
+			b.stop = stop
+			b.stop.pos = b.where()
+			return true
+		}
+	}
+	b.setSlowAt()
+	return false
+}
+
+// account runs the memory check now (after a coroutine is created, which
+// the slow path's condition does not watch) and returns the stop, if any.
+func (b *budget) account() *stopError {
+	if b.stop != nil {
+		return b.stop
+	}
+	if stop := b.acct.check(b.used()); stop != nil {
+		b.stop = stop
+		b.stop.pos = b.where()
+		return b.stop
+	}
+	b.setSlowAt()
+	return nil
+}
+
+// setSlowAt is the largest value of left at which a check is due.
+func (b *budget) setSlowAt() {
+	at := max(0, b.crashAt)
+	// used() > usedAt  ⇔  left < usedBefore + max − usedAt
+	if acctAt := b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.acct.usedAt; acctAt > at {
+		at = acctAt
+	}
+	b.slowAt = at
 }
 
 // crashStop checks the non-deterministic backstops.

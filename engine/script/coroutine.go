@@ -43,6 +43,12 @@ func (s *State) countCoroutine(L *lua.LState) {
 	}
 	s.coCreated++
 	s.charge(L, coroutineCost)
+	// A coroutine's value stack starts at registrySlotsInitial slots.
+	s.acct.coTotal++
+	s.acct.meter.Slots += registrySlotsInitial
+	if stop := s.budget.account(); stop != nil {
+		L.RaiseError("%s", stop.msg)
+	}
 }
 
 // newThread is a fresh coroutine under the budget, not yet started (for
@@ -56,7 +62,11 @@ func (s *State) newThread(L *lua.LState) *lua.LState {
 }
 
 func (s *State) luaCoCreate(L *lua.LState) int {
-	L.CheckFunction(1)
+	if L.CheckFunction(1).IsG {
+		// gopher-lua dereferences nil when such a coroutine is resumed
+		// twice; Lua code gains nothing from it.
+		L.ArgError(1, "Lua function expected, got a builtin (a builtin cannot be a coroutine)")
+	}
 	s.countCoroutine(L)
 	liftContext(L, func() { s.orig.create(L) })
 	th := L.Get(-1).(*lua.LState)

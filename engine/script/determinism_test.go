@@ -29,7 +29,7 @@ for name, lib in pairs(_G) do
 end
 print(table.concat(libs, " "))
 
-print(tostring({}), tostring(print), tostring(function() end), tostring(coroutine.create(print)))
+print(tostring({}), tostring(print), tostring(function() end), tostring(coroutine.create(function() end)))
 print(string.format("%s %s %5.2f %d", {}, t, math.random() * 100, math.random(1, 6)))
 
 local producer = coroutine.wrap(function()

@@ -174,6 +174,7 @@ func NewDirector(w *engine.World, opts DirectorOptions) (*Director, error) {
 		return nil, err
 	}
 	d.s = st
+	st.hostRoots = d.roots
 	if err := st.SetTick(int64(w.Tick)); err != nil {
 		st.Close()
 		return nil, err
@@ -196,6 +197,37 @@ func NewDirector(w *engine.World, opts DirectorOptions) (*Director, error) {
 	}
 	d.loading = false
 	return d, nil
+}
+
+// roots visits every Lua value the director keeps outside the Lua state:
+// what scripts reach through handlers, timers and team policies (closures
+// and their upvalues) counts against the Live* limits like the rest.
+func (d *Director) roots(visit func(lua.LValue)) {
+	for _, h := range d.handlers {
+		if !h.cancelled {
+			visit(h.fn)
+		}
+	}
+	for _, t := range d.timers {
+		if !t.cancelled {
+			visit(t.fn)
+			visit(t.handle)
+		}
+	}
+	for _, t := range d.teams {
+		visit(t.onRequest)
+		visit(t.onEvent)
+		visit(t.onTick)
+	}
+	for _, c := range d.checks {
+		visit(c.fn)
+	}
+	for _, h := range d.campaignHandles {
+		visit(h)
+	}
+	for _, mt := range []*lua.LTable{d.campaignMeta, d.timerMeta, d.handlerMeta, d.playbookMeta, d.jurMeta} {
+		visit(mt)
+	}
 }
 
 // luaValueOf converts a scenario var.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -128,6 +129,19 @@ func newRuntimeError(msg string, pos position, tick int64, isChunk func(string) 
 		}
 	}
 	return e
+}
+
+// truncateMsg cuts msg to at most n bytes, at a UTF-8 boundary, and says
+// how long it was.
+func truncateMsg(msg string, n int) string {
+	if len(msg) <= n {
+		return msg
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + fmt.Sprintf("… (%d bytes)", len(msg))
 }
 
 // errorValueString renders a non-string error value without calling any

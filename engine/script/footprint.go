@@ -1,34 +1,59 @@
 package script
 
 import (
+	"unsafe"
+
 	lua "github.com/yuin/gopher-lua"
 )
 
-// The instruction budget bounds what a script can allocate in one tick, but
-// not what it keeps across ticks: a playbook that stores a MiB per tick
-// fills the machine in an hour of game time. gopher-lua keeps no count of
-// its objects, so between ticks the state walks everything the script can
-// still reach (globals, loaded modules, the registry, task stacks, closure
-// upvalues, metatables) and counts it. The count depends only on what the
-// script holds, so the stop is deterministic; what the walk cannot see
-// (unreachable garbage, Go's own overhead) is the heap crash stop's job.
+// The instruction budget bounds what a script can do in one tick, but not
+// what it keeps across ticks: a playbook that stores a MiB per tick fills
+// the machine in an hour of game time. gopher-lua keeps no count of its
+// objects, so the state walks everything the script can still reach
+// (globals, the registry, loaded modules, the stacks of every coroutine,
+// closure upvalues, metatables, and whatever the host holds for the
+// script: handlers, timers, team policies) and counts it. The count
+// depends only on what the script holds, so the stop is deterministic.
+//
+// Walking costs time proportional to what the script holds, so the walk
+// runs only when what was allocated since the last one could have crossed
+// a limit (accounting.go): the forked gopher-lua counts every table and
+// stack slot it allocates, and every string a script builds is charged to
+// the instruction budget by its length, so that "live at the last walk plus
+// allocated since" bounds what is live now.
 
-// Footprint is what a script holds between ticks.
+// Footprint is what a script holds.
 type Footprint struct {
-	TableEntries int // live entries over all reachable tables
-	StringBytes  int // bytes of reachable strings, once per place holding them
-	Coroutines   int // reachable coroutines, tasks included
+	// TableEntries counts slots: the array part of every reachable table
+	// (nils inside it included: t[1000] = 1 on an empty table takes 1,000),
+	// its hash keys, and the value stacks of reachable coroutines. It is
+	// what the tables cost, whatever they hold.
+	TableEntries int
+	// StringBytes is the bytes of the distinct reachable strings: a string
+	// stored in many places is counted once.
+	StringBytes int
+	// Coroutines counts reachable coroutines, tasks included.
+	Coroutines int
+}
+
+// stringID identifies a string's bytes in memory: two Lua values share
+// them exactly when one was copied from the other, which depends on the
+// script's operations, not on the machine.
+type stringID struct {
+	data *byte
+	n    int
 }
 
 type footprintWalker struct {
 	fp       Footprint
-	stop     int // stop walking past this many table entries: the limit is exceeded anyway
+	stop     int // stop walking past this many slots: the limit is exceeded anyway
 	tables   map[*lua.LTable]bool
 	funcs    map[*lua.LFunction]bool
 	threads  map[*lua.LState]bool
 	userdata map[*lua.LUserData]bool
+	strs     map[stringID]bool
 	pending  []lua.LValue
-	levels   int // stack levels to look at per coroutine
+	visit    func(lua.LValue)
 }
 
 // Footprint measures what the script holds now.
@@ -43,8 +68,9 @@ func (s *State) footprint(stop int) Footprint {
 		funcs:    map[*lua.LFunction]bool{},
 		threads:  map[*lua.LState]bool{},
 		userdata: map[*lua.LUserData]bool{},
-		levels:   s.limits.CallStackDepthMax + 8,
+		strs:     map[stringID]bool{},
 	}
+	w.visit = w.value
 	w.value(s.ls.G.Global)
 	w.value(s.ls.G.Registry)
 	w.value(s.ls.GetMetatable(lua.LString("")))
@@ -52,7 +78,11 @@ func (s *State) footprint(stop int) Footprint {
 	for _, v := range s.modules {
 		w.value(v)
 	}
-	w.thread(s.ls)
+	w.threads[s.ls] = true // the main thread is not a coroutine
+	w.pending = append(w.pending, s.ls)
+	if cur := s.ls.G.CurrentThread; cur != nil {
+		w.value(cur)
+	}
 	for _, t := range s.sched.tasks {
 		if t.done {
 			continue
@@ -63,6 +93,9 @@ func (s *State) footprint(stop int) Footprint {
 		for _, a := range t.args {
 			w.value(a)
 		}
+	}
+	if s.hostRoots != nil {
+		s.hostRoots(w.visit)
 	}
 	for len(w.pending) > 0 && w.fp.TableEntries <= w.stop {
 		v := w.pending[len(w.pending)-1]
@@ -76,7 +109,14 @@ func (s *State) footprint(stop int) Footprint {
 func (w *footprintWalker) value(v lua.LValue) {
 	switch v := v.(type) {
 	case lua.LString:
-		w.fp.StringBytes += len(v)
+		if len(v) == 0 {
+			return
+		}
+		id := stringID{unsafe.StringData(string(v)), len(v)}
+		if !w.strs[id] {
+			w.strs[id] = true
+			w.fp.StringBytes += len(v)
+		}
 	case *lua.LTable:
 		if v != nil && !w.tables[v] {
 			w.tables[v] = true
@@ -104,11 +144,8 @@ func (w *footprintWalker) value(v lua.LValue) {
 func (w *footprintWalker) expand(v lua.LValue) {
 	switch v := v.(type) {
 	case *lua.LTable:
-		forEachEntry(v, func(key, val lua.LValue) {
-			w.fp.TableEntries++
-			w.value(key)
-			w.value(val)
-		})
+		w.fp.TableEntries += v.Slots()
+		v.VisitRefs(w.visit)
 		w.value(v.Metatable)
 	case *lua.LFunction:
 		for _, up := range v.Upvalues {
@@ -120,57 +157,18 @@ func (w *footprintWalker) expand(v lua.LValue) {
 			w.value(v.Env)
 		}
 	case *lua.LState:
-		w.thread(v)
+		if v.IsClosed() {
+			return
+		}
+		w.fp.TableEntries += v.StackSlots()
+		v.VisitStack(w.visit)
+		if v.Parent != nil {
+			w.value(v.Parent)
+		}
 	case *lua.LUserData:
 		w.value(v.Metatable)
 		if v.Env != nil {
 			w.value(v.Env)
 		}
 	}
-}
-
-// thread counts the functions and locals on a coroutine's stack.
-func (w *footprintWalker) thread(th *lua.LState) {
-	if th.IsClosed() {
-		return
-	}
-	for level := 0; level < w.levels; level++ {
-		dbg, ok := th.GetStack(level)
-		if !ok {
-			return
-		}
-		if fn, err := th.GetInfo("f", dbg, lua.LNil); err == nil {
-			w.value(fn)
-		}
-		for n := 1; n <= 256; n++ {
-			name, v := th.GetLocal(dbg, n)
-			if name == "" {
-				break
-			}
-			w.value(v)
-		}
-	}
-}
-
-// checkFootprint enforces the Live* limits; the walk gives up once the
-// entries are far past their limit, which then is the one reported, so
-// the result does not depend on the walk's order.
-func (s *State) checkFootprint() *Error {
-	l := &s.limits
-	fp := s.footprint(4 * l.LiveTableEntriesMax)
-	for _, c := range []struct {
-		limit     string
-		have, max int
-		what      string
-	}{
-		{"LiveTableEntriesMax", fp.TableEntries, l.LiveTableEntriesMax, "table entries"},
-		{"LiveStringBytesMax", fp.StringBytes, l.LiveStringBytesMax, "bytes of strings"},
-		{"LiveCoroutinesMax", fp.Coroutines, l.LiveCoroutinesMax, "coroutines"},
-	} {
-		if c.have > c.max {
-			return &Error{Tick: s.tick, Kind: KindLimit, Limit: c.limit,
-				Msg: limitMsg(c.limit, "scripts hold more than %d %s", c.max, c.what)}
-		}
-	}
-	return nil
 }

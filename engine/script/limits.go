@@ -56,20 +56,17 @@ type Limits struct {
 	// SyntaxDepthMax bounds the nesting of blocks and expressions in a
 	// source file; the compiler recurses on it.
 	SyntaxDepthMax int
-	// LiveTableEntriesMax bounds the table entries reachable from the
-	// script (globals, module results, task stacks), measured between ticks.
+	// LiveTableEntriesMax bounds the table slots reachable from the
+	// script by any path (globals, modules, coroutine stacks, closures,
+	// metatables, handlers and timers the host keeps): array slots, nils
+	// inside the array included, hash keys, and the value stacks of
+	// coroutines. Checked as the script allocates (accounting.go).
 	LiveTableEntriesMax int
-	// LiveStringBytesMax bounds the bytes of the strings reachable from the
-	// script, counted once per place that holds them, measured between
-	// ticks.
+	// LiveStringBytesMax bounds the bytes of the distinct strings reachable
+	// from the script by any path.
 	LiveStringBytesMax int
-	// LiveCoroutinesMax bounds the coroutines reachable from the script,
-	// measured between ticks.
+	// LiveCoroutinesMax bounds the coroutines reachable from the script.
 	LiveCoroutinesMax int
-	// FootprintIntervalTicks is how often SetTick measures the reachable
-	// footprint against the Live* limits; the walk costs time proportional
-	// to what the script holds.
-	FootprintIntervalTicks int
 
 	// WallTimePerTickMax is a crash stop on the time spent in Lua in one
 	// tick. Not deterministic.
@@ -99,7 +96,6 @@ func DefaultLimits() Limits {
 		LiveTableEntriesMax:      1 << 20,
 		LiveStringBytesMax:       64 << 20,
 		LiveCoroutinesMax:        2_000,
-		FootprintIntervalTicks:   10,
 		WallTimePerTickMax:       2 * time.Second,
 		HeapAllocBytesPerTickMax: 1 << 30,
 	}
@@ -143,7 +139,6 @@ func (l Limits) withDefaults() Limits {
 	fill(&l.LiveTableEntriesMax, d.LiveTableEntriesMax)
 	fill(&l.LiveStringBytesMax, d.LiveStringBytesMax)
 	fill(&l.LiveCoroutinesMax, d.LiveCoroutinesMax)
-	fill(&l.FootprintIntervalTicks, d.FootprintIntervalTicks)
 	if l.WallTimePerTickMax == 0 {
 		l.WallTimePerTickMax = d.WallTimePerTickMax
 	}
@@ -176,7 +171,6 @@ func (l Limits) validate() error {
 		{"LiveTableEntriesMax", int64(l.LiveTableEntriesMax), 1, liveCeiling},
 		{"LiveStringBytesMax", int64(l.LiveStringBytesMax), 1, liveCeiling},
 		{"LiveCoroutinesMax", int64(l.LiveCoroutinesMax), 1, liveCeiling},
-		{"FootprintIntervalTicks", int64(l.FootprintIntervalTicks), 1, big},
 	}
 	for _, c := range checks {
 		if lo, hi, ok := LimitBounds(c.name); ok && (c.lo != lo || c.hi != hi) {

@@ -15,7 +15,12 @@ import (
 // this is the only package that imports gopher-lua.
 const arrayIndexMax = 1 << 18
 
-func init() { lua.MaxArrayIndex = arrayIndexMax }
+// CompatVarArg off: a vararg function does not also get Lua 5.0's `arg`
+// table on every call.
+func init() {
+	lua.MaxArrayIndex = arrayIndexMax
+	lua.CompatVarArg = false
+}
 
 // Registry sizing: a coroutine starts with a small value stack (it is
 // allocated per coroutine) and grows in large steps (each growth copies).

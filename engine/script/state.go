@@ -33,6 +33,11 @@ type State struct {
 
 	ls     *lua.LState
 	budget *budget
+	acct   *accounting
+	// hostRoots visits what the host keeps for the scripts outside the Lua
+	// state (the director's handlers, timers, team policies...), so that
+	// the footprint counts it.
+	hostRoots func(visit func(lua.LValue))
 	concat *lua.LFunction // the bounded `..`, see rewrite.go
 	orig   originals
 	ids    identities
@@ -40,11 +45,10 @@ type State struct {
 
 	taskThreads map[*lua.LState]bool // coroutines that are tasks, never resumed from Lua
 
-	tick           int64
-	ticksToMeasure int // SetTick calls until the next footprint check
-	coCreated      int // coroutines created this tick
-	coDepth        int // resumes in progress, nested
-	logLines       int // print lines this tick
+	tick      int64
+	coCreated int // coroutines created this tick
+	coDepth   int // resumes in progress, nested
+	logLines  int // print lines this tick
 
 	modules        map[string]lua.LValue // require's cache
 	loadingModules map[string]bool
@@ -73,7 +77,6 @@ func New(opts Options) (*State, error) {
 		log:            opts.Log,
 		tickSeconds:    opts.TickSeconds,
 		tick:           NoTick,
-		ticksToMeasure: limits.FootprintIntervalTicks,
 		modules:        map[string]lua.LValue{},
 		loadingModules: map[string]bool{},
 		taskThreads:    map[*lua.LState]bool{},
@@ -95,7 +98,9 @@ func New(opts Options) (*State, error) {
 		// LiveCoroutinesMax and CoroutinesPerTickMax bound.
 		MinimizeStackMemory: false,
 	})
-	s.budget = newBudget(&s.limits, s.position)
+	s.acct = newAccounting(s)
+	s.ls.G.Meter = s.acct.meter
+	s.budget = newBudget(&s.limits, s.position, s.acct)
 	s.ls.SetContext(s.budget)
 	s.concat = s.ls.NewFunction(s.luaConcat)
 	if err := s.ls.GPCall(func(L *lua.LState) int {
@@ -106,6 +111,9 @@ func New(opts Options) (*State, error) {
 		return nil, fmt.Errorf("script: opening the sandbox: %w", err)
 	}
 	s.ls.SetTop(0)
+	// What the state holds before any script (the sandbox's tables, the
+	// main thread's value stack) was not all allocated under the meter.
+	s.acct.rearm(s.Footprint(), 0)
 	return s, nil
 }
 
@@ -122,9 +130,7 @@ func (s *State) Tick() int64 { return s.tick }
 
 // SetTick starts a tick: the instruction budget, the crash stops and the
 // per-tick counters start over, and errors from now on carry this tick.
-// Every Limits.FootprintIntervalTicks it also measures what the scripts
-// hold; over a Live* limit the state fails for good (a script cannot be
-// made to let go of memory) and SetTick returns the error.
+// (What scripts hold is accounted as they allocate: see accounting.go.)
 func (s *State) SetTick(tick int64) error {
 	if s.closed {
 		return errClosed
@@ -138,14 +144,6 @@ func (s *State) SetTick(tick int64) error {
 	s.logLines = 0
 	if s.failed != nil {
 		return s.failed
-	}
-	s.ticksToMeasure--
-	if s.ticksToMeasure <= 0 {
-		s.ticksToMeasure = s.limits.FootprintIntervalTicks
-		if err := s.checkFootprint(); err != nil {
-			s.failed = err
-			return err
-		}
 	}
 	return nil
 }
@@ -208,10 +206,44 @@ func (s *State) call(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error)
 	return out, nil
 }
 
+// goPanic stops the state for good after a Go panic that gopher-lua
+// recovered inside a protected call: its stacks may be corrupt, so no
+// script may carry on (a pcall would otherwise return false and continue).
+// The panic is deterministic (same script, same panic), and so is the stop.
+func (s *State) goPanic(rcv any) {
+	if s.budget.stop != nil && s.budget.stop.fatal {
+		return
+	}
+	s.budget.stop = &stopError{
+		msg:   fmt.Sprintf("internal error in the Lua host: %s (the run cannot go on; please report it with the scenario)", truncateMsg(fmt.Sprint(rcv), 200)),
+		pos:   s.safePosition(),
+		fatal: true,
+	}
+}
+
+// safePosition is position, unless the state is too broken to say.
+func (s *State) safePosition() (p position) {
+	defer func() {
+		if recover() != nil {
+			p = position{}
+		}
+	}()
+	return s.position()
+}
+
 // stopError is the error of the budget's stop in this tick.
 func (s *State) stopError() *Error {
 	st := s.budget.stop
-	return &Error{File: st.pos.file, Line: st.pos.line, Tick: s.tick, Msg: st.msg, Kind: KindLimit, Limit: st.limit}
+	e := &Error{File: st.pos.file, Line: st.pos.line, Tick: s.tick, Msg: st.msg, Kind: KindLimit, Limit: st.limit}
+	if st.limit == "" {
+		e.Kind = KindRuntime
+	}
+	if st.fatal {
+		// Memory a script holds cannot be taken back, and a state a Go
+		// panic went through cannot be trusted: the state fails for good.
+		s.failed = e
+	}
+	return e
 }
 
 // fromLua converts an error out of gopher-lua into an *Error.
