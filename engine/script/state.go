@@ -38,10 +38,10 @@ type State struct {
 	// state (the director's handlers, timers, team policies...), so that
 	// the footprint counts it.
 	hostRoots func(visit func(lua.LValue))
-	concat *lua.LFunction // the bounded `..`, see rewrite.go
-	orig   originals
-	ids    identities
-	sched  scheduler
+	concat    *lua.LFunction // the bounded `..`, see rewrite.go
+	orig      originals
+	ids       identities
+	sched     scheduler
 
 	taskThreads map[*lua.LState]bool // coroutines that are tasks, never resumed from Lua
 
