@@ -60,6 +60,7 @@ type VerbSpec struct {
 // names end in Max); absent values mean the host's defaults.
 type ScriptLimits struct {
 	InstructionsPerTick *int64 `yaml:"instructions_per_tick" doc:"Lua work all scripts may do in one tick (instructions)"`
+	InstructionsPerRun  *int64 `yaml:"instructions_per_run" doc:"Lua work all scripts may do in the whole run (instructions)"`
 	CallDepth           *int64 `yaml:"call_depth" doc:"deepest Lua call stack per coroutine"`
 	CoroutinesPerTick   *int64 `yaml:"coroutines_per_tick" doc:"coroutines created in one tick"`
 	Tasks               *int64 `yaml:"tasks" doc:"live tasks (spawned playbooks)"`

@@ -68,7 +68,7 @@ func BenchmarkCompile(b *testing.B) {
 // iteration of a loop of about 4 instructions.
 func BenchmarkInstructions(b *testing.B) {
 	const n = 200_000
-	h := newHarness(b, "local s = 0 for i = 1, 200000 do s = s + i end", 1, Limits{}, nil)
+	h := newHarness(b, "local s = 0 for i = 1, 200000 do s = s + i end", 1, Limits{InstructionsPerRunMax: 1 << 50}, nil)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := h.SetTick(int64(i)); err != nil {
@@ -84,7 +84,7 @@ func BenchmarkInstructions(b *testing.B) {
 // BenchmarkConcat: `..` goes through the bounded builtin.
 func BenchmarkConcat(b *testing.B) {
 	const n = 20_000
-	h := newHarness(b, "local s for i = 1, 20000 do s = 'host-' .. i .. '.example' end", 1, Limits{}, nil)
+	h := newHarness(b, "local s for i = 1, 20000 do s = 'host-' .. i .. '.example' end", 1, Limits{InstructionsPerRunMax: 1 << 50}, nil)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := h.SetTick(int64(i)); err != nil {
@@ -99,7 +99,7 @@ func BenchmarkConcat(b *testing.B) {
 
 // BenchmarkTasks: resuming 100 sleeping playbooks per tick.
 func BenchmarkTasks(b *testing.B) {
-	h := newHarness(b, strings.Repeat("spawn(function() while true do wait(1) end end)\n", 100), 1, Limits{}, nil)
+	h := newHarness(b, strings.Repeat("spawn(function() while true do wait(1) end end)\n", 100), 1, Limits{InstructionsPerRunMax: 1 << 50}, nil)
 	if err := h.SetTick(0); err != nil {
 		b.Fatal(err)
 	}

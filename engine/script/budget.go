@@ -85,6 +85,7 @@ func newBudget(l *Limits, where func() position, acct *accounting) *budget {
 		slots:      &acct.meter.Slots,
 		allocProbe: []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}},
 	}
+	b.left = l.InstructionsPerTickMax // nothing spent yet
 	b.reset()
 	return b
 }
@@ -190,6 +191,11 @@ func (b *budget) slow() bool {
 		b.halt("InstructionsPerTickMax", "instruction budget of %d per tick exhausted", b.limits.InstructionsPerTickMax)
 		return true
 	}
+	if b.used() > b.limits.InstructionsPerRunMax {
+		b.halt("InstructionsPerRunMax", "instruction budget of %d per run exhausted", b.limits.InstructionsPerRunMax)
+		b.stop.fatal = true
+		return true
+	}
 	if b.left < b.crashAt {
 		b.crashAt = b.left - checkEveryInstructions
 		if b.crashStop() {
@@ -228,6 +234,9 @@ func (b *budget) setSlowAt() {
 	// used() > usedAt  ⇔  left < usedBefore + max − usedAt
 	if acctAt := b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.acct.usedAt; acctAt > at {
 		at = acctAt
+	}
+	if runAt := b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.limits.InstructionsPerRunMax; runAt > at {
+		at = runAt
 	}
 	b.slowAt = at
 }

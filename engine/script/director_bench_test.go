@@ -24,14 +24,14 @@ end
 // above: ns/op is a whole Step of the small test world (the engine's own
 // mechanisms cost a few µs of it, see BenchmarkTickEngineOnly).
 func BenchmarkTickHandlersAndPlaybooks(b *testing.B) {
-	st := newStory(b, benchStoryHandlers, storyOpts{limits: Limits{InstructionsPerTickMax: 100_000_000}})
+	st := newStory(b, benchStoryHandlers, storyOpts{limits: Limits{InstructionsPerTickMax: 100_000_000, InstructionsPerRunMax: 1 << 50}})
 	st.run(b, 2)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if st.w.Ended {
 			b.StopTimer()
-			st = newStory(b, benchStoryHandlers, storyOpts{limits: Limits{InstructionsPerTickMax: 100_000_000}})
+			st = newStory(b, benchStoryHandlers, storyOpts{limits: Limits{InstructionsPerTickMax: 100_000_000, InstructionsPerRunMax: 1 << 50}})
 			st.run(b, 2)
 			b.StartTimer()
 		}

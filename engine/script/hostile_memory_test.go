@@ -177,3 +177,15 @@ func TestAccountingAgreesWithFullWalks(t *testing.T) {
 		t.Fatalf("walking at every check stopped with %v; the bound stopped with %v", full, bounded)
 	}
 }
+
+// A story that spends most of its tick budget every tick is stopped by the
+// per-run budget, for good, at a file, line and tick.
+func TestHostileRunBudget(t *testing.T) {
+	e := hostileStop(t, `
+		every(1, function()
+			for i = 1, 20000 do end
+		end)`, Limits{InstructionsPerTickMax: 100_000, InstructionsPerRunMax: 1_000_000}, 200, "InstructionsPerRunMax")
+	if e.Tick < 10 || e.Tick > 100 {
+		t.Errorf("stopped at tick %d", e.Tick)
+	}
+}

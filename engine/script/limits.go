@@ -26,6 +26,10 @@ type Limits struct {
 	// steps, n·log n for table.sort, 1 per 8 elements table.insert/remove
 	// shift, 64 per coroutine created.
 	InstructionsPerTickMax int64
+	// InstructionsPerRunMax is the same budget over the whole run (every
+	// tick of one State): a story that spends its tick budget every tick
+	// would otherwise run for hours. Past it the state fails for good.
+	InstructionsPerRunMax int64
 	// CallStackDepthMax bounds Lua call frames per coroutine, so deep
 	// recursion is a Lua error ("stack overflow"), never a Go stack
 	// overflow. Each coroutine allocates it up front (80 bytes a frame).
@@ -79,10 +83,15 @@ type Limits struct {
 }
 
 // DefaultLimits are safe for scenario stories and playbooks: a tick of Lua
-// stays within a few tens of milliseconds and a few hundred MiB at worst.
+// stays within a few tens of milliseconds and a few hundred MiB at worst,
+// a whole run within seconds of Lua. The crash stops are set far above
+// what the deterministic limits allow on a busy machine (a loaded host ran
+// a million instructions in 2 s, which the old 2 s wall-clock stop turned
+// into a result that depended on the machine).
 func DefaultLimits() Limits {
 	return Limits{
 		InstructionsPerTickMax:   1_000_000,
+		InstructionsPerRunMax:    200_000_000,
 		CallStackDepthMax:        200,
 		RegistrySlotsMax:         1 << 16,
 		CoroutineDepthMax:        32,
@@ -96,7 +105,7 @@ func DefaultLimits() Limits {
 		LiveTableEntriesMax:      1 << 20,
 		LiveStringBytesMax:       64 << 20,
 		LiveCoroutinesMax:        2_000,
-		WallTimePerTickMax:       2 * time.Second,
+		WallTimePerTickMax:       10 * time.Second,
 		HeapAllocBytesPerTickMax: 1 << 30,
 	}
 }
@@ -125,6 +134,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.InstructionsPerTickMax == 0 {
 		l.InstructionsPerTickMax = d.InstructionsPerTickMax
+	}
+	if l.InstructionsPerRunMax == 0 {
+		l.InstructionsPerRunMax = d.InstructionsPerRunMax
 	}
 	fill(&l.CallStackDepthMax, d.CallStackDepthMax)
 	fill(&l.RegistrySlotsMax, d.RegistrySlotsMax)
@@ -158,6 +170,7 @@ func (l Limits) validate() error {
 	const big = 1 << 62
 	checks := []check{
 		{"InstructionsPerTickMax", l.InstructionsPerTickMax, instructionsPerTickMin, big},
+		{"InstructionsPerRunMax", l.InstructionsPerRunMax, instructionsPerTickMin, big},
 		{"CallStackDepthMax", int64(l.CallStackDepthMax), 8, callStackDepthCeiling},
 		{"RegistrySlotsMax", int64(l.RegistrySlotsMax), registrySlotsFloor, registrySlotsCeiling},
 		{"CoroutineDepthMax", int64(l.CoroutineDepthMax), 1, coroutineDepthCeiling},
@@ -191,7 +204,7 @@ func (l Limits) validate() error {
 func LimitBounds(field string) (lo, hi int64, ok bool) {
 	const big = 1 << 62
 	switch field {
-	case "InstructionsPerTickMax":
+	case "InstructionsPerTickMax", "InstructionsPerRunMax":
 		return instructionsPerTickMin, big, true
 	case "CallStackDepthMax":
 		return 8, callStackDepthCeiling, true

@@ -20,6 +20,22 @@ const arrayIndexMax = 1 << 18
 func init() {
 	lua.MaxArrayIndex = arrayIndexMax
 	lua.CompatVarArg = false
+	lua.Pow = dmPow // the `^` operator, deterministic (dmath.go)
+}
+
+// math1 and math2 make a Lua function of a function of numbers.
+func math1(f func(float64) float64) lua.LGFunction {
+	return func(L *lua.LState) int {
+		L.Push(lua.LNumber(f(float64(L.CheckNumber(1)))))
+		return 1
+	}
+}
+
+func math2(f func(float64, float64) float64) lua.LGFunction {
+	return func(L *lua.LState) int {
+		L.Push(lua.LNumber(f(float64(L.CheckNumber(1)), float64(L.CheckNumber(2)))))
+		return 1
+	}
 }
 
 // Registry sizing: a coroutine starts with a small value stack (it is
@@ -102,12 +118,26 @@ func (s *State) libraries() []library {
 		{
 			name: "math",
 			open: lua.OpenMath,
-			keep: []string{"abs", "acos", "asin", "atan", "atan2", "ceil", "cos", "cosh", "deg",
-				"exp", "floor", "fmod", "frexp", "huge", "log", "log10", "max", "min", "mod",
-				"modf", "pi", "pow", "rad", "sin", "sinh", "sqrt", "tan", "tanh"},
+			keep: []string{"abs", "ceil", "deg", "floor", "fmod", "frexp", "huge", "max", "min", "mod",
+				"modf", "pi", "rad", "sqrt"},
 			replace: map[string]lua.LGFunction{
 				"random":     s.luaRandom,
 				"randomseed": luaRandomseed,
+				// Transcendental functions: bit-identical on every CPU (dmath.go).
+				"acos":  math1(dmAcos),
+				"asin":  math1(dmAsin),
+				"atan":  math1(dmAtan),
+				"atan2": math2(dmAtan2),
+				"cos":   math1(dmCos),
+				"cosh":  math1(dmCosh),
+				"exp":   math1(dmExp),
+				"log":   math1(dmLog),
+				"log10": math1(dmLog10),
+				"pow":   math2(dmPow),
+				"sin":   math1(dmSin),
+				"sinh":  math1(dmSinh),
+				"tan":   math1(dmTan),
+				"tanh":  math1(dmTanh),
 			},
 		},
 		{

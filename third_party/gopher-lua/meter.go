@@ -1,5 +1,7 @@
 package lua
 
+import "math"
+
 // cyberex fork: see FORK.md.
 
 // Meter lets the embedder account for memory and work that happen inside a
@@ -142,3 +144,8 @@ func (ls *LState) VisitStack(visit func(LValue)) {
 		}
 	}
 }
+
+// Pow is the function behind the `^` operator (at run time and when the
+// compiler folds constants). math.Pow's result depends on the CPU (fused
+// multiply-add on arm64); the embedder sets a deterministic one.
+var Pow = math.Pow

@@ -145,6 +145,7 @@ func Program(s *scenario.Scenario) (*script.Program, error) {
 // name) to script.Limits fields.
 var limitFields = []struct{ yaml, field string }{
 	{"instructions_per_tick", "InstructionsPerTickMax"},
+	{"instructions_per_run", "InstructionsPerRunMax"},
 	{"call_depth", "CallStackDepthMax"},
 	{"coroutines_per_tick", "CoroutinesPerTickMax"},
 	{"tasks", "TasksMax"},
