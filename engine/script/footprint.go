@@ -1,8 +1,6 @@
 package script
 
 import (
-	"unsafe"
-
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -36,14 +34,6 @@ type Footprint struct {
 	Coroutines int
 }
 
-// stringID identifies a string's bytes in memory: two Lua values share
-// them exactly when one was copied from the other, which depends on the
-// script's operations, not on the machine.
-type stringID struct {
-	data *byte
-	n    int
-}
-
 type footprintWalker struct {
 	fp       Footprint
 	stop     int // stop walking past this many slots: the limit is exceeded anyway
@@ -51,7 +41,7 @@ type footprintWalker struct {
 	funcs    map[*lua.LFunction]bool
 	threads  map[*lua.LState]bool
 	userdata map[*lua.LUserData]bool
-	strs     map[stringID]bool
+	strs     map[lua.StringKey]bool // strings by identity: two values share one when one was copied from the other
 	pending  []lua.LValue
 	visit    func(lua.LValue)
 }
@@ -68,7 +58,7 @@ func (s *State) footprint(stop int) Footprint {
 		funcs:    map[*lua.LFunction]bool{},
 		threads:  map[*lua.LState]bool{},
 		userdata: map[*lua.LUserData]bool{},
-		strs:     map[stringID]bool{},
+		strs:     map[lua.StringKey]bool{},
 	}
 	w.visit = w.value
 	w.value(s.ls.G.Global)
@@ -112,7 +102,7 @@ func (w *footprintWalker) value(v lua.LValue) {
 		if len(v) == 0 {
 			return
 		}
-		id := stringID{unsafe.StringData(string(v)), len(v)}
+		id := lua.KeyOf(v)
 		if !w.strs[id] {
 			w.strs[id] = true
 			w.fp.StringBytes += len(v)

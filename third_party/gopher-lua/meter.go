@@ -1,6 +1,9 @@
 package lua
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
 // cyberex fork: see FORK.md.
 
@@ -149,3 +152,18 @@ func (ls *LState) VisitStack(visit func(LValue)) {
 // compiler folds constants). math.Pow's result depends on the CPU (fused
 // multiply-add on arm64); the embedder sets a deterministic one.
 var Pow = math.Pow
+
+// StringKey identifies the bytes of a string value in memory, as a pointer
+// identifies a table: two values have the same key exactly when one was
+// copied from the other (an assignment, a table store), not when they
+// merely hold equal bytes. A footprint walk counts each string once by it.
+// It is used for set membership only, never for order.
+type StringKey struct {
+	data *byte
+	n    int
+}
+
+// KeyOf returns the identity of s's bytes.
+func KeyOf(s LString) StringKey {
+	return StringKey{unsafe.StringData(string(s)), len(s)}
+}
