@@ -230,7 +230,9 @@ const (
 	FailRun StoryPolicy = iota
 	// StopStory: the story stops for good, the controller is told (an
 	// EvStoryStopped event), and the tick goes on without it (a live
-	// exercise: the teams keep playing).
+	// exercise: the teams keep playing). The scripted teams' policies run
+	// in the story, so they stop with it; the controller can hand those
+	// organisations to people (ControlPeople).
 	StopStory
 )
 

@@ -51,7 +51,8 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 			// state, and a replay does the same); from now on the world
 			// goes on without it.
 			w.storyStop = &StoryStop{Tick: w.Tick, Err: err}
-			w.emit(Event{Kind: EvStoryStopped, Org: ControlOrg, Text: "the story stopped: " + err.Error()})
+			w.emit(Event{Kind: EvStoryStopped, Org: ControlOrg,
+				Text: "the story stopped (the world goes on; scripted teams stopped with it: hand them to people with control.people): " + err.Error()})
 		}
 	}
 	late := len(w.events)

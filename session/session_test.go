@@ -433,3 +433,117 @@ func TestReplayNamesAnotherEngineOrLibrary(t *testing.T) {
 		t.Errorf("journal without a library: %v %+v", err, rr)
 	}
 }
+
+// What a session refuses, by every path: after its end, a journal that
+// does not replay, controller commands out of their bounds.
+func TestSessionRefuses(t *testing.T) {
+	src := tiny(t)
+	s, err := New(src, Options{Seed: 1, Ticks: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !s.Done() {
+		if _, err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Step(); err == nil || !strings.Contains(err.Error(), "ended at tick 3") {
+		t.Errorf("Step after the end: %v", err)
+	}
+	if _, err := s.Submit("csirt", engine.Command{Org: "csirt", Verb: "scan"}); err == nil || !strings.Contains(err.Error(), "ended at tick 3") {
+		t.Errorf("Submit after the end: %v", err)
+	}
+	s.Finish()
+	s.Close()
+	if _, err := s.Step(); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Step after Close: %v", err)
+	}
+
+	// Options out of range.
+	for _, o := range []Options{{Ticks: -1}, {HashEvery: -2}} {
+		if _, err := New(src, o); err == nil {
+			t.Errorf("%+v accepted", o)
+		}
+	}
+
+	// Controller commands out of their bounds are rejected by Step, to the
+	// controller, and change nothing.
+	s, _ = New(src, Options{Seed: 1, Live: true})
+	defer s.Close()
+	bad := []engine.Command{
+		{Verb: engine.ControlPace, Args: map[string]string{"ms_per_tick": "3600001"}},
+		{Verb: engine.ControlPace, Args: map[string]string{"ms_per_tick": "fast"}},
+		{Verb: engine.ControlPace},
+		{Verb: engine.ControlAdvance, Args: map[string]string{"ticks": "0"}},
+		{Verb: engine.ControlAdvance, Args: map[string]string{"ticks": "100001"}},
+		{Verb: engine.ControlPause, Target: "csirt"},
+		{Verb: engine.ControlResume, Args: map[string]string{"now": "yes"}},
+		{Verb: engine.ControlScript, Target: "nobody"},
+		{Verb: engine.ControlPeople},
+		{Verb: engine.ControlInject, Args: map[string]string{"to": "all"}},
+		{Verb: engine.ControlInject, Target: "adhoc-9", Args: map[string]string{"to": "all", "subject": "x"}},
+		{Verb: engine.ControlInject, Args: map[string]string{"to": "", "subject": "x"}},
+		{Verb: engine.ControlInject, Args: map[string]string{"to": "all", "subject": "x", "colour": "red"}},
+		{Verb: "control.dance"},
+		{Verb: "pause"},
+	}
+	for i := range bad {
+		bad[i].Org = engine.ControlOrg
+	}
+	if _, err := s.SubmitBatch(engine.ControlOrg, bad); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := s.Step()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rej := eventsOf(evs, engine.EvCommandRejected); len(rej) != len(bad) {
+		t.Errorf("%d of %d rejected: %+v", len(rej), len(bad), rej)
+	}
+	if c := s.Control(); c != (Control{}) {
+		t.Errorf("bad pace changed the control: %+v", c)
+	}
+	if n := len(s.World().Injects); n != 0 {
+		t.Errorf("%d injects delivered", n)
+	}
+}
+
+func TestResumeRefusesAJournalThatDoesNotReplay(t *testing.T) {
+	src := tiny(t)
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	f, _ := os.Create(path)
+	s, err := New(src, Options{Seed: 2, Journal: f, HashEvery: 5, Live: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s.Tick() < 12 {
+		if _, err := s.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	f.Close()
+	b, _ := os.ReadFile(path)
+	// Another seed in the header: the tick-0 hash differs.
+	bad := filepath.Join(t.TempDir(), "bad.jsonl")
+	os.WriteFile(bad, bytes.Replace(b, []byte(`"seed":2`), []byte(`"seed":3`), 1), 0o644)
+	var ie *InputError
+	if _, err := Resume(src, bad); !errors.As(err, &ie) || !strings.Contains(err.Error(), "does not replay: hash at tick 0") {
+		t.Errorf("another seed: %v", err)
+	}
+	// Another engine.
+	os.WriteFile(bad, bytes.Replace(b, []byte(`"engine":"`+engine.Version+`"`), []byte(`"engine":"0.0.1"`), 1), 0o644)
+	if _, err := Resume(src, bad); !errors.As(err, &ie) || !strings.Contains(err.Error(), "recorded by engine 0.0.1") {
+		t.Errorf("another engine: %v", err)
+	}
+	// Another scenario.
+	if _, err := Resume(load(t, "testdata/storybug"), path); !errors.As(err, &ie) || !strings.Contains(err.Error(), "digest") {
+		t.Errorf("another scenario: %v", err)
+	}
+	// The real one resumes at its last checkpoint.
+	r, err := Resume(src, path)
+	if err != nil || r.Tick() != 10 {
+		t.Fatalf("resume: tick %d, %v", r.Tick(), err)
+	}
+	r.Close()
+}
