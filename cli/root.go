@@ -115,6 +115,7 @@ of its scenario.yaml).`,
 		newServeCmd(e),
 		newExerciseCmd(e),
 		newStixCmd(e),
+		newExplainCmd(e),
 	)
 	return root
 }

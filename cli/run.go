@@ -119,8 +119,10 @@ func runScenario(e *env, arg string, o runFlags) error {
 	// (the players' and the scripted teams': a rejection by a scripted
 	// team is a bug of its policy), the script's log lines with --log,
 	// the events of --events.
+	waits := waitLog{}
 	opt.OnEvents = func(evs []engine.Event) {
 		for _, ev := range evs {
+			waits.add(ev)
 			shown := kinds["all"] || kinds[ev.Kind]
 			switch {
 			case o.log && ev.Kind == engine.EvLog:
@@ -146,6 +148,7 @@ func runScenario(e *env, arg string, o runFlags) error {
 	if res.CommandsUnused > 0 {
 		fmt.Fprintf(e.stderr, "warning: %d commands are for ticks after the run's last (%d) and were not applied\n", res.CommandsUnused, res.Ticks)
 	}
+	waits.warn(e.stderr, res.Ticks)
 	if o.json {
 		return printJSON(e.stdout, res)
 	}

@@ -188,8 +188,11 @@ func (w *World) submit(c Command) int64 {
 		return c.ID
 	}
 	w.Actions = append(w.Actions, a)
-	w.emit(Event{Kind: EvCommandAccepted, Org: c.Org, Subject: c.Target, Command: c.ID,
-		Text: fmt.Sprintf("%s %s %s accepted: %d ticks, %d staff", c.Org, c.Verb, c.Target, a.Ticks, a.Staff), Visible: vis(org)})
+	// The team learns at once whether its order waits, and how long: the
+	// server forwards this event as the command's acknowledgement.
+	ahead, wait := w.queueEstimate(org, &w.Actions[len(w.Actions)-1])
+	w.emit(Event{Kind: EvCommandAccepted, Org: c.Org, Subject: c.Target, Command: c.ID, Value: int64(wait),
+		Text: acceptedText(c, &a, ahead, wait), Visible: vis(org)})
 	return c.ID
 }
 
@@ -272,7 +275,7 @@ func (w *World) advanceActions() {
 		a.Start = w.Tick
 		a.Done = w.Tick + a.Ticks
 		if a.Start > a.Queued {
-			w.emit(Event{Kind: EvCommandStarted, Org: o.ID, Subject: a.Target, Command: a.Command,
+			w.emit(Event{Kind: EvCommandStarted, Org: o.ID, Subject: a.Target, Command: a.Command, Value: int64(a.Start - a.Queued),
 				Text: fmt.Sprintf("%s %s %s started after waiting %d ticks for staff", o.ID, a.Verb, a.Target, a.Start-a.Queued), Visible: vis(a.Org)})
 		}
 	}

@@ -19,6 +19,7 @@ const (
 	EvC2Moved           = "botnet.c2_moved"
 	EvDefaced           = "website.defaced"
 	EvDDoS              = "ddos.impact"
+	EvDDoSScrubbed      = "ddos.scrubbed"
 	EvExfiltration      = "data.exfiltrated"
 	EvLateral           = "intrusion.lateral"
 	EvEvidenceCreated   = "evidence.created"
@@ -135,6 +136,7 @@ var EventKinds = []string{
 	EvControl,
 	EvExfiltration,
 	EvDDoS,
+	EvDDoSScrubbed,
 	EvEvidenceCreated,
 	EvEvidenceLost,
 	EvEvidenceObtained,

@@ -279,9 +279,24 @@ func TestDDoSAndScrubbing(t *testing.T) {
 	if v := metric(t, w, "asset:bank-web:availability"); v != 200 {
 		t.Fatalf("availability %d under 5× capacity, want 200‰", v)
 	}
-	run(t, w, 20, map[int32][]Command{4: {{Org: "isp", Verb: "deny", Target: "bank-web"}}})
+	ev := run(t, w, 20, map[int32][]Command{4: {{Org: "isp", Verb: "deny", Target: "bank-web"}}})
 	if v := metric(t, w, "asset:bank-web:availability"); v != 1000 {
 		t.Fatalf("availability %d after scrubbing 90%% of 5000 against 1000, want 1000", v)
+	}
+	// Scrubbing says so with its own kind: a ddos.impact is a change of
+	// availability, never the defender's own act (a handler reading
+	// ev.value < 500 as "the site is down" must not fire on it).
+	scrubbed := 0
+	for _, e := range ev {
+		if e.Kind == EvDDoSScrubbed && e.Subject == "bank-web" && e.Org == "isp" {
+			scrubbed++
+		}
+		if e.Kind == EvDDoS && e.Org != "" {
+			t.Errorf("a ddos.impact from an organisation: %+v", e)
+		}
+	}
+	if scrubbed != 1 {
+		t.Errorf("%d ddos.scrubbed events, want 1", scrubbed)
 	}
 }
 

@@ -334,7 +334,7 @@ func applyDeny(w *World, a *Action) {
 		return
 	}
 	as.Flags |= FlagBlocked // scrubbing in front of the target
-	w.emit(Event{Kind: EvDDoS, Org: w.orgID(a.Org), Subject: a.Target,
+	w.emit(Event{Kind: EvDDoSScrubbed, Org: w.orgID(a.Org), Subject: a.Target,
 		Text: fmt.Sprintf("%s scrubs traffic to %s", w.orgID(a.Org), a.Target), Visible: vis(a.Org, as.Owner)})
 }
 

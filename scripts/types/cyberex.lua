@@ -17,7 +17,7 @@
 ---| "botnet.alert" | "botnet.c2_blocked" | "botnet.c2_disrupted" | "botnet.c2_moved" | "botnet.recruited"
 ---| "campaign.started" | "case.opened"
 ---| "command.accepted" | "command.done" | "command.rejected" | "command.started"
----| "content.published" | "content.removed" | "data.exfiltrated" | "ddos.impact"
+---| "content.published" | "content.removed" | "data.exfiltrated" | "ddos.impact" | "ddos.scrubbed"
 ---| "evidence.created" | "evidence.lost" | "evidence.obtained" | "evidence.preserved"
 ---| "funds.raised" | "funds.traced" | "infra.changed" | "inject.delivered" | "intrusion.lateral"
 ---| "log" | "message" | "objective.changed" | "physical.attack"
