@@ -236,3 +236,49 @@ func TestBrowserSafe(t *testing.T) {
 		t.Fatalf("go build for js/wasm: %v\n%s", err, out)
 	}
 }
+
+// TestProtocolDoc: docs/protocol.md names every message type, and its
+// example session is made of messages the decoders accept and the schema
+// validates.
+func TestProtocolDoc(t *testing.T) {
+	b, err := os.ReadFile("../docs/protocol.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, typ := range append(ClientTypes(), ServerTypes()...) {
+		if !strings.Contains(doc, "`"+typ+"`") && !strings.Contains(doc, "### "+typ) {
+			t.Errorf("docs/protocol.md does not describe %s", typ)
+		}
+	}
+	_, after, ok := strings.Cut(doc, "## Example session")
+	if !ok {
+		t.Fatal("no example session")
+	}
+	_, block, _ := strings.Cut(after, "```jsonl\n")
+	block, _, _ = strings.Cut(block, "```")
+	s := loadSchema(t)
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		n++
+		var env struct{ Type string }
+		json.Unmarshal([]byte(line), &env)
+		decode := DecodeServer
+		if _, ok := clientTypes[env.Type]; ok {
+			decode = DecodeClient
+		}
+		if _, err := decode([]byte(line)); err != nil {
+			t.Errorf("example line %d: %v", n, err)
+		}
+		var v any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range jsonschema.Validate(s, v) {
+			t.Errorf("example line %d: %s", n, e)
+		}
+	}
+	if n < 8 {
+		t.Errorf("example session of %d lines", n)
+	}
+}
