@@ -106,10 +106,11 @@ func (w *World) control(c Command) {
 	}
 }
 
-func (w *World) applyControl(c *Command) error {
-	accepted := func(text string) {
-		w.emit(Event{Kind: EvControl, Org: ControlOrg, Subject: c.Target, Command: c.ID, Text: text})
-	}
+// CheckControl checks what of a controller command does not depend on the
+// world: a known verb, the arguments it takes, in range, and a target
+// where it needs one. A session calls it at submission, so the controller
+// learns at once; Step checks again (a journal is read from outside).
+func CheckControl(c *Command) error {
 	switch c.Verb {
 	case ControlPause, ControlResume, ControlEnd:
 		if err := checkArgs(c); err != nil {
@@ -118,40 +119,69 @@ func (w *World) applyControl(c *Command) error {
 		if c.Target != "" {
 			return fmt.Errorf("%s takes no target", c.Verb)
 		}
-		switch c.Verb {
-		case ControlPause:
-			accepted("the controller paused the exercise")
-		case ControlResume:
-			accepted("the controller resumed the exercise")
-		default:
-			w.Ended = true
-			if w.EndTick == None {
-				w.EndTick = w.Tick
-			}
-			accepted(fmt.Sprintf("the controller ended the exercise at tick %d", w.Tick))
-		}
 	case ControlPace:
 		if err := checkArgs(c, "ms_per_tick"); err != nil {
 			return err
 		}
-		ms, err := PaceMillis(c)
-		if err != nil {
-			return err
-		}
-		accepted(fmt.Sprintf("the controller set the pace to %d ms per tick", ms))
+		_, err := PaceMillis(c)
+		return err
 	case ControlAdvance:
 		if err := checkArgs(c, "ticks"); err != nil {
 			return err
 		}
-		n, err := AdvanceTicks(c)
-		if err != nil {
-			return err
-		}
-		accepted(fmt.Sprintf("the controller advanced the exercise by %d ticks", n))
+		_, err := AdvanceTicks(c)
+		return err
 	case ControlScript, ControlPeople:
 		if err := checkArgs(c); err != nil {
 			return err
 		}
+		if c.Target == "" {
+			return fmt.Errorf("%s: name the organisation as the target", c.Verb)
+		}
+	case ControlInject:
+		if err := checkArgs(c, "body", "expect", "from", "subject", "to"); err != nil {
+			return err
+		}
+		if c.Args["subject"] == "" {
+			return fmt.Errorf("%s: subject: every inject needs a subject line", c.Verb)
+		}
+		if strings.HasPrefix(c.Target, "adhoc-") {
+			return fmt.Errorf("%s: ids adhoc-N are the engine's", c.Verb)
+		}
+		if strings.TrimSpace(c.Args["to"]) == "" {
+			return fmt.Errorf("%s: to: name the recipients (organisation ids separated by commas, or all)", c.Verb)
+		}
+	default:
+		return fmt.Errorf("unknown controller verb %q (one of: %s)", c.Verb, strings.Join(ControlVerbs(), ", "))
+	}
+	return nil
+}
+
+func (w *World) applyControl(c *Command) error {
+	if err := CheckControl(c); err != nil {
+		return err
+	}
+	accepted := func(text string) {
+		w.emit(Event{Kind: EvControl, Org: ControlOrg, Subject: c.Target, Command: c.ID, Text: text})
+	}
+	switch c.Verb {
+	case ControlPause:
+		accepted("the controller paused the exercise")
+	case ControlResume:
+		accepted("the controller resumed the exercise")
+	case ControlEnd:
+		w.Ended = true
+		if w.EndTick == None {
+			w.EndTick = w.Tick
+		}
+		accepted(fmt.Sprintf("the controller ended the exercise at tick %d", w.Tick))
+	case ControlPace:
+		ms, _ := PaceMillis(c)
+		accepted(fmt.Sprintf("the controller set the pace to %d ms per tick", ms))
+	case ControlAdvance:
+		n, _ := AdvanceTicks(c)
+		accepted(fmt.Sprintf("the controller advanced the exercise by %d ticks", n))
+	case ControlScript, ControlPeople:
 		org, ok := w.OrgIndex(c.Target)
 		if !ok {
 			return fmt.Errorf("%s: unknown organisation %q", c.Verb, c.Target)
@@ -165,37 +195,22 @@ func (w *World) applyControl(c *Command) error {
 		w.emit(Event{Kind: EvControl, Org: ControlOrg, Subject: o.ID, Command: c.ID,
 			Text: fmt.Sprintf("%s is now played by %s", o.ID, who), Visible: vis(org)})
 	case ControlInject:
-		if err := checkArgs(c, "body", "expect", "from", "subject", "to"); err != nil {
-			return err
-		}
-		in := Inject{ID: c.Target, From: c.Args["from"], Subject: c.Args["subject"], Body: c.Args["body"], Expect: c.Args["expect"]}
-		if in.Subject == "" {
-			return fmt.Errorf("%s: subject: every inject needs a subject line", c.Verb)
-		}
-		if strings.HasPrefix(in.ID, "adhoc-") {
-			return fmt.Errorf("%s: ids adhoc-N are the engine's", c.Verb)
-		}
 		to, err := w.recipients(c.Args["to"])
 		if err != nil {
 			return fmt.Errorf("%s: to: %w", c.Verb, err)
 		}
-		in.To = to
+		in := Inject{ID: c.Target, From: c.Args["from"], Subject: c.Args["subject"], Body: c.Args["body"], Expect: c.Args["expect"], To: to}
 		i, err := w.AddInject(in)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Verb, err)
 		}
 		accepted(fmt.Sprintf("the controller delivered inject %s", w.Injects[i].ID))
-	default:
-		return fmt.Errorf("unknown controller verb %q (one of: %s)", c.Verb, strings.Join(ControlVerbs(), ", "))
 	}
 	return nil
 }
 
 // recipients reads "all" or organisation ids separated by commas.
 func (w *World) recipients(s string) ([]int32, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("name the recipients (organisation ids separated by commas, or all)")
-	}
 	if s == "all" {
 		out := make([]int32, len(w.Orgs))
 		for i := range out {

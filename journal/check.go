@@ -36,10 +36,13 @@ func CheckWords(c *engine.Command, orgs []string) []WordError {
 		out = append(out, WordError{"sender", fmt.Sprintf("%s cannot act as %s (a command is sent by its organisation, or by %s)", c.Sender, c.Org, engine.ControlOrg)})
 	}
 	if c.Org == engine.ControlOrg {
-		// The controller's commands: the engine checks their arguments
-		// when they are given, like a target.
+		// The controller's commands: what does not depend on the world
+		// (the world-dependent rest, like an organisation as a target, is
+		// judged when they are given).
 		if !slices.Contains(engine.ControlVerbs(), c.Verb) {
 			out = append(out, WordError{"verb", fmt.Sprintf("unknown controller verb %q%s", c.Verb, suggestOne(c.Verb, engine.ControlVerbs()))})
+		} else if err := engine.CheckControl(c); err != nil {
+			out = append(out, WordError{"args", err.Error()})
 		}
 		return out
 	}

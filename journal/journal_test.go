@@ -327,12 +327,13 @@ func TestCommandsCheckWords(t *testing.T) {
 {"tick":8,"org":"control","verb":"control.paws"}
 {"tick":8,"org":"control","verb":"control.pause"}
 {"tick":8,"org":"police","sender":"control","verb":"scan"}
+{"tick":9,"org":"control","verb":"control.pace","args":{"ms_per_tick":"0"}}
 `
 	cs, err := ReadCommands(strings.NewReader(in), "c.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(cs.Lines, []int{7, 2, 4, 5, 6, 1, 8, 9, 10, 11, 12}) || cs.Name != "c.jsonl" {
+	if !reflect.DeepEqual(cs.Lines, []int{7, 2, 4, 5, 6, 1, 8, 9, 10, 11, 12, 13}) || cs.Name != "c.jsonl" {
 		t.Errorf("lines %v name %q", cs.Lines, cs.Name)
 	}
 	orgs := []string{"csirt", "police", "isp"}
@@ -345,7 +346,8 @@ c.jsonl:5: args.channel: unknown channel "fax" (direct, 24/7, mla, police, csirt
 c.jsonl:6: args.tlp: unknown TLP label "PURPLE" (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)
 c.jsonl:8: id: command ids are assigned by the engine; leave it out (got 3)
 c.jsonl:9: sender: csirt cannot act as police (a command is sent by its organisation, or by control)
-c.jsonl:10: verb: unknown controller verb "control.paws"; did you mean "control.pace"?`
+c.jsonl:10: verb: unknown controller verb "control.paws"; did you mean "control.pace"?
+c.jsonl:13: args: control.pace: ms_per_tick "0": want a whole number from 1 to 3600000`
 	if err == nil || err.Error() != want {
 		t.Errorf("CheckWords:\n%v\nwant\n%s", err, want)
 	}

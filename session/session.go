@@ -290,6 +290,11 @@ func (s *Session) SubmitGroup(cmds []engine.Command) ([]int64, error) {
 		if err := journal.CheckCommand(&c); err != nil {
 			return nil, fmt.Errorf("command %d: %w", i+1, err)
 		}
+		if c.Org == engine.ControlOrg {
+			if err := engine.CheckControl(&c); err != nil {
+				return nil, fmt.Errorf("command %d: %w", i+1, err)
+			}
+		}
 		ctl.apply(&c)
 		batch[i], ids[i] = c, next
 	}
@@ -336,9 +341,10 @@ func (s *Session) checkSender(sender string) error {
 	return nil
 }
 
-// apply follows the clock settings a controller command changes.
+// apply follows the clock settings a controller command changes (one
+// that Step rejects changes nothing).
 func (c *Control) apply(cmd *engine.Command) {
-	if cmd.Org != engine.ControlOrg {
+	if cmd.Org != engine.ControlOrg || (cmd.Sender != "" && cmd.Sender != engine.ControlOrg) || engine.CheckControl(cmd) != nil {
 		return
 	}
 	switch cmd.Verb {
