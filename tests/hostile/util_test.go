@@ -1,0 +1,5 @@
+package hostile
+
+import "regexp"
+
+func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
