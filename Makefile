@@ -7,13 +7,23 @@ GO       ?= go
 SCENARIO ?= scenarios/tutorial
 # Time given to each fuzz target by `make fuzz`.
 FUZZTIME ?= 30s
+# Time the fuzzer may spend minimising one new input: the default (60 s)
+# let FuzzRestore make 11 executions in 150 s on ~9 KB inputs.
+FUZZMINIMIZETIME ?= 2s
+# Architectures whose state hashes `make cross-arch` compares with this
+# machine's, each GOARCH:qemu-user program (from Debian's
+# qemu-user-static). Go's 386 port needs async preemption off under
+# qemu-i386 7.2 (its signal delivery crashes the runtime otherwise).
+CROSS_ARCHES ?= 386:qemu-i386-static arm64:qemu-aarch64-static
 # Debian packages the tests need, installed by `make deps` when missing:
 # headless Chromium (and a font for it) renders the after-action report in
 # its tests and prints it to PDF (`cyberex report --format pdf`); the
 # desktop client (ebiten) needs cgo with the X11/GL/ALSA headers and a
 # display even to start, so its tests run under Xvfb; the browser client's
 # test runs in headless Chromium. The headless program needs none of them.
-APT_PACKAGES ?= chromium fonts-liberation libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth
+# qemu-user-static runs the 386 and arm64 builds of the state-hash test
+# (`make cross-arch`, part of `make test`).
+APT_PACKAGES ?= chromium fonts-liberation libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth qemu-user-static
 # `cyberex test scenarios/` runs the scenarios' own regression tests as part
 # of `make test`: auto runs them when the program has a test command, yes
 # always, no never.
@@ -24,7 +34,7 @@ CLIENT := bin/cyberex-client
 # Where `make web` puts the browser client; `cyberex serve` serves it.
 WEB := web
 
-.PHONY: all run test build client web bench fuzz deps check-go vet clean
+.PHONY: all run test build client web bench fuzz deps check-go vet clean cross-arch
 
 all: build
 
@@ -36,6 +46,7 @@ run: check-go
 test: deps check-go
 	$(GO) vet ./...
 	CYBEREX_REQUIRE_CHROMIUM=1 $(GO) test ./...
+	$(MAKE) --no-print-directory cross-arch
 	@case "$(SCENARIO_TESTS)" in \
 	no) ;; \
 	yes) $(MAKE) --no-print-directory build && $(BIN) test scenarios/ ;; \
@@ -71,8 +82,30 @@ fuzz: check-go
 		d=$$(dirname $$f); \
 		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
 			echo "== $$d $$t ($(FUZZTIME))"; \
-			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$d; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$d; \
 		done; \
+	done
+
+## cross-arch: the same state hashes on 386 and arm64 (under qemu-user) as
+## here; the engine builds for 32-bit arm and for the browser (js/wasm)
+cross-arch: check-go
+	GOARCH=arm $(GO) build -o /dev/null ./cmd/cyberex
+	GOARCH=386 $(GO) vet ./engine/... ./journal/ ./scenario/ ./session/
+	GOOS=js GOARCH=wasm $(GO) build ./engine/... ./journal/ ./scenario/
+	@mkdir -p bin/cross
+	$(GO) test -c -o bin/cross/hostile-native.test ./tests/hostile
+	cd tests/hostile && ../../bin/cross/hostile-native.test -test.run '^TestStateHashes$$' -test.short -hashes ../../bin/cross/hashes-native.txt
+	@set -e; for pair in $(CROSS_ARCHES); do \
+		arch=$${pair%%:*}; qemu=$${pair#*:}; \
+		command -v $$qemu >/dev/null || { echo "$$qemu not found: make deps installs qemu-user-static" >&2; exit 1; }; \
+		echo "== state hashes on $$arch ($$qemu)"; \
+		GOARCH=$$arch $(GO) test -c -o bin/cross/hostile-$$arch.test ./tests/hostile; \
+		(cd tests/hostile && GODEBUG=asyncpreemptoff=1 $$qemu ../../bin/cross/hostile-$$arch.test -test.run '^TestStateHashes$$' -test.short -hashes ../../bin/cross/hashes-$$arch.txt); \
+		if ! cmp -s bin/cross/hashes-native.txt bin/cross/hashes-$$arch.txt; then \
+			echo "state hashes differ between $$(go env GOARCH) and $$arch:" >&2; \
+			diff bin/cross/hashes-native.txt bin/cross/hashes-$$arch.txt >&2 || true; exit 1; \
+		fi; \
+		echo "same state hashes on $$arch ($$(wc -l < bin/cross/hashes-$$arch.txt) compared)"; \
 	done
 
 ## deps: install the Debian packages in APT_PACKAGES that are missing
