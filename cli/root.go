@@ -116,6 +116,7 @@ of its scenario.yaml).`,
 		newExerciseCmd(e),
 		newStixCmd(e),
 		newExplainCmd(e),
+		newMselCmd(e),
 	)
 	return root
 }

@@ -221,3 +221,21 @@ func TestReadNotesErrors(t *testing.T) {
 		t.Fatalf("notes = %+v, %v", ns, err)
 	}
 }
+
+// FuzzReadNotes: no notes file makes the reader panic, and what it
+// accepts holds only checked notes.
+func FuzzReadNotes(f *testing.F) {
+	f.Add([]byte(`{"tick":3,"text":"x","kind":"strength","author":"eva"}` + "\n"))
+	f.Add([]byte("\n\n{\"tick\":1}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ns, err := ReadNotes(bytes.NewReader(data), "n.jsonl")
+		if err != nil {
+			return
+		}
+		for _, n := range ns {
+			if n.Tick < 0 || n.Text == "" || n.Kind == "" || len(n.Text) > NoteTextBytesMax {
+				t.Fatalf("accepted a bad note %+v", n)
+			}
+		}
+	})
+}

@@ -91,6 +91,10 @@ func (c *checker) errAt(path, format string, args ...any) {
 	c.d.errAt(path, format, args...)
 }
 
+// CheckID says what is wrong with an id ("" when nothing): the rule of
+// every id of scenario.yaml, for tools that write them (the MSEL import).
+func CheckID(id string) string { return validID(id) }
+
 // validID checks the characters of an id.
 func validID(id string) string {
 	if id == "" {

@@ -208,3 +208,14 @@ func TestCheckerCatchesBrokenBundles(t *testing.T) {
 		t.Error("a bundle with spec_version (2.0's) and no objects passed")
 	}
 }
+
+// FuzzCheckJSON: no input makes the checker panic.
+func FuzzCheckJSON(f *testing.F) {
+	f.Add([]byte(`{"type":"bundle","id":"bundle--6ba7b810-9dad-51d1-80b4-00c04fd430c8","objects":[{"type":"campaign","id":"campaign--6ba7b810-9dad-51d1-80b4-00c04fd430c8","spec_version":"2.1","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"x","object_marking_refs":[7]}]}`))
+	if b, err := os.ReadFile("testdata/tutorial.json"); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_ = CheckJSON(data)
+	})
+}
