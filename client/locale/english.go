@@ -188,7 +188,7 @@ var english = [keyCount]string{
 	KeyStateDown:        "taken down",
 	KeyStateDestroyed:   "destroyed",
 	KeyStateForeign:     "not yours",
-	KeySegmentHosts:     "%s · %d hosts · %d known bad · %d isolated",
+	KeySegmentHosts:     "%d hosts · %d bad · %d isolated",
 	KeyNoAssets:         "No assets in view.",
 
 	KeyAssetLine:     "%s (%s) in %s, owner %s",

@@ -20,7 +20,7 @@ func (u *UI) buildDetails(th *theme.Theme, x, y, w, h float32) {
 	if m.View == nil {
 		return
 	}
-	leftW := w * 0.5
+	leftW := w * 0.42
 	lines := u.describe(leftW - 2*pad)
 	ly := y + pad
 	for i, l := range lines {
@@ -28,11 +28,16 @@ func (u *UI) buildDetails(th *theme.Theme, x, y, w, h float32) {
 		if i == 0 {
 			z = draw.Normal
 		}
-		if ly+draw.LineH[z] > y+h-28 {
-			break
+		if m.Sel.Kind == model.SelNone {
+			c = th.Muted
 		}
-		f.UI.Text(x+pad, ly, draw.Fit(l, leftW-2*pad, z), c, z)
-		ly += draw.LineH[z]
+		for _, part := range wrap(l, leftW-2*pad, z, 3) {
+			if ly+draw.LineH[z] > y+h-28 {
+				break
+			}
+			f.UI.Text(x+pad, ly, part, c, z)
+			ly += draw.LineH[z]
+		}
 	}
 	if n, ok := m.NoticeAt(model.Place{Sel: m.Sel}); ok && m.Sel.Kind != model.SelNone {
 		c := th.OK
@@ -56,28 +61,33 @@ func (u *UI) buildDetails(th *theme.Theme, x, y, w, h float32) {
 		return
 	}
 	f.UI.Text(ax, y+pad, m.Text.T(locale.KeyActions), th.Text, draw.Normal)
-	by := y + pad + 26
-	bx := ax
+	// Each action is a button of two lines: what it does, then what it
+	// costs, so the player knows both before sending it.
+	const bh = 38
+	top := y + pad + 26
+	by, bx := top, ax
 	colW := aw
-	if len(u.actions)-base > 5 {
+	if len(u.actions)-base > 3 {
 		colW = (aw - 6) / 2
 	}
 	for i := base; i < len(u.actions); i++ {
 		a := u.actions[i]
-		label := u.actionLabel(a)
-		if by+26 > y+h-28 {
+		name, cost := u.actionLabel(a)
+		if by+bh > y+h-28 {
 			if bx == ax && colW < aw {
-				bx, by = ax+colW+6, y+pad+26
+				bx, by = ax+colW+6, top
 			} else {
 				break
 			}
 		}
-		label = draw.Fit(label, colW-16, draw.Small)
-		f.UI.Rect(bx, by, colW, 24, th.PanelAlt)
-		f.UI.Frame(bx, by, colW, 24, 1, th.Border)
-		f.UI.Text(bx+8, by+4, label, th.Text, draw.Small)
-		u.hits = append(u.hits, Hit{X: bx, Y: by, W: colW, H: 24, hitKey: hitKey{Kind: HitAction, I: i, S: a.Verb + a.Op + mapArg(a.Args)}})
-		by += 28
+		f.UI.Rect(bx, by, colW, bh, th.PanelAlt)
+		f.UI.Frame(bx, by, colW, bh, 1, th.Border)
+		f.UI.Text(bx+8, by+3, draw.Fit(name, colW-16, draw.Normal), th.Text, draw.Normal)
+		if cost != "" {
+			f.UI.Text(bx+8, by+20, draw.Fit(cost, colW-16, draw.Small), th.Muted, draw.Small)
+		}
+		u.hits = append(u.hits, Hit{X: bx, Y: by, W: colW, H: bh, hitKey: hitKey{Kind: HitAction, I: i, S: a.Verb + a.Op + mapArg(a.Args)}})
+		by += bh + 4
 	}
 }
 
@@ -88,18 +98,18 @@ func mapArg(a map[string]string) string {
 	return a["decision"] + a["kind"]
 }
 
-// actionLabel names an action with its cost: "Investigate · 30 min · 1
-// staff", so the player knows what it takes before sending it.
-func (u *UI) actionLabel(a model.Action) string {
+// actionLabel names an action and its cost ("Investigate", "7 h 30 min,
+// 1 staff"), so the player knows what it takes before sending it.
+func (u *UI) actionLabel(a model.Action) (name, cost string) {
 	t := u.M.Text
 	if a.Op != "" {
-		return t.Op(a.Op) + " " + a.Target
+		return t.Op(a.Op) + " " + a.Target, ""
 	}
-	l := t.Verb(a.Verb)
+	name = t.Verb(a.Verb)
 	if d := a.Args["decision"]; d != "" {
-		l += ": " + t.T(decisionKey(d))
+		name += ": " + t.T(decisionKey(d))
 	}
-	return l + " · " + t.F(locale.KeyCost, u.M.Ticks(a.Ticks), a.Staff)
+	return name, t.F(locale.KeyCost, u.M.Ticks(a.Ticks), a.Staff)
 }
 
 func decisionKey(d string) locale.Key {

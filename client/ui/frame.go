@@ -42,6 +42,9 @@ func (u *UI) Build() {
 	}
 	f.MapX, f.MapY = 0, topBarH
 	f.MapW, f.MapH = u.W-panelW, u.H-topBarH-dh
+	if u.Legend {
+		f.MapH -= legendH(f.MapW)
+	}
 
 	if m.Map.Version != u.layoutV {
 		u.relayout()
@@ -95,7 +98,7 @@ func (u *UI) segLabels() {
 			continue
 		}
 		s := &m.View.Segments[g.View]
-		u.segLabel = append(u.segLabel, m.Text.F(locale.KeySegmentHosts, s.ID, s.Hosts, max(s.Detected, s.Compromised), s.Isolated))
+		u.segLabel = append(u.segLabel, m.Text.F(locale.KeySegmentHosts, s.Hosts, max(s.Detected, s.Compromised), s.Isolated))
 	}
 }
 
@@ -126,11 +129,17 @@ func (u *UI) buildMap(th *theme.Theme) {
 		}
 		f.Map.Frame(sx, sy, sw, sh, 1.5, border)
 		if sw > 40 && i < len(u.segLabel) {
-			lbl := u.segLabel[i]
-			if draw.Width(lbl, draw.Small) > sw-12 {
-				lbl = draw.Fit(lbl, sw-12, draw.Small)
+			id := s.ID
+			if draw.Width(id, draw.Normal) > sw-12 {
+				id = draw.Fit(id, sw-12, draw.Normal)
 			}
-			f.Map.Text(sx+6, sy+5, lbl, th.SegmentLbl, draw.Small)
+			f.Map.Text(sx+6, sy+3, id, th.Text, draw.Normal)
+			if lbl := u.segLabel[i]; lbl != s.ID && sh > 40 {
+				if draw.Width(lbl, draw.Small) > sw-12 {
+					lbl = draw.Fit(lbl, sw-12, draw.Small)
+				}
+				f.Map.Text(sx+6, sy+21, lbl, th.SegmentLbl, draw.Small)
+			}
 		}
 	}
 	r := cellPx * 0.42 * z
@@ -184,23 +193,39 @@ var stateKeys = [theme.StateCount]locale.Key{
 	theme.StateForeign:     locale.KeyStateForeign,
 }
 
+// legendItemW is the width of one legend entry: a shape and its name.
+const legendItemW = 128
+
+// legendH is the height of the legend strip under a map w pixels wide.
+func legendH(w float32) float32 {
+	per := int((w - 2*pad - 70) / legendItemW)
+	if per < 1 {
+		per = 1
+	}
+	rows := (int(theme.StateCount) + per - 1) / per
+	return float32(rows)*legendRowH + 12
+}
+
+// buildLegend draws the legend as a strip under the map, so it never
+// hides an asset.
 func (u *UI) buildLegend(th *theme.Theme) {
 	f, t := &u.Frame, u.M.Text
-	w := float32(170)
-	h := float32(theme.StateCount)*legendRowH + 34
-	x, y := f.MapX+pad, f.MapY+f.MapH-h-pad
-	if y < f.MapY {
-		return
-	}
-	f.UI.Rect(x, y, w, h, th.Panel)
-	f.UI.Frame(x, y, w, h, 1, th.Border)
-	f.UI.Text(x+8, y+6, t.T(locale.KeyLegend)+"  (L)", th.Text, draw.Small)
+	y := f.MapY + f.MapH
+	h := legendH(f.MapW)
+	f.UI.Rect(f.MapX, y, f.MapW, h, th.Panel)
+	f.UI.Rect(f.MapX, y, f.MapW, 1, th.Border)
+	f.UI.Text(f.MapX+pad, y+8, t.T(locale.KeyLegend)+":", th.Muted, draw.Small)
+	x0 := f.MapX + pad + 70
+	x, ry := x0, y+6
 	for s := theme.State(0); s < theme.StateCount; s++ {
-		ry := y + 28 + float32(s)*legendRowH
-		f.UI.Shape(th.StateShape[s], x+18, ry+legendRowH/2, 6, th.StateColor[s])
-		f.UI.Text(x+34, ry+2, t.T(stateKeys[s]), th.Text, draw.Small)
+		if x+legendItemW > f.MapX+f.MapW {
+			x, ry = x0, ry+legendRowH
+		}
+		f.UI.Shape(th.StateShape[s], x+7, ry+legendRowH/2, 6, th.StateColor[s])
+		f.UI.Text(x+20, ry+2, t.T(stateKeys[s]), th.Text, draw.Small)
+		x += legendItemW
 	}
-	u.hits = append(u.hits, Hit{X: x, Y: y, W: w, H: h, hitKey: hitKey{Kind: HitLegend}})
+	u.hits = append(u.hits, Hit{X: f.MapX, Y: y, W: f.MapW, H: h, hitKey: hitKey{Kind: HitLegend}})
 }
 
 // buildTooltip names the asset under the cursor.

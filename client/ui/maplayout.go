@@ -12,9 +12,9 @@ const (
 	cellPx      = 18 // one asset's cell, shape included
 	cellGapPx   = 4
 	segPadPx    = 10
-	segHeadPx   = 28 // the segment's label above its grid
+	segHeadPx   = 40 // the segment's two label lines above its grid
 	segGapPx    = 24
-	segMinCols  = 6
+	segMinCols  = 10
 	mapAspect   = 1.6 // width:height the packing aims for
 	segMaxWidth = 60  // columns at most in one segment's grid
 )
