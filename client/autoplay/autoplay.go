@@ -8,7 +8,7 @@
 //
 //	wait view            until the first view arrived
 //	wait tick N          until the view reaches tick N
-//	wait notice          until the server answered the last action
+//	wait notice          until the server answers the last click
 //	wait text S          until an answer from the server contains S
 //	wait frames N        N frames
 //	select ID            click the asset ID on the map
@@ -53,6 +53,7 @@ type Player struct {
 	waited int
 	shotTo string
 	done   bool
+	mark   int // answers counted when the last action was taken
 	// Err is why the script failed, or nil.
 	Err error
 	// Log receives one line per step taken (nil: silent).
@@ -154,6 +155,7 @@ func (p *Player) Step(u *ui.UI, in ui.Input) (ui.Input, bool) {
 	}
 	click := func(x, y float32) {
 		in.X, in.Y, in.Click = x, y, true
+		p.mark = m.Answered
 		p.next()
 	}
 	switch s.Op {
@@ -165,8 +167,7 @@ func (p *Player) Step(u *ui.UI, in ui.Input) (ui.Input, bool) {
 		case "tick":
 			wait(m.View != nil && int(m.View.Tick) >= s.N)
 		case "notice":
-			_, ok := m.NoticeAt(model.Place{Sel: m.Sel})
-			wait(ok)
+			wait(m.Answered > p.mark)
 		case "text":
 			wait(p.seen(m, strings.TrimSpace(rest)))
 		case "frames":

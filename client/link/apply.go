@@ -20,10 +20,25 @@ func Apply(m *model.Model, msg wire.Message) (resync bool) {
 		case wire.RoleObserver:
 			role = model.RoleObserver
 		}
-		m.Join(model.Welcome{Role: role, Org: x.Org, Title: x.Title, TickSeconds: x.TickSeconds})
+		m.Join(model.Welcome{Role: role, Org: x.Org, Title: x.Title, TickSeconds: x.TickSeconds, Verbs: x.Verbs})
 		setStatus(m, &x.Status)
 	case *wire.Status:
 		setStatus(m, x)
+	case *wire.View:
+		if x.View != nil {
+			m.SetSnapshot(x.View)
+		}
+	case *wire.Delta:
+		if err := m.ApplyDelta(&x.ViewDelta); err != nil {
+			return true
+		}
+		if len(x.Metrics) > 0 {
+			figs := make([]model.Figure, len(x.Metrics))
+			for i, mt := range x.Metrics {
+				figs[i] = model.Figure{Name: mt.Name, Value: mt.Value}
+			}
+			m.SetFigures(figs)
+		}
 	case *wire.Ack:
 		if x.Paused {
 			m.Answer(x.Ref, t.F(locale.KeyAckPaused, x.Tick), false, false)

@@ -53,7 +53,12 @@ type Link struct {
 
 	mu    sync.Mutex
 	in    []event
-	since int32 // the last tick the model holds, for a reconnect's hello
+	since int32              // the last tick the model holds, for a reconnect's hello
+	drop  context.CancelFunc // ends the current connection
+
+	// waitView (the game's goroutine only): after a resync, what the old
+	// connection still delivers is skipped until a fresh view arrives.
+	waitView bool
 
 	out    chan []byte
 	cancel context.CancelFunc
@@ -151,6 +156,9 @@ func (l *Link) session(ctx context.Context) error {
 	}
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
+	l.mu.Lock()
+	l.drop = stop
+	l.mu.Unlock()
 	go func() {
 		for {
 			select {
@@ -165,7 +173,7 @@ func (l *Link) session(ctx context.Context) error {
 		}
 	}()
 	for {
-		_, b, err := c.Read(ctx)
+		_, b, err := c.Read(sctx)
 		if err != nil {
 			return fmt.Errorf("read: %w", err)
 		}
@@ -259,11 +267,21 @@ func (l *Link) Pump(m *model.Model) {
 			}
 			continue
 		}
+		if _, isView := e.msg.(*wire.View); l.waitView && !isView {
+			continue
+		}
+		l.waitView = false
 		if resync := Apply(m, e.msg); resync {
-			// The delta did not fit: reconnect for a fresh view.
+			// The delta did not fit (one was lost): connect again for a
+			// fresh view rather than show a wrong one.
 			l.mu.Lock()
 			l.since = 0
+			if l.drop != nil {
+				l.drop()
+			}
 			l.mu.Unlock()
+			l.waitView = true
+			continue
 		}
 	}
 	if m.View != nil {

@@ -513,6 +513,7 @@ func (m *Model) Answer(ref int64, text string, err, final bool) {
 	if !ok {
 		return // not ours, or answered already
 	}
+	m.Answered++
 	if final {
 		delete(m.pending, ref)
 	}

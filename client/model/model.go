@@ -110,6 +110,8 @@ type Model struct {
 	Read map[string]bool
 	// Notices are answers to what the player sent, by where it was sent.
 	Notices []Notice
+	// Answered counts the server's answers so far.
+	Answered int
 	// Chat and Note are the text being typed in the chat and notes boxes.
 	Chat, Note string
 	// ChatTo is who the chat line goes to (an organisation id).

@@ -98,8 +98,8 @@ func (g *Game) Update() error {
 	in := g.readInput()
 	capture := false
 	if g.Auto != nil {
-		if g.Auto.Done() {
-			return ErrDone
+		if g.Auto.Done() && !g.capture {
+			return ErrDone // after the last screenshot asked for is saved
 		}
 		in, capture = g.Auto.Step(g.UI, in)
 	}
@@ -109,7 +109,7 @@ func (g *Game) Update() error {
 			g.Link.Send(o)
 		}
 	}
-	g.capture = capture
+	g.capture = g.capture || capture // Update may run twice before a Draw
 	if g.OnFrame != nil {
 		g.OnFrame(g.UI.M)
 	}

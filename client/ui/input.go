@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -11,7 +12,8 @@ import (
 type HitKind uint8
 
 const (
-	HitTab HitKind = iota
+	HitNone HitKind = iota // no control: the zero focus
+	HitTab
 	HitRow
 	HitAction
 	HitChoice
@@ -320,7 +322,8 @@ func (u *UI) activate(h *Hit) {
 	case HitNoteSend:
 		m.SendNote()
 	case HitControl:
-		m.Control(h.S, h.Args)
+		op, _, _ := strings.Cut(h.S, ":")
+		m.Control(op, h.Args)
 	case HitContrast:
 		m.ToggleContrast()
 	case HitLegend:
@@ -439,7 +442,7 @@ func (u *UI) fit() {
 	}
 	pad := float32(40)
 	z := min((u.Frame.MapW-pad)/l.W, (u.Frame.MapH-pad)/l.H)
-	z = min(max(z, zoomMin), 2)
+	z = min(max(z, zoomMin), 1.25)
 	u.Cam = Camera{Zoom: z, X: l.W/2 - u.Frame.MapW/2/z, Y: l.H/2 - u.Frame.MapH/2/z}
 }
 
@@ -459,6 +462,9 @@ func (u *UI) AssetOnScreen(id string) (x, y float32, ok bool) {
 func (u *UI) ActionHit(verb string) (Hit, bool) {
 	for _, h := range u.hits {
 		if h.Kind == HitAction && h.I < len(u.actions) && (u.actions[h.I].Verb == verb || u.actions[h.I].Op == verb) {
+			return h, true
+		}
+		if h.Kind == HitControl && strings.HasPrefix(h.S, verb+":") {
 			return h, true
 		}
 	}

@@ -386,9 +386,8 @@ func (u *UI) control(p *panel) {
 	x := p.x + 8
 	y := p.cy
 	ctl := func(op string, label string, args map[string]string) {
-		h := u.button(x, y, label, hitKey{Kind: HitControl, S: op + label}, th.Text, th.PanelAlt, th.Border)
-		u.hits[len(u.hits)-1].S = op
-		u.hits[len(u.hits)-1].hitKey.S = op + ":" + label
+		// The key names the operation and the button (two pace buttons).
+		h := u.button(x, y, label, hitKey{Kind: HitControl, S: op + ":" + label}, th.Text, th.PanelAlt, th.Border)
 		u.hits[len(u.hits)-1].Args = args
 		x += h.W + 6
 	}
@@ -441,8 +440,21 @@ func (u *UI) control(p *panel) {
 	if len(m.Figures) > 0 {
 		p.cy += 4
 		p.line(t.T(locale.KeyFigures), th.Text, draw.Normal)
-		for _, fg := range m.Figures {
-			p.line(fg.Name+" = "+strconv.FormatInt(fg.Value, 10), th.Muted, draw.Small)
+		// Two columns: the figures are many and short.
+		half := (len(m.Figures) + 1) / 2
+		colW := (p.w - 16) / 2
+		for i := 0; i < half; i++ {
+			if p.cy+draw.LineH[draw.Small] > p.y+p.h {
+				break
+			}
+			for c, k := range []int{i, i + half} {
+				if k < len(m.Figures) {
+					fg := m.Figures[k]
+					s := draw.Fit(fg.Name+" = "+strconv.FormatInt(fg.Value, 10), colW-8, draw.Small)
+					u.Frame.UI.Text(p.x+8+float32(c)*colW, p.cy, s, th.Muted, draw.Small)
+				}
+			}
+			p.cy += draw.LineH[draw.Small]
 		}
 	}
 	if m.Status.Problem != "" {

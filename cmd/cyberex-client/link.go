@@ -6,6 +6,7 @@ import (
 
 	"cyberex/client/locale"
 	"cyberex/client/model"
+	"cyberex/wire"
 )
 
 // fromLink reads a join link (http(s)://HOST:PORT/?code=CODE) into the
@@ -23,11 +24,8 @@ func fromLink(s string) (ws, code string, ok bool) {
 	if u.Scheme == "https" {
 		scheme = "wss"
 	}
-	return scheme + "://" + u.Host + wsPath, code, true
+	return scheme + "://" + u.Host + wire.Path, code, true
 }
-
-// wsPath is where the server takes websocket connections.
-const wsPath = "/ws"
 
 // pageTitle is the browser tab's title: the exercise, the tick and the
 // last answer from the server (which the browser test also reads).
