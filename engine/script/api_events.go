@@ -51,7 +51,7 @@ func checkKind(L *lua.LState, kind string, allowAny bool) {
 func (d *Director) luaOn(L *lua.LState) int {
 	kind := checkString(L, 1, "on: the event kind")
 	checkKind(L, kind, true)
-	fn := L.CheckFunction(2)
+	fn := checkLuaFunction(L, 2, "on")
 	if len(d.handlers) >= HandlersMax {
 		L.RaiseError("more than %d event handlers (HandlersMax)", HandlersMax)
 	}

@@ -52,6 +52,9 @@ func (d *Director) luaTeam(L *lua.LState) int {
 			continue // other fields are the policy's own (settings, helpers)
 		}
 		fn, isFn := v.(*lua.LFunction)
+		if isFn && fn.IsG && (ks == "on_request" || ks == "on_event" || ks == "on_tick") {
+			L.RaiseError("team: %s must be a Lua function, not a builtin (wrap it: function(...) return f(...) end)", string(ks))
+		}
 		switch string(ks) {
 		case "on_request":
 			t.onRequest = fn
@@ -390,7 +393,7 @@ func (d *Director) luaVar(L *lua.LState) int {
 
 // luaSpawnHandle is spawn(fn, ...) returning a playbook handle.
 func (d *Director) luaSpawnHandle(L *lua.LState) int {
-	fn := L.CheckFunction(1)
+	fn := checkLuaFunction(L, 1, "spawn")
 	var args []lua.LValue
 	for i := 2; i <= L.GetTop(); i++ {
 		args = append(args, L.Get(i))
@@ -402,7 +405,7 @@ func (d *Director) luaSpawnHandle(L *lua.LState) int {
 // luaPlaybook is playbook(name, fn, ...): spawn with a name (logs, errors).
 func (d *Director) luaPlaybook(L *lua.LState) int {
 	name := checkString(L, 1, "playbook: the name")
-	fn := L.CheckFunction(2)
+	fn := checkLuaFunction(L, 2, "playbook")
 	var args []lua.LValue
 	for i := 3; i <= L.GetTop(); i++ {
 		args = append(args, L.Get(i))

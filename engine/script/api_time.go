@@ -64,7 +64,7 @@ func (d *Director) luaTicks(L *lua.LState) int {
 
 func (d *Director) luaAt(L *lua.LState) int {
 	tick := d.s.checkTicks(L, 1, "at")
-	fn := L.CheckFunction(2)
+	fn := checkLuaFunction(L, 2, "at")
 	now := int64(d.w.Tick)
 	if tick < 1 || tick < now {
 		L.RaiseError("at(%d): the tick must be at least 1 and not past (now %d)", tick, now)
@@ -75,7 +75,7 @@ func (d *Director) luaAt(L *lua.LState) int {
 
 func (d *Director) luaAfter(L *lua.LState) int {
 	n := d.s.checkTicks(L, 1, "after")
-	fn := L.CheckFunction(2)
+	fn := checkLuaFunction(L, 2, "after")
 	if n < 1 {
 		L.RaiseError("after: at least 1 tick")
 	}
@@ -85,7 +85,7 @@ func (d *Director) luaAfter(L *lua.LState) int {
 
 func (d *Director) luaEvery(L *lua.LState) int {
 	n := d.s.checkTicks(L, 1, "every")
-	fn := L.CheckFunction(2)
+	fn := checkLuaFunction(L, 2, "every")
 	if n < 1 {
 		L.RaiseError("every: at least 1 tick")
 	}

@@ -920,7 +920,7 @@ func (d *Director) luaObjective(L *lua.LState) int {
 	oi := d.objectiveIndex(L, checkString(L, 1, "objective"), "objective")
 	o := &d.w.Objectives[oi]
 	if L.GetTop() >= 2 {
-		fn := L.CheckFunction(2)
+		fn := checkLuaFunction(L, 2, "objective")
 		if !o.Script {
 			L.RaiseError("objective %s is judged by its metric (%s %s %d); declare it with script: true for a Lua check", o.ID, o.Metric, o.Op, o.Value)
 		}

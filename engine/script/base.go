@@ -53,10 +53,16 @@ func luaAssert(L *lua.LState) int {
 // Every door through which an error message reaches a script (pcall,
 // xpcall's handler, coroutine.resume) or the caller (*Error) scrubs the
 // address, so that caught errors replay too.
+const scrubBytesMax = 4 << 10
+
 var addressRE = regexp.MustCompile(`\b(table|function|thread|userdata|channel): 0x[0-9a-f]+`)
 
+//
+// gopher-lua's own messages are short (their string arguments are cut to
+// 200 bytes); a longer message is the script's own value, which tostring
+// already printed without addresses, so it is not scanned (for free) again.
 func scrubAddresses(msg string) string {
-	if !strings.Contains(msg, ": 0x") {
+	if len(msg) > scrubBytesMax || !strings.Contains(msg, ": 0x") {
 		return msg
 	}
 	return addressRE.ReplaceAllString(msg, "$1")
@@ -74,8 +80,22 @@ func scrubFailure(L *lua.LState, n int) int {
 	return n
 }
 
+// errorCost is what an error caught by pcall, xpcall or coroutine.resume
+// charges: gopher-lua raises through a Go panic and builds a traceback,
+// which costs about as much as a thousand instructions, so a loop of
+// caught errors would otherwise run for seconds on one tick's budget.
+const errorCost = 1000
+
+// caught scrubs a (false, message, ...) result and charges the error.
+func (s *State) caught(L *lua.LState, n int) int {
+	if top := L.GetTop(); n >= 1 && L.Get(top-n+1) == lua.LFalse {
+		s.charge(L, errorCost)
+	}
+	return scrubFailure(L, n)
+}
+
 func (s *State) luaPcall(L *lua.LState) int {
-	return scrubFailure(L, s.orig.pcall(L))
+	return s.caught(L, s.orig.pcall(L))
 }
 
 func (s *State) luaXpcall(L *lua.LState) int {
@@ -88,18 +108,27 @@ func (s *State) luaXpcall(L *lua.LState) int {
 		L.Call(L.GetTop()-1, 1)
 		return 1
 	}))
-	return scrubFailure(L, s.orig.xpcall(L))
+	return s.caught(L, s.orig.xpcall(L))
 }
 
 // luaError is error(v [, level]) with Lua's levels: gopher-lua's points
 // level 2 at the function that called error, not at its caller.
-func luaError(L *lua.LState) int {
+//
+// Prefixing the position copies the message, so the copy is paid for and
+// kept within StringBytesMax (the message is cut, not the position).
+func (s *State) luaError(L *lua.LState) int {
 	v := L.Get(1)
 	level := optInt(L, 2, 1)
 	if msg, ok := v.(lua.LString); ok && level > 0 {
 		if dbg, ok := L.GetStack(int(level)); ok {
 			if _, err := L.GetInfo("Sl", dbg, lua.LNil); err == nil && dbg.What != "G" && dbg.CurrentLine > 0 {
-				v = lua.LString(fmt.Sprintf("%s:%d: %s", dbg.Source, dbg.CurrentLine, msg))
+				prefix := fmt.Sprintf("%s:%d: ", dbg.Source, dbg.CurrentLine)
+				s.charge(L, bytesCost(len(prefix)+len(msg)))
+				body := string(msg)
+				if room := s.limits.StringBytesMax - len(prefix) - 32; len(body) > room {
+					body = truncateMsg(body, max(room, 0))
+				}
+				v = lua.LString(prefix + body)
 			}
 		}
 	}

@@ -81,7 +81,7 @@ func (s *State) luaCoResume(L *lua.LState) int {
 	}
 	s.enterCoroutine(L)
 	defer s.leaveCoroutine()
-	return scrubFailure(L, s.orig.resume(L))
+	return s.caught(L, s.orig.resume(L))
 }
 
 func (s *State) enterCoroutine(L *lua.LState) {

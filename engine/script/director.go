@@ -373,6 +373,7 @@ func (d *Director) tick(L *lua.LState) error {
 // callAs calls fn(args...) on behalf of an organisation (engine.None: the
 // story): act() inside it acts for that organisation.
 func (d *Director) callAs(L *lua.LState, org int32, fn *lua.LFunction, args ...lua.LValue) lua.LValue {
+	d.s.charge(L, 1) // the call itself, even if fn does nothing
 	saved := d.curTeam
 	d.curTeam = org
 	L.Push(fn)
@@ -388,6 +389,7 @@ func (d *Director) callAs(L *lua.LState, org int32, fn *lua.LFunction, args ...l
 
 // callAs2 is callAs keeping two results.
 func (d *Director) callAs2(L *lua.LState, org int32, fn *lua.LFunction, args ...lua.LValue) (lua.LValue, lua.LValue) {
+	d.s.charge(L, 1)
 	saved := d.curTeam
 	d.curTeam = org
 	L.Push(fn)

@@ -331,7 +331,7 @@ func TestAPIErrors(t *testing.T) {
 		{"act outside a team", "at(1, function() act('scan', 'home-a') end)", 1, `act: only inside a team's handlers`},
 		{"unknown verb", "at(1, function() command{org = 'csirt-a', verb = 'scna'} end)", 1, `command: unknown verb "scna"; did you mean "scan"?`},
 		{"unknown var", "var('mdoe')", 0, `var: no var "mdoe"; did you mean "mode"?`},
-		{"past tick", "at(3, function() at(2, print) end)", 3, `at(2): the tick must be at least 1 and not past (now 3)`},
+		{"past tick", "at(3, function() at(2, function() end) end)", 3, `at(2): the tick must be at least 1 and not past (now 3)`},
 		{"bad duration", "after('1.5h', print)", 0, `after: "1.5h": use whole numbers`},
 		{"objective not scripted", "objective('site-back', function() end)", 0, `objective site-back is judged by its metric`},
 		{"bad check result", "objective('story-done', function() return 'done' end)", 1,

@@ -131,6 +131,9 @@ func newRuntimeError(msg string, pos position, tick int64, isChunk func(string) 
 	return e
 }
 
+// errorMsgBytesMax bounds the message of an *Error.
+const errorMsgBytesMax = 4 << 10
+
 // truncateMsg cuts msg to at most n bytes, at a UTF-8 boundary, and says
 // how long it was.
 func truncateMsg(msg string, n int) string {

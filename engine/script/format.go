@@ -38,6 +38,9 @@ func (s *State) luaFormat(L *lua.LState) int {
 		if arg > L.GetTop() {
 			L.ArgError(arg, "no value")
 		}
+		if str, ok := L.Get(arg).(lua.LString); ok {
+			s.charge(L, bytesCost(len(str))) // %s and %q read it all, even if the result is refused
+		}
 		piece := s.formatOne(L, spec, arg)
 		s.checkStringLen(L, b.Len()+len(piece), "string.format")
 		b.WriteString(piece)

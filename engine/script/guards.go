@@ -37,14 +37,14 @@ func (s *State) checkStringLen(L *lua.LState, n int, what string) {
 func (s *State) guarded() map[string]map[string]lua.LGFunction {
 	return map[string]map[string]lua.LGFunction{
 		"": {
-			"select":   intArgs("select", 1),
-			"tonumber": intArgs("tonumber", 2),
-			"unpack":   intArgs("unpack", 2, 3),
+			"select":   s.paid(intArgs("select", 1), s.valuesCost(func(L *lua.LState) int64 { return int64(L.GetTop()) })),
+			"tonumber": s.paid(intArgs("tonumber", 2), stringArgCost(1)),
+			"unpack":   s.paid(intArgs("unpack", 2, 3), s.valuesCost(unpackCount)),
 		},
 		"string": {
-			"byte": intArgs("byte", 2, 3),
-			"char": intArgs("char", -1),
-			"sub":  intArgs("sub", 2, 3),
+			"byte": s.paid(intArgs("byte", 2, 3), s.valuesCost(byteCount)),
+			"char": s.paid(intArgs("char", -1), s.valuesCost(func(L *lua.LState) int64 { return int64(L.GetTop()) })),
+			"sub":  s.paid(intArgs("sub", 2, 3), subCost),
 		},
 		"math": {
 			"ldexp": intArgs("ldexp", 2),
@@ -56,6 +56,102 @@ func (s *State) guarded() map[string]map[string]lua.LGFunction {
 		},
 	}
 }
+
+// checkLuaFunction is L.CheckFunction for a callback the host will call
+// later (handlers, timers, playbooks, team policies, objective checks): a
+// builtin there would run without spending a single instruction (no
+// budget sees it) and raise errors with no file or line, so it is refused
+// where it is registered.
+func checkLuaFunction(L *lua.LState, n int, what string) *lua.LFunction {
+	fn := L.CheckFunction(n)
+	if fn.IsG {
+		L.ArgError(n, what+": a Lua function expected, got a builtin (wrap it: function(...) return f(...) end)")
+	}
+	return fn
+}
+
+// paid runs guard (which may fix the arguments), then charges what cost
+// says the builtin will do, before it does it: a builtin whose work grows
+// with its input costs instructions like the loop it replaces.
+func (s *State) paid(guard lua.LGFunction, cost func(L *lua.LState) int64) lua.LGFunction {
+	return func(L *lua.LState) int {
+		guard(L)
+		s.charge(L, cost(L))
+		return 0
+	}
+}
+
+// valuesCost charges 1 instruction per 8 values a builtin returns or
+// takes (each is a 16-byte copy). More than a value stack holds is
+// gopher-lua's "registry overflow", not work.
+func (s *State) valuesCost(count func(L *lua.LState) int64) func(L *lua.LState) int64 {
+	return func(L *lua.LState) int64 {
+		return min(max(0, count(L)), int64(s.limits.RegistrySlotsMax))/8 + 1
+	}
+}
+
+// stringArgCost charges the bytes of the string at argument n.
+func stringArgCost(n int) func(L *lua.LState) int64 {
+	return func(L *lua.LState) int64 {
+		if s, ok := L.Get(n).(lua.LString); ok {
+			return bytesCost(len(s))
+		}
+		return 1
+	}
+}
+
+// unpackCount is how many values unpack(t [, i [, j]]) returns.
+func unpackCount(L *lua.LState) int64 {
+	tb, ok := L.Get(1).(*lua.LTable)
+	if !ok {
+		return 0
+	}
+	i, j := int64(1), int64(tb.Len())
+	if n, ok := L.Get(2).(lua.LNumber); ok {
+		i = int64(n)
+	}
+	if n, ok := L.Get(3).(lua.LNumber); ok {
+		j = int64(n)
+	}
+	return j - i + 1
+}
+
+// strRange is Lua 5.1's range of s:sub(i, j) and s:byte(i, j) with
+// defaults di, dj: the 0-based start and the length.
+func strRange(L *lua.LState, di, dj int64) (int64, int64) {
+	s, ok := L.Get(1).(lua.LString)
+	if !ok {
+		return 0, 0
+	}
+	n := int64(len(s))
+	i, j := di, dj
+	if v, ok := L.Get(2).(lua.LNumber); ok {
+		i = int64(v)
+	}
+	if v, ok := L.Get(3).(lua.LNumber); ok {
+		j = int64(v)
+	} else if L.GetTop() < 3 && dj == 1 {
+		j = i // byte(s, i) is one byte
+	}
+	if i < 0 {
+		i += n + 1
+	}
+	if j < 0 {
+		j += n + 1
+	}
+	i = max(i, 1)
+	j = min(j, n)
+	if i > j {
+		return 0, 0
+	}
+	return i - 1, j - i + 1
+}
+
+func byteCount(L *lua.LState) int64 { _, n := strRange(L, 1, 1); return n }
+
+// subCost charges the bytes of the substring (Lua copies them; the
+// footprint counts a substring as a string of its own).
+func subCost(L *lua.LState) int64 { _, n := strRange(L, 1, -1); return bytesCost(int(n)) }
 
 // maxExactInt is the largest integer a float64 holds exactly.
 const maxExactInt = 1 << 53

@@ -80,7 +80,7 @@ func (s *State) libraries() []library {
 				"rawequal", "rawget", "rawset", "setmetatable", "type"},
 			replace: map[string]lua.LGFunction{
 				"assert":     luaAssert,
-				"error":      luaError,
+				"error":      s.luaError,
 				"pcall":      s.luaPcall,
 				"xpcall":     s.luaXpcall,
 				"print":      s.luaPrint,

@@ -64,7 +64,7 @@ func (s *State) spawn(L *lua.LState, fn *lua.LFunction, args []lua.LValue) *task
 }
 
 func (s *State) luaSpawn(L *lua.LState) int {
-	fn := L.CheckFunction(1)
+	fn := checkLuaFunction(L, 1, "spawn")
 	var args []lua.LValue
 	for i := 2; i <= L.GetTop(); i++ {
 		args = append(args, L.Get(i))
@@ -97,7 +97,7 @@ func (s *State) luaWait(L *lua.LState) int {
 }
 
 func (s *State) luaWaitUntil(L *lua.LState) int {
-	pred := L.CheckFunction(1)
+	pred := checkLuaFunction(L, 1, "wait_until")
 	timeout := NoTick
 	if L.Get(2) != lua.LNil {
 		n := s.checkTicks(L, 2, "wait_until's timeout")
@@ -221,12 +221,16 @@ func (s *State) resume(L *lua.LState, t *task, args []lua.LValue) (lua.ResumeSta
 		s.sched.current = nil
 		s.leaveCoroutine()
 	}()
+	if stop := s.budget.charge(1); stop != nil {
+		return lua.ResumeError, stop
+	}
 	st, err, _ := L.Resume(t.th, t.fn, args...)
 	return st, err
 }
 
 // checkUntil calls a task's predicate on the main thread.
 func (s *State) checkUntil(L *lua.LState, t *task) (bool, lua.LValue, error) {
+	s.charge(L, 1)
 	top := L.GetTop()
 	L.Push(t.until)
 	if err := L.PCall(0, 1, nil); err != nil {

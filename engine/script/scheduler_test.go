@@ -81,7 +81,7 @@ func TestSchedulerErrors(t *testing.T) {
 		limit   string
 	}{
 		{"wait outside a task", "wait(1)", "wait can only be called by a task", 1, 0, ""},
-		{"wait_until outside a task", "\nwait_until(print)", "wait_until can only be called by a task", 2, 0, ""},
+		{"wait_until outside a task", "\nwait_until(function() end)", "wait_until can only be called by a task", 2, 0, ""},
 		{"wait in a coroutine of a task", "spawn(function()\n coroutine.wrap(function() wait(1) end)()\nend)", "wait can only be called by a task", 2, 0, ""},
 		{"yield in sort comparator", "spawn(function()\n  table.sort({3, 2, 1}, function(a, b) coroutine.yield() return a < b end)\nend)", "attempt to yield across", 2, 0, ""},
 		{"resume a task from Lua", "spawn(function()\n  local me = coroutine.running()\n  spawn(function() coroutine.resume(me) end)\n  wait(1)\nend)", "cannot resume a task", 3, 0, ""},

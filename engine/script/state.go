@@ -256,7 +256,11 @@ func (s *State) fromLua(err error) *Error {
 		return &Error{Tick: s.tick, Msg: err.Error(), Kind: KindRuntime}
 	}
 	pos := tracebackPosition(ae.StackTrace, s.prog.isChunk)
-	return newRuntimeError(scrubAddresses(errorValueString(ae.Object)), pos, s.tick, s.prog.isChunk)
+	e := newRuntimeError(scrubAddresses(errorValueString(ae.Object)), pos, s.tick, s.prog.isChunk)
+	// What reaches a journal or a terminal is cut (the script's own value
+	// is untouched): a script may raise a MiB-long message.
+	e.Msg = truncateMsg(e.Msg, errorMsgBytesMax)
+	return e
 }
 
 // tracebackLineRE matches a Lua frame of gopher-lua's traceback.

@@ -80,6 +80,9 @@ func (s *State) luaTableConcat(L *lua.LState) int {
 		L.Push(lua.LString(""))
 		return 1
 	}
+	// Pay for the elements before looking at them: the walk stops at the
+	// first bad one, which may be the last of a long list.
+	s.charge(L, (min(j, int64(tb.Len())+1)-i+1)/8+1)
 	size := 0
 	parts := make([]string, 0, min(j-i+1, 1024))
 	for k := i; k <= j; k++ {
@@ -99,7 +102,7 @@ func (s *State) luaTableConcat(L *lua.LState) int {
 		s.checkStringLen(L, size, "table.concat")
 		parts = append(parts, part)
 	}
-	s.charge(L, int64(len(parts))+bytesCost(size))
+	s.charge(L, bytesCost(size))
 	L.Push(lua.LString(strings.Join(parts, sep)))
 	return 1
 }
