@@ -57,7 +57,6 @@ const scrubBytesMax = 4 << 10
 
 var addressRE = regexp.MustCompile(`\b(table|function|thread|userdata|channel): 0x[0-9a-f]+`)
 
-//
 // gopher-lua's own messages are short (their string arguments are cut to
 // 200 bytes); a longer message is the script's own value, which tostring
 // already printed without addresses, so it is not scanned (for free) again.
