@@ -7,18 +7,18 @@ import (
 
 // metrics are what /metrics exposes (Prometheus text format).
 type metrics struct {
-	connections prometheus.Gauge
-	exercises   prometheus.Gauge
-	ticks       prometheus.Counter
-	tickSeconds prometheus.Histogram
-	sendSeconds prometheus.Histogram
-	commands    prometheus.Counter
-	rejections  *prometheus.CounterVec
-	syncSeconds prometheus.Histogram
-	queueDrops  prometheus.Counter
-	messagesIn  prometheus.Counter
-	messagesOut prometheus.Counter
-	bytesOut    prometheus.Counter
+	connections  prometheus.Gauge
+	exercises    prometheus.Gauge
+	ticks        prometheus.Counter
+	tickSeconds  prometheus.Histogram
+	deltaSeconds prometheus.Histogram
+	commands     prometheus.Counter
+	rejections   *prometheus.CounterVec
+	syncSeconds  prometheus.Histogram
+	queueDrops   prometheus.Counter
+	messagesIn   prometheus.Counter
+	messagesOut  prometheus.Counter
+	bytesOut     prometheus.Counter
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -30,10 +30,10 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		ticks: prometheus.NewCounter(prometheus.CounterOpts{Name: "cyberex_ticks_total",
 			Help: "Ticks made, over all exercises."}),
 		tickSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "cyberex_tick_seconds",
-			Help:    "Time to make one tick: Step, views and deltas, encoding (not the sending).",
+			Help:    "Time to make one tick: Step and its journal write.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
-		sendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "cyberex_delta_write_seconds",
-			Help:    "From the end of a tick to a delta's write to its connection.",
+		deltaSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "cyberex_delta_seconds",
+			Help:    "From the end of a tick to its deltas (views brought forward, encoded once per audience) queued for every client.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
 		commands: prometheus.NewCounter(prometheus.CounterOpts{Name: "cyberex_commands_total",
 			Help: "Commands journaled and acknowledged (teams' and the white cell's)."}),
@@ -51,7 +51,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		bytesOut: prometheus.NewCounter(prometheus.CounterOpts{Name: "cyberex_sent_bytes_total",
 			Help: "Bytes of messages written to clients."}),
 	}
-	reg.MustRegister(m.connections, m.exercises, m.ticks, m.tickSeconds, m.sendSeconds, m.commands,
+	reg.MustRegister(m.connections, m.exercises, m.ticks, m.tickSeconds, m.deltaSeconds, m.commands,
 		m.rejections, m.syncSeconds, m.queueDrops, m.messagesIn, m.messagesOut, m.bytesOut,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

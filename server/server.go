@@ -54,7 +54,8 @@ type Options struct {
 	// Now reads the wall clock for the catalogue (time.Now if nil).
 	Now func() time.Time
 	// OnTick, when not nil, is called by each exercise after each tick,
-	// when every delta is queued (the load generator measures from it).
+	// once every delta is queued, with the time the tick ended (Step and
+	// journal done): the load generator measures from it.
 	OnTick func(exercise string, tick int32, at time.Time)
 }
 

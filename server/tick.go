@@ -44,12 +44,14 @@ func (r *room) step() {
 		}
 		r.log.Info("exercise ended", "tick", r.sess.Tick())
 	}
+	end := time.Now()
+	r.srv.metrics.tickSeconds.Observe(end.Sub(start).Seconds())
 	r.sendDeltas()
 	r.results(evs)
-	r.lastTick = time.Now()
-	r.srv.metrics.tickSeconds.Observe(r.lastTick.Sub(start).Seconds())
+	r.srv.metrics.deltaSeconds.Observe(time.Since(end).Seconds())
+	r.lastTick = end
 	if r.srv.onTick != nil {
-		r.srv.onTick(r.ex.ID, r.sess.Tick(), r.lastTick)
+		r.srv.onTick(r.ex.ID, r.sess.Tick(), end)
 	}
 	if changed {
 		r.statusChanged()
