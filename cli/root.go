@@ -118,6 +118,7 @@ of its scenario.yaml).`,
 		newStixCmd(e),
 		newExplainCmd(e),
 		newMselCmd(e),
+		newNewCmd(e),
 	)
 	return root
 }
