@@ -91,7 +91,7 @@ side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 	c.Flags().StringVar(&data, "data", "cyberex-data", "the server's data `FOLDER`, for an EXERCISE id")
 	c.Flags().StringArrayVar(&notes, "notes", nil, "evaluators' notes and chat, JSON lines `FILE` (repeatable)")
 	c.Flags().StringArrayVar(&branches, "branch", nil, "journal `FILE` of a what-if branch to compare (repeatable)")
-	c.Flags().StringArrayVar(&sweeps, "sweep", nil, "`LABEL=FILE`: a sweep's JSON lines, drawn beside the other sweeps (repeatable)")
+	c.Flags().StringArrayVar(&sweeps, "sweep", nil, "`LABEL=FILE`: a sweep's JSON lines, drawn beside the other sweeps and variations (repeatable)")
 	c.Flags().StringArrayVar(&tests, "tests", nil, "`FILE` of cyberex test --json: its across samples drawn test beside test (repeatable)")
 	return c
 }
@@ -144,19 +144,21 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 		if err != nil {
 			return nil, inputErrorf("sweep: %v", err)
 		}
-		set, err := aar.ReadSweep(f, p, label)
+		ss, err := aar.ReadSweep(f, p, label)
 		f.Close()
 		if err != nil {
 			return nil, inputError(err)
 		}
-		sets = append(sets, set)
+		sets = append(sets, ss...)
 	}
 	if len(sets) > 0 {
 		var prefer []string
 		for _, o := range run.Objectives {
 			prefer = append(prefer, o.Metric)
 		}
-		a.Outcomes = append(a.Outcomes, aar.SweepOutcomes(sets, prefer)...)
+		shares, groups := aar.SweepOutcomes(sets, prefer)
+		a.Shares = shares
+		a.Outcomes = append(a.Outcomes, groups...)
 	}
 	for _, p := range tests {
 		f, err := os.Open(p)

@@ -54,8 +54,10 @@ type AAR struct {
 	Notes        []Note
 	// Branches are other runs compared with this one (what-if branches).
 	Branches []*Run
-	// Outcomes are distributions over seeds (sweeps, test runs).
+	// Outcomes are distributions over seeds (sweeps, test runs), Shares
+	// the objectives met in them.
 	Outcomes []OutcomeGroup
+	Shares   *OutcomeShares
 }
 
 // RatedObjective is an objective with its rating, why, and the events that

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 
 	"cyberex/runner"
 )
@@ -28,6 +29,26 @@ type OutcomeGroup struct {
 	Samples [][]int64
 }
 
+// OutcomeShares are, per objective, how many runs of each group met it.
+type OutcomeShares struct {
+	Groups []string
+	Rows   []ShareRow
+}
+
+// ShareRow is one objective: met in Met[i] of Runs[i] runs of group i.
+type ShareRow struct {
+	Objective string
+	Met, Runs []int
+}
+
+// Percent is the share of group i's runs that met the objective.
+func (r ShareRow) Percent(i int) int {
+	if r.Runs[i] == 0 {
+		return 0
+	}
+	return r.Met[i] * 100 / r.Runs[i]
+}
+
 // OutcomeSet is one labelled set of runs: a sweep's rows.
 type OutcomeSet struct {
 	Label string
@@ -37,6 +58,7 @@ type OutcomeSet struct {
 // OutcomeRow is one run of a sweep: its objectives' statuses and metrics.
 type OutcomeRow struct {
 	Seed       uint64             `json:"seed"`
+	Params     map[string]string  `json:"params"`
 	Objectives []OutcomeObjective `json:"objectives"`
 	Metrics    map[string]int64   `json:"metrics"`
 	Error      string             `json:"error,omitempty"`
@@ -48,10 +70,48 @@ type OutcomeObjective struct {
 	Status string `json:"status"`
 }
 
-// ReadSweep reads the JSON lines `cyberex sweep --jsonl` writes. Fields it
-// does not use (run, params, hashes) are skipped; each problem names the
-// line.
-func ReadSweep(rd io.Reader, name, label string) (*OutcomeSet, error) {
+// ReadSweep reads the JSON lines `cyberex sweep --jsonl` writes: one set
+// of runs, or one per variation when the sweep varied parameters (--vary:
+// each set is labelled with its values). Fields it does not use (run,
+// hashes) are skipped; each problem names the line.
+func ReadSweep(rd io.Reader, name, label string) ([]*OutcomeSet, error) {
+	all, err := readSweep(rd, name, label)
+	if err != nil {
+		return nil, err
+	}
+	var out []*OutcomeSet
+	at := map[string]int{}
+	for _, row := range all.Rows {
+		key := paramsLabel(row.Params)
+		i, ok := at[key]
+		if !ok {
+			i = len(out)
+			at[key] = i
+			l := label
+			if key != "" {
+				l = strings.TrimSpace(label + " " + key)
+			}
+			out = append(out, &OutcomeSet{Label: l})
+		}
+		out[i].Rows = append(out[i].Rows, row)
+	}
+	return out, nil
+}
+
+func paramsLabel(p map[string]string) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k+"="+p[k])
+	}
+	return strings.Join(parts, " ")
+}
+
+func readSweep(rd io.Reader, name, label string) (*OutcomeSet, error) {
 	set := &OutcomeSet{Label: label}
 	sc := bufio.NewScanner(rd)
 	sc.Buffer(make([]byte, 0, 4096), OutcomeLineBytesMax+1)
@@ -85,13 +145,14 @@ func ReadSweep(rd io.Reader, name, label string) (*OutcomeSet, error) {
 
 // SweepOutcomes compares sweeps: for each objective the share of runs it
 // was met in, and the distribution of every metric that is not the same in
-// every run (at most OutcomeChartsMax, objectives' metrics first).
-func SweepOutcomes(sets []*OutcomeSet, prefer []string) []OutcomeGroup {
+// every run (at most OutcomeChartsMax, the objectives' metrics first).
+func SweepOutcomes(sets []*OutcomeSet, prefer []string) (*OutcomeShares, []OutcomeGroup) {
 	var labels []string
 	for _, s := range sets {
 		labels = append(labels, s.Label)
 	}
 	var out []OutcomeGroup
+	shares := &OutcomeShares{Groups: labels}
 	var objs []string
 	for _, s := range sets {
 		for _, r := range s.Rows {
@@ -103,19 +164,22 @@ func SweepOutcomes(sets []*OutcomeSet, prefer []string) []OutcomeGroup {
 		}
 	}
 	for _, id := range objs {
-		g := OutcomeGroup{Title: "objective " + id + " (1 met, 0 not)", Groups: labels}
+		row := ShareRow{Objective: id}
 		for _, s := range sets {
-			var v []int64
+			met, runs := 0, 0
 			for _, r := range s.Rows {
 				for _, o := range r.Objectives {
 					if o.ID == id {
-						v = append(v, b2i(o.Status == "met"))
+						runs++
+						if o.Status == "met" {
+							met++
+						}
 					}
 				}
 			}
-			g.Samples = append(g.Samples, v)
+			row.Met, row.Runs = append(row.Met, met), append(row.Runs, runs)
 		}
-		out = append(out, g)
+		shares.Rows = append(shares.Rows, row)
 	}
 	var names []string
 	seen := map[string]bool{}
@@ -154,14 +218,7 @@ func SweepOutcomes(sets []*OutcomeSet, prefer []string) []OutcomeGroup {
 		out = append(out, g)
 		charts++
 	}
-	return out
-}
-
-func b2i(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
+	return shares, out
 }
 
 // ReadTestReport reads `cyberex test --json` output and returns, per

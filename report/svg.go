@@ -500,7 +500,11 @@ func HistogramSVG(title string, groups []string, samples [][]int64) template.HTM
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
-	const bins = 12
+	// Twelve bins, or one per value when there are fewer values.
+	bins := int64(12)
+	if hi-lo+1 < bins {
+		bins = max(hi-lo+1, 1)
+	}
 	width := max((hi-lo+bins)/bins, 1)
 	n := max(len(groups), 1)
 	const top, plotH = 22, 110
@@ -509,15 +513,15 @@ func HistogramSVG(title string, groups []string, samples [][]int64) template.HTM
 	var b svgBuf
 	svgOpen(&b, h, title)
 	for g, name := range groups {
-		counts := make([]int, bins)
+		counts := make([]int, int(bins))
 		maxC := 1
 		for _, v := range samples[g] {
-			k := min(int((v-lo)/width), bins-1)
+			k := min(int((v-lo)/width), int(bins)-1)
 			counts[k]++
 			maxC = max(maxC, counts[k])
 		}
 		x0 := 10 + g*panelW + 30
-		bw := float64(panelW-50) / bins
+		bw := float64(panelW-50) / float64(bins)
 		b.f(`<text x="%d" y="14" class="legend">%s (%d runs)</text>`, x0, esc(cut(name, 40)), len(samples[g]))
 		b.f(`<line x1="%d" y1="%d" x2="%d" y2="%d" class="grid"/>`, x0, top+plotH, x0+panelW-50, top+plotH)
 		for k, c := range counts {
