@@ -42,10 +42,11 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// startServe starts the server and waits until it serves.
-func startServe(t *testing.T, bin, data, addr string) *serveProc {
+// startServe starts the server (with extra flags, if any) and waits
+// until it serves.
+func startServe(t *testing.T, bin, data, addr string, extra ...string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--data", data)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", data}, extra...)...)
 	cmd.Dir = t.TempDir()
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -188,7 +188,7 @@ var english = [keyCount]string{
 	KeyStateDown:        "taken down",
 	KeyStateDestroyed:   "destroyed",
 	KeyStateForeign:     "not yours",
-	KeySegmentHosts:     "%d hosts · %d bad · %d isolated",
+	KeySegmentHosts:     "hosts %d · bad %d · isolated %d",
 	KeyNoAssets:         "No assets in view.",
 
 	KeyAssetLine:     "%s (%s) in %s, owner %s",

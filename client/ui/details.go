@@ -32,7 +32,7 @@ func (u *UI) buildDetails(th *theme.Theme, x, y, w, h float32) {
 			c = th.Muted
 		}
 		for _, part := range wrap(l, leftW-2*pad, z, 3) {
-			if ly+draw.LineH[z] > y+h-28 {
+			if ly+draw.LineH[z] > y+h-38 {
 				break
 			}
 			f.UI.Text(x+pad, ly, part, c, z)
@@ -44,7 +44,10 @@ func (u *UI) buildDetails(th *theme.Theme, x, y, w, h float32) {
 		if n.Error {
 			c = th.Error
 		}
-		f.UI.Text(x+pad, y+h-24, draw.Fit(n.Text, w-2*pad, draw.Normal), c, draw.Normal)
+		lines := wrap(n.Text, w-2*pad, draw.Small, 2)
+		for i, l := range lines {
+			f.UI.Text(x+pad, y+h-8-float32(len(lines)-i)*draw.LineH[draw.Small], l, c, draw.Small)
+		}
 	}
 	ax := x + leftW
 	aw := w - leftW - pad
@@ -73,7 +76,7 @@ func (u *UI) buildDetails(th *theme.Theme, x, y, w, h float32) {
 	for i := base; i < len(u.actions); i++ {
 		a := u.actions[i]
 		name, cost := u.actionLabel(a)
-		if by+bh > y+h-28 {
+		if by+bh > y+h-38 {
 			if bx == ax && colW < aw {
 				bx, by = ax+colW+6, top
 			} else {
