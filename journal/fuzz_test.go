@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"cyberex/engine"
@@ -16,6 +17,11 @@ func FuzzRead(f *testing.F) {
 	f.Add(writeJournal(f))
 	f.Add([]byte(hdr + "\n"))
 	f.Add([]byte(hdr + "\n" + `{"type":"command","tick":3,"org":"a","verb":"scan"}` + "\n" + `{"type":"failed","tick":3,"error":"tick 3: story.lua:1: boom\n\u001b[2J \u00e9"}` + "\n"))
+	f.Add([]byte(strings.Replace(hdr, `"hash_every"`, `"live":true,"library":"ab","hash_every"`, 1) + "\n" +
+		`{"type":"command","tick":3,"org":"a","sender":"a","verb":"scan"}` + "\n" +
+		`{"type":"command","tick":3,"org":"a","sender":"control","id":4,"verb":"scan"}` + "\n" +
+		`{"type":"story_stopped","tick":4,"error":"story.lua:1: tick 4: boom"}` + "\n" +
+		`{"type":"command","tick":5,"org":"control","verb":"control.end"}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, line := range bytes.Split(data, []byte("\n")) {
 			checkObjectFields(t, line)
@@ -56,12 +62,24 @@ func FuzzRead(f *testing.F) {
 				ci = k
 			}
 		}
+		story := j.StoryStopped
+		storyAt := func(before int32) {
+			if story != nil && story.Tick <= before {
+				flush(story.Tick)
+				if err := w.StoryStopped(story.Tick, story.Error); err != nil {
+					t.Fatalf("story_stopped read but not writable: %v", err)
+				}
+				story = nil
+			}
+		}
 		for _, h := range j.Hashes {
+			storyAt(h.Tick)
 			flush(h.Tick)
 			if err := w.AppendHash(h.Tick, h.Hash); err != nil {
 				t.Fatalf("hash read but not writable: %v", err)
 			}
 		}
+		storyAt(1<<31 - 1)
 		flush(1<<31 - 1)
 		if j.End != nil {
 			if err := w.End(j.End.Tick, j.End.Hash); err != nil {

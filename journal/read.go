@@ -581,6 +581,9 @@ func parseCommand(m *members, c *engine.Command) error {
 	if err := m.str("sender", false, &c.Sender); err != nil {
 		return err
 	}
+	if c.Sender == c.Org {
+		c.Sender = "" // the organisation itself, as the writer leaves it out
+	}
 	if err := m.str("verb", true, &c.Verb); err != nil {
 		return err
 	}
