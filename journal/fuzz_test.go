@@ -3,6 +3,7 @@ package journal
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -140,4 +141,69 @@ func checkObjectFields(t *testing.T, line []byte) {
 			t.Fatalf("%q: field %q = %s, encoding/json %s", line, f.name, f.raw, w)
 		}
 	}
+}
+
+// FuzzCommands feeds arbitrary bytes to the commands file reader (what
+// `cyberex run --commands` reads): it must never panic, and what it accepts
+// must be commands a journal can hold, sorted by tick with their lines,
+// whose words CheckWords judges without failing, and which read back the
+// same once written as a commands file.
+func FuzzCommands(f *testing.F) {
+	f.Add([]byte(`{"tick":130,"org":"ministry-a","verb":"investigate","target":"ministry-site"}` + "\n" +
+		`{"tick":5,"org":"police-a","verb":"request","target":"hosting-b","args":{"kind":"preserve","target":"logs"}}`))
+	f.Add([]byte(hdr + "\n\n" + `{"type":"command","tick":3,"org":"a","id":4,"verb":"share","args":{"tlp":"AMBER+STRICT"}}` + "\r\n   \n"))
+	f.Add([]byte(`{"tick":1,"org":"a","verb":"x","args":{"a":"1","b":"\u00e9\n"}}` + "\n" + `{"tick":1,"org":"b","verb":"y"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cs, err := ReadCommands(bytes.NewReader(data), "fuzz.jsonl")
+		if err != nil {
+			var je *Error
+			if !errors.As(err, &je) || je.Name != "fuzz.jsonl" {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if len(cs.Lines) != len(cs.List) {
+			t.Fatalf("%d lines for %d commands", len(cs.Lines), len(cs.List))
+		}
+		var b bytes.Buffer
+		for i := range cs.List {
+			c := &cs.List[i]
+			if err := CheckCommand(c); err != nil {
+				t.Fatalf("accepted a command a journal refuses: %v", err)
+			}
+			if i > 0 && c.Tick < cs.List[i-1].Tick {
+				t.Fatal("commands not sorted by tick")
+			}
+			if cs.Lines[i] < 1 || i > 0 && c.Tick == cs.List[i-1].Tick && cs.Lines[i] <= cs.Lines[i-1] {
+				t.Fatalf("line %d of command %d out of order", cs.Lines[i], i)
+			}
+			sender := c.Sender
+			if sender == c.Org {
+				sender = ""
+			}
+			rec, err := json.Marshal(commandRecord{Type: "command", Tick: c.Tick, Org: c.Org, Sender: sender, ID: c.ID, Verb: c.Verb, Target: c.Target, Args: c.Args})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(append(rec, '\n'))
+		}
+		_ = cs.CheckWords([]string{"a", "csirt"})
+		again, err := ReadCommands(&b, "again")
+		if err != nil {
+			t.Fatalf("written commands do not read back: %v", err)
+		}
+		for i := range cs.List {
+			if !reflect.DeepEqual(normal(cs.List[i]), normal(again.List[i])) {
+				t.Fatalf("command %d changed: %+v then %+v", i, cs.List[i], again.List[i])
+			}
+		}
+	})
+}
+
+// normal makes an empty argument map nil, as the writer leaves it out.
+func normal(c engine.Command) engine.Command {
+	if len(c.Args) == 0 {
+		c.Args = nil
+	}
+	return c
 }
