@@ -168,6 +168,10 @@ func compileSource(name string, src []byte, depthMax int) (proto *lua.FunctionPr
 	}
 	wrapped, err := wrapChunk(stmts, depthMax)
 	if err != nil {
+		var be *boundError
+		if errors.As(err, &be) {
+			return nil, &Error{File: name, Line: be.line, Tick: NoTick, Kind: KindSyntax, Msg: be.msg}
+		}
 		var re *rewriteError
 		if errors.As(err, &re) {
 			return nil, &Error{File: name, Line: re.line, Tick: NoTick, Kind: KindLimit, Limit: "SyntaxDepthMax",

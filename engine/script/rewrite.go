@@ -35,6 +35,7 @@ func (e *rewriteError) Error() string {
 
 type rewriter struct {
 	depth, depthMax int
+	consts          []constants // per function being rewritten, innermost last
 }
 
 // wrapChunk checks nesting, rewrites concatenation and wraps the chunk as
@@ -43,14 +44,19 @@ func wrapChunk(chunk []ast.Stmt, depthMax int) (out []ast.Stmt, err error) {
 	r := &rewriter{depthMax: depthMax}
 	defer func() {
 		if rec := recover(); rec != nil {
-			re, ok := rec.(*rewriteError)
-			if !ok {
+			switch re := rec.(type) {
+			case *rewriteError:
+				err = re
+			case *boundError:
+				err = re
+			default:
 				panic(rec)
 			}
-			err = re
 		}
 	}()
+	r.enterFunction()
 	r.block(chunk)
+	r.leaveFunction()
 	body := &ast.FunctionExpr{ParList: &ast.ParList{HasVargs: true}, Stmts: chunk}
 	if n := len(chunk); n > 0 {
 		body.SetLine(chunk[0].Line())
@@ -120,7 +126,9 @@ func (r *rewriter) stmt(s ast.Stmt) {
 			s.Name.Receiver = r.expr(s.Name.Receiver)
 		}
 		if s.Func != nil {
+			r.enterFunction()
 			r.block(s.Func.Stmts)
+			r.leaveFunction()
 		}
 	case *ast.ReturnStmt:
 		r.exprs(s.Exprs)
@@ -138,6 +146,7 @@ func (r *rewriter) expr(e ast.Expr) ast.Expr {
 		e.Object = r.expr(e.Object)
 		e.Key = r.expr(e.Key)
 	case *ast.TableExpr:
+		r.constructor(e)
 		for _, f := range e.Fields {
 			f.Key = r.expr(f.Key)
 			f.Value = r.expr(f.Value)
@@ -162,7 +171,15 @@ func (r *rewriter) expr(e ast.Expr) ast.Expr {
 	case *ast.UnaryLenOpExpr:
 		e.Expr = r.expr(e.Expr)
 	case *ast.FunctionExpr:
+		r.enterFunction()
 		r.block(e.Stmts)
+		r.leaveFunction()
+	case *ast.StringExpr:
+		r.constant('s', e.Value, e.Line())
+	case *ast.NumberExpr:
+		r.constant('n', e.Value, e.Line())
+	case *ast.IdentExpr:
+		r.constant('s', e.Value, e.Line())
 	case *ast.StringConcatOpExpr:
 		return r.concat(e)
 	}
