@@ -412,6 +412,12 @@ func TestReplayMessages(t *testing.T) {
 		{"the replay does not fail", edit(goodData, endRe, `{"type":"failed","tick":31,"error":"boom"}`+"\n"), 1,
 			`^the journal records a failure at tick 31, but the replay does not fail there: boom\n$`, `tick 30`},
 		{"a failure no longer recorded (an older journal)", edit(failedData, failedRe, ""), 0, `^ok [0-9a-f]{64}\nchecked: 1 state hash \(tick 0 to 0\), no end \(the run stopped\); 0 commands replayed over 0 ticks\n$`, `no end record`},
+		// A live session's journal: its story stopped at tick 40 and the run
+		// went on.
+		{"a live story that stopped as recorded", strings.Replace(edit(failedData, failedRe, `{"type":"story_stopped","tick":40,"error":"`+failedStoryErr(failedData)+`"}`+"\n"), `"hash_every"`, `"live":true,"hash_every"`, 1), 0,
+			`^ok [0-9a-f]{64}\n`, `no end record`},
+		{"a live story that stops where none is recorded", strings.Replace(edit(failedData, failedRe, `{"type":"story_stopped","tick":41,"error":"boom"}`+"\n"), `"hash_every"`, `"live":true,"hash_every"`, 1), 1,
+			`^the story stops at tick 40 in the replay, where the journal records no stop: story.lua:1: tick 40: .*\n$`, `tick 0`},
 		{"only a header", strings.SplitAfter(string(goodData), "\n")[0], 2, `^$`, `j.jsonl: the journal holds only its header .*: a replay would check nothing\n$`},
 		{"a command at tick 2^31-1", edit(goodData, endRe, `{"type":"command","tick":2147483647,"org":"isp","verb":"scan"}`+"\n"), 2, `^$`, `j.jsonl:6: command: tick 2147483647 is past any run`},
 		{"a command past the end", edit(goodData, endRe, `{"type":"command","tick":99999,"org":"isp","verb":"scan"}`+"\n"), 2, `^$`, `j.jsonl:6: command: tick 99999 is after the scenario's end \(tick \d+\): a run never writes it\n$`},
@@ -426,6 +432,16 @@ func TestReplayMessages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failedStoryErr is the error of a journal's failed record, as JSON string
+// content.
+func failedStoryErr(journal []byte) string {
+	m := regexp.MustCompile(`"type":"failed","tick":\d+,"error":"((?:[^"\\]|\\.)*)"`).FindSubmatch(journal)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
 }
 
 // A journal records where its scenario is relative to the journal's
