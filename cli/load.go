@@ -91,6 +91,38 @@ func loadScenario(arg string, set []string) (*loaded, error) { return load(arg, 
 // shorter duration) is then no error.
 func loadForRun(arg string, set []string) (*loaded, error) { return load(arg, set, true) }
 
+// loadSpec loads a scenario as validate checks it, without generating its
+// hosts: enough to draw it or to say what it will cost.
+func loadSpec(arg string, set []string) (*loaded, error) {
+	if arg == "" || strings.HasPrefix(arg, embeddedPrefix) {
+		name := strings.TrimPrefix(arg, embeddedPrefix)
+		if name == "" {
+			name = defaultScenario
+		}
+		if _, err := fs.Stat(scenarios.FS, name+"/scenario.yaml"); err != nil {
+			return nil, inputErrorf("no scenario %q is built into this program", name)
+		}
+		s, err := scenario.LoadSpecFS(scenarios.FS, name, scenario.Options{Set: set, Library: scripts.FS})
+		if err != nil {
+			return nil, classify(err)
+		}
+		return &loaded{s: s, source: embeddedPrefix + name}, nil
+	}
+	dir, err := scenarioArg(arg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := scenario.LoadSpec(dir, scenario.Options{Set: set, Library: library(dir)})
+	if err != nil {
+		var se scenario.Errors
+		if errors.As(err, &se) {
+			return nil, inputError(err)
+		}
+		return nil, inputErrorf("scenario %s: %w", dir, err)
+	}
+	return &loaded{s: s, source: filepath.ToSlash(dir)}, nil
+}
+
 func load(arg string, set []string, ignoreTests bool) (*loaded, error) {
 	if arg == "" || strings.HasPrefix(arg, embeddedPrefix) {
 		name := strings.TrimPrefix(arg, embeddedPrefix)

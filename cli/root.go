@@ -119,6 +119,7 @@ of its scenario.yaml).`,
 		newExplainCmd(e),
 		newMselCmd(e),
 		newNewCmd(e),
+		newGraphCmd(e),
 	)
 	return root
 }

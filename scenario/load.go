@@ -147,6 +147,19 @@ func Validate(dir string, opt Options) error {
 	return err
 }
 
+// LoadSpec checks a scenario like Validate and returns it without its
+// generated hosts: its Spec, scripts and tests, for tools that read the
+// scenario (a picture of the network, a cost estimate) rather than run it.
+// Its NewWorld fails; Load it to run it.
+func LoadSpec(dir string, opt Options) (*Scenario, error) {
+	return load(FolderFS(dir), ".", dir, opt, false)
+}
+
+// LoadSpecFS is LoadSpec from a file system.
+func LoadSpecFS(fsys fs.FS, name string, opt Options) (*Scenario, error) {
+	return load(fsys, name, name, opt, false)
+}
+
 // ValidateFS is Validate from a file system.
 func ValidateFS(fsys fs.FS, name string, opt Options) error {
 	_, err := load(fsys, name, name, opt, false)
