@@ -371,7 +371,7 @@ func timings(r *Run) []OrgTiming {
 			}
 			switch e.Kind {
 			case engine.EvAssetDetected, engine.EvBotnetAlert:
-				if t.Detect < 0 && (e.Value > 0 || e.Kind == engine.EvBotnetAlert || !strings.Contains(e.Text, "nothing")) {
+				if t.Detect < 0 && found(e) {
 					t.Detect = e.Tick
 				}
 			case engine.EvCommandDone:
@@ -389,6 +389,18 @@ func timings(r *Run) []OrgTiming {
 		}
 	}
 	return out
+}
+
+// found says a detection event found something: a botnet alert, a
+// sensor's alert (it has no count), or an investigation or scan that
+// counted compromised assets (Value; one that found none is no detection).
+// The engine's events carry no field that tells a sensor's alert from an
+// investigation's result, so the text does ("investigated", "scan of").
+func found(e engine.Event) bool {
+	if e.Kind == engine.EvBotnetAlert || e.Value > 0 {
+		return true
+	}
+	return !strings.Contains(e.Text, " investigated ") && !strings.HasPrefix(e.Text, "scan of ")
 }
 
 // findings lists strengths and areas for improvement from the ratings,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"cyberex/engine"
 	"cyberex/internal/testrun"
 	"cyberex/journal"
 	"cyberex/scenario"
@@ -238,4 +239,22 @@ func FuzzReadNotes(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFoundIsADetection(t *testing.T) {
+	cases := []struct {
+		e    engine.Event
+		want bool
+	}{
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "isp-a: alert on victim-pc (botnet)"}, true},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "csirt-a investigated bb-1: 0 compromised"}, false},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "csirt-a investigated bb-1: 3 compromised", Value: 3}, true},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "scan of bb-1: 5 vulnerable, 0 compromised"}, false},
+		{engine.Event{Kind: engine.EvBotnetAlert, Text: "11 hosts in bb-22 show botnet traffic", Value: 11}, true},
+	}
+	for _, c := range cases {
+		if got := found(c.e); got != c.want {
+			t.Errorf("%q: %v, want %v", c.e.Text, got, c.want)
+		}
+	}
 }
