@@ -260,10 +260,32 @@ func (c *collector) after(w *engine.World) {
 			}
 		}
 	}
-	if w.Tick%c.step != 0 && !w.Ended {
+	if w.Tick%c.step != 0 && !w.Ended && !c.infraMoved(w) {
 		return
 	}
 	c.sample(w)
+}
+
+// infraMoved says an infrastructure level changed since the last sample:
+// levels move in steps (a substation trips, a backup runs out) that a
+// regular sample would blur, so every change is sampled too, up to
+// 4×SamplesMax points.
+func (c *collector) infraMoved(w *engine.World) bool {
+	r := c.run
+	for i := range r.Series {
+		s := &r.Series[i]
+		if s.Group != "infra" {
+			continue
+		}
+		if len(s.Ticks) >= 4*SamplesMax {
+			return false
+		}
+		ii, ok := w.InfraIndex(s.Name)
+		if ok && len(s.Vals) > 0 && int64(w.Infras[ii].Level) != s.Vals[len(s.Vals)-1] {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *collector) sample(w *engine.World) {

@@ -39,15 +39,12 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"histogram": func(g OutcomeGroup) template.HTML {
 		return HistogramSVG(g.Title, g.Groups, g.Samples)
 	},
-	"infraChart": func(r *Run) template.HTML {
-		s := seriesOf(r, "infra")
-		if len(s) == 0 {
-			return ""
-		}
-		return LineChartSVG("infrastructure availability", r.Ticks, r.TickSeconds, s, 1000, nil)
+	"infraSeries": func(r *Run) []Series { return seriesOf(r, "infra") },
+	"infraChart": func(r *Run, w Window) template.HTML {
+		return LineChartSVG("infrastructure availability", w, r.TickSeconds, seriesOf(r, "infra"), 1000, nil, true)
 	},
 	"evidenceChart": func(r *Run) template.HTML {
-		return LineChartSVG("evidence kept and lost", r.Ticks, r.TickSeconds, seriesOf(r, "evidence"), 0, nil)
+		return LineChartSVG("evidence kept and lost", whole(r), r.TickSeconds, seriesOf(r, "evidence"), 0, nil, true)
 	},
 	"campaigns": func(r *Run) []Series { return seriesOf(r, "campaign") },
 	"campaignChart": func(r *Run, s Series, branches []*Run) template.HTML {
@@ -64,7 +61,7 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		if len(all) == 1 {
 			all[0].Name = s.Name + " (" + s.Unit + ")"
 		}
-		return LineChartSVG("spread of "+s.Name, r.Ticks, r.TickSeconds, all, 0, dashed)
+		return LineChartSVG("spread of "+s.Name, whole(r), r.TickSeconds, all, 0, dashed, false)
 	},
 	"log":         logOf,
 	"compare":     compare,
@@ -86,6 +83,8 @@ func WriteHTML(w io.Writer, a *AAR) error {
 	}
 	return nil
 }
+
+func whole(r *Run) Window { return Window{From: 0, To: max(r.Ticks, 1)} }
 
 func seriesOf(r *Run, group string) []Series {
 	var out []Series

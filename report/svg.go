@@ -240,11 +240,23 @@ func TimelineWindows(r *Run) []Window {
 	if len(ticks) < 10 {
 		return []Window{whole}
 	}
+	slices.Sort(ticks)
 	t90 := ticks[len(ticks)*9/10]
 	if t90*3 > r.Ticks {
 		return []Window{whole}
 	}
-	return []Window{{From: 0, To: roundUp(r, t90+t90/5+1), Detail: true}, whole}
+	// From just before the first of it: a quiet start is not worth the
+	// width.
+	to := roundUp(r, t90+t90/5+1)
+	from := roundDown(r, ticks[0]-(to-ticks[0])/10)
+	return []Window{{From: from, To: to, Detail: true}, whole}
+}
+
+// roundDown is a tick rounded down to a whole hour of exercise time, at
+// least 0.
+func roundDown(r *Run, t int32) int32 {
+	ts := int64(max(r.TickSeconds, 1))
+	return max(int32(int64(max(t, 0))*ts/3600*3600/ts), 0)
 }
 
 // roundUp is a tick rounded up to a whole hour (a whole day beyond three
@@ -280,11 +292,15 @@ func cut(s string, n int) string {
 
 // LineChartSVG draws series of one unit on a shared axis, with a legend.
 // yMax 0 scales to the largest value.
-func LineChartSVG(title string, ticks int32, tickS int32, series []Series, yMax int64, dashed []bool) template.HTML {
+//
+// steps draws each value held until the next sample (levels and counts
+// that change at an instant); otherwise points are joined by straight
+// lines.
+func LineChartSVG(title string, w Window, tickS int32, series []Series, yMax int64, dashed []bool, steps bool) template.HTML {
 	const top, plotH = 8, 170
 	legendRows := (len(series) + 3) / 4
 	h := top + plotH + 24 + 16*legendRows
-	ax := newAxis(0, ticks, tickS)
+	ax := newAxis(w.From, w.To, tickS)
 	if yMax <= 0 {
 		for _, s := range series {
 			for _, v := range s.Vals {
@@ -308,6 +324,14 @@ func LineChartSVG(title string, ticks int32, tickS int32, series []Series, yMax 
 		}
 		var pts strings.Builder
 		for k := range s.Ticks {
+			// The points inside the window, and one on each side so that
+			// the line reaches its edges.
+			if k+1 < len(s.Ticks) && s.Ticks[k+1] < w.From || k > 0 && s.Ticks[k-1] > w.To {
+				continue
+			}
+			if steps && k > 0 && pts.Len() > 0 {
+				fmt.Fprintf(&pts, "%.1f,%.1f ", ax.x(s.Ticks[k]), y(min(s.Vals[k-1], yMax)))
+			}
 			fmt.Fprintf(&pts, "%.1f,%.1f ", ax.x(s.Ticks[k]), y(min(s.Vals[k], yMax)))
 		}
 		dash := ""
