@@ -242,7 +242,9 @@ func critColour(c int) string {
 }
 
 func (g *graph) dot(w io.Writer) error {
-	q := func(s string) string { return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"` }
+	q := func(s string) string {
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %s {\n  rankdir=LR; compound=true; node [fontname=\"Helvetica\" fontsize=10]; edge [fontname=\"Helvetica\" fontsize=9];\n", q(g.name))
 	for _, j := range g.jurs {
