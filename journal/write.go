@@ -349,24 +349,8 @@ func (w *Writer) StoryStopped(tick int32, err string) error {
 
 // Flush writes buffered records and syncs them to disk.
 func (w *Writer) Flush() error {
-	if err := w.usable(); err != nil {
+	if err := w.Write(); err != nil {
 		return err
-	}
-	if len(w.buf) > 0 {
-		if w.size+int64(len(w.buf)) > FileBytesMax {
-			w.err = fmt.Errorf("journal: longer than %d bytes", FileBytesMax)
-			return w.err
-		}
-		n, err := w.out.Write(w.buf)
-		w.size += int64(n)
-		if err == nil && n < len(w.buf) {
-			err = io.ErrShortWrite
-		}
-		if err != nil {
-			w.err = fmt.Errorf("journal: write: %w", err)
-			return w.err
-		}
-		w.buf = w.buf[:0]
 	}
 	if w.sync != nil {
 		if err := w.sync(); err != nil {
@@ -374,6 +358,34 @@ func (w *Writer) Flush() error {
 			return w.err
 		}
 	}
+	return nil
+}
+
+// Write writes buffered records to the destination without syncing: they
+// survive a crash of the process (the operating system holds them), not
+// of the machine. A server writes each tick's hash so; the commands, which
+// were acknowledged, are synced (AppendCommands).
+func (w *Writer) Write() error {
+	if err := w.usable(); err != nil {
+		return err
+	}
+	if len(w.buf) == 0 {
+		return nil
+	}
+	if w.size+int64(len(w.buf)) > FileBytesMax {
+		w.err = fmt.Errorf("journal: longer than %d bytes", FileBytesMax)
+		return w.err
+	}
+	n, err := w.out.Write(w.buf)
+	w.size += int64(n)
+	if err == nil && n < len(w.buf) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		w.err = fmt.Errorf("journal: write: %w", err)
+		return w.err
+	}
+	w.buf = w.buf[:0]
 	return nil
 }
 

@@ -56,15 +56,19 @@ func TestSubmitGroupIsOneSyncForManySenders(t *testing.T) {
 		t.Errorf("a refused group wrote %d bytes, %d pending", jb.Len()-size, s.Pending())
 	}
 	// Flush writes the hash of the tick just made, which Step keeps in
-	// memory until then.
+	// memory until then, without a sync.
 	if _, err := s.Step(); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(jb.String(), `"type":"hash","tick":1,`) {
 		t.Fatal("the hash of tick 1 was written before Flush: the test proves nothing")
 	}
+	syncs := jb.syncs
 	if err := s.Flush(); err != nil {
 		t.Fatal(err)
+	}
+	if jb.syncs != syncs {
+		t.Error("Flush synced")
 	}
 	if !strings.Contains(jb.String(), `"type":"hash","tick":1,`) {
 		t.Errorf("after Flush the journal has no hash of tick 1:\n%s", jb.String())
