@@ -156,8 +156,19 @@ func TimelineSVG(r *Run, notes []Note, w Window) template.HTML {
 		if q.Sent > w.To || end < w.From {
 			continue
 		}
-		b.f(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="%s"><title>req-%d %s → %s: %s %s (%s), sent %s, %s</title></line>`,
-			ax.x(q.Sent), y(from), ax.x(end), y(to), cls, q.ID, esc(orgAt(r, q.From)), esc(orgAt(r, q.To)), q.Kind, esc(q.Target), q.Channel, r.When(q.Sent), esc(requestOutcome(r, q)))
+		title := fmt.Sprintf("req-%d %s → %s: %s %s (%s), sent %s, %s", q.ID, esc(orgAt(r, q.From)), esc(orgAt(r, q.To)), q.Kind, esc(q.Target), q.Channel, r.When(q.Sent), esc(requestOutcome(r, q)))
+		if len(r.Requests) > requestLinesMax {
+			// Too many lines to follow: a tick where it was sent, a dot
+			// where (and on whose lane) it was answered.
+			if in(q.Sent) {
+				b.f(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="%s"><title>%s</title></line>`, ax.x(q.Sent), y(from)+3, ax.x(q.Sent), y(from)+10, cls, title)
+			}
+			if cls != "req-open" && in(end) {
+				b.f(`<circle cx="%.1f" cy="%.1f" r="2.5" class="dot-%s"><title>%s</title></circle>`, ax.x(end), y(to)+7, cls, title)
+			}
+			continue
+		}
+		b.f(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" class="%s"><title>%s</title></line>`, ax.x(q.Sent), y(from), ax.x(end), y(to), cls, title)
 	}
 	for _, e := range r.Events {
 		if !in(e.Tick) {
@@ -217,6 +228,13 @@ func TimelineSVG(r *Run, notes []Note, w Window) template.HTML {
 	b.f(`</svg>`)
 	return template.HTML(b.String())
 }
+
+// requestLinesMax is how many requests the timeline draws as lines from
+// sender to receiver; beyond it, as marks on both lanes.
+const requestLinesMax = 40
+
+// evidenceRowsMax bounds the rows of the evidence picture.
+const evidenceRowsMax = 40
 
 // Window is a span of ticks a timeline shows.
 type Window struct {
@@ -288,6 +306,17 @@ func cut(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// cutMiddle shortens s to n characters by its middle, keeping the end
+// that tells numbered ids apart ("videos-acc…-records-12").
+func cutMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 1) / 2
+	return string(r[:head]) + "…" + string(r[len(r)-(n-1-head):])
 }
 
 // LineChartSVG draws series of one unit on a shared axis, with a legend.
@@ -383,7 +412,7 @@ func short(v int64) string {
 // loss or the end: green once preserved, red where it was lost, a blue
 // mark where someone obtained it lawfully (grey informally).
 func EvidenceSVG(r *Run) template.HTML {
-	items := r.Evidence
+	items := evidenceShown(r)
 	const rowH, top = 16, 8
 	h := top + rowH*len(items) + 22
 	ax := newAxis(0, r.Ticks, r.TickSeconds)
@@ -392,7 +421,7 @@ func EvidenceSVG(r *Run) template.HTML {
 	ax.timeGrid(&b, top, float64(top+rowH*len(items)))
 	for i, e := range items {
 		yc := float64(top + rowH*i + rowH/2)
-		b.f(`<text x="%d" y="%.1f" class="lane">%s</text>`, labelW-6, yc+4, esc(cut(e.ID, 24)))
+		b.f(`<text x="%d" y="%.1f" class="lane">%s</text>`, labelW-6, yc+4, esc(cutMiddle(e.ID, 24)))
 		end := r.Ticks
 		if e.Lost >= 0 {
 			end = e.Lost
@@ -417,6 +446,27 @@ func EvidenceSVG(r *Run) template.HTML {
 	}
 	b.f(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// evidenceShown are the evidence items the picture draws: all of them,
+// or at most evidenceRowsMax with the lost ones first, then the preserved,
+// each group in the run's order.
+func evidenceShown(r *Run) []Evidence {
+	if len(r.Evidence) <= evidenceRowsMax {
+		return r.Evidence
+	}
+	rank := func(e Evidence) int {
+		switch {
+		case e.Lost >= 0:
+			return 0
+		case e.Preserved >= 0:
+			return 1
+		}
+		return 2
+	}
+	out := slices.Clone(r.Evidence)
+	slices.SortStableFunc(out, func(a, b Evidence) int { return rank(a) - rank(b) })
+	return out[:evidenceRowsMax]
 }
 
 // TimingSVG draws, per organisation, when it first detected, contained
