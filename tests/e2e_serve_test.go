@@ -27,9 +27,27 @@ import (
 // serveProc is a running `cyberex serve`.
 type serveProc struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *syncBuffer
 	links  map[string]string // role or org → code
 	addr   string
+}
+
+// syncBuffer is a bytes.Buffer a process writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func freeAddr(t *testing.T) string {
@@ -52,7 +70,7 @@ func startServe(t *testing.T, bin, data, addr string, extra ...string) *servePro
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &serveProc{cmd: cmd, stderr: &bytes.Buffer{}, links: map[string]string{}, addr: addr}
+	p := &serveProc{cmd: cmd, stderr: &syncBuffer{}, links: map[string]string{}, addr: addr}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -216,7 +234,12 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 		team.conn.Close()
 
 		p = startServe(t, bin, data, addr)
-		m := resumed.FindStringSubmatch(p.stderr.String())
+		// The log line reaches the buffer through exec's copying goroutine:
+		// wait for it (a busy machine delays it past "serving on").
+		var m []string
+		for wait := time.Now().Add(20 * time.Second); m == nil && time.Now().Before(wait); time.Sleep(20 * time.Millisecond) {
+			m = resumed.FindStringSubmatch(p.stderr.String())
+		}
 		if m == nil {
 			t.Fatalf("round %d: no resumed exercise:\n%s", round, p.stderr.String())
 		}
