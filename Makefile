@@ -1,5 +1,7 @@
-# cyberex: `make run` runs the tutorial scenario, `make test` runs every test.
-# Needs Go 1.26 or newer (https://go.dev/dl/); nothing else.
+# cyberex: `make run` serves the tutorial live (open the printed links in a
+# browser), `make headless` runs it without people, `make test` runs every
+# test. Needs Go 1.26 or newer (https://go.dev/dl/); `make deps` installs the
+# Debian packages the desktop client and the screenshot tests need.
 
 GO       ?= go
 
@@ -34,13 +36,23 @@ BIN := bin/cyberex
 CLIENT := bin/cyberex-client
 # Where `make web` puts the browser client; `cyberex serve` serves it.
 WEB := web
+# `make run`'s exercise: its data folder (wiped at each `make run`, so
+# the join links are printed again) and the server's address.
+LIVE ?= out/live
+ADDR ?= 127.0.0.1:8080
 
-.PHONY: all run test build client web bench fuzz deps check-go vet clean cross-arch
+.PHONY: all run headless test build client web bench fuzz deps check-go vet clean cross-arch
 
 all: build
 
-## run: run the tutorial scenario and print its summary
-run: check-go
+## run: serve the tutorial live: builds the browser client into web/, starts
+## `cyberex serve` on a fresh exercise and prints the join links to open
+run: build web
+	@rm -rf $(LIVE)
+	$(BIN) serve $(SCENARIO) --web $(WEB) --data $(LIVE) --addr $(ADDR)
+
+## headless: run the tutorial headless (no server, no client) and print its summary
+headless: check-go
 	$(GO) run ./cmd/cyberex run $(SCENARIO)
 
 ## test: vet and test everything, then run the scenarios' regression tests

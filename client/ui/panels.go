@@ -435,7 +435,9 @@ func (u *UI) control(p *panel) {
 		case "failed":
 			c = th.Error
 		}
-		p.line("["+o.Status+"] "+o.Description, c, draw.Small)
+		for _, l := range wrap("["+o.Status+"] "+o.Description, p.w-16, draw.Small, 2) {
+			p.line(l, c, draw.Small)
+		}
 	}
 	if len(m.Figures) > 0 {
 		p.cy += 4
