@@ -27,9 +27,13 @@ import (
 // `make deps` installs Xvfb, Chromium and the X11/GL headers ebiten needs;
 // without them these tests skip and say so.
 
-// shotsDir is where screenshots go: CYBEREX_SHOTS, or a temporary folder.
+// shotsDir is where screenshots go: CYBEREX_SHOTS (relative to the
+// repository's root), or a temporary folder.
 func shotsDir(t *testing.T) string {
 	if d := os.Getenv("CYBEREX_SHOTS"); d != "" {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join("..", d)
+		}
 		abs, err := filepath.Abs(d)
 		if err != nil {
 			t.Fatal(err)
@@ -142,7 +146,7 @@ func TestDesktopClientUnderXvfb(t *testing.T) {
 
 	// The ministry's team selects its defaced website, investigates, and
 	// reads the engine's verdict under the selection.
-	before := filepath.Join(shots, "team-select.png")
+	before := filepath.Join(t.TempDir(), "team-select.png")
 	after := filepath.Join(shots, "team-verdict.png")
 	log := playClient(t, client, link("ministry-a"),
 		"wait view; wait tick 130; select ministry-site; wait frames 5; shot "+before+"; action investigate; wait notice; wait text accepted; wait frames 5; shot "+after+"; quit")
@@ -233,5 +237,27 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The headless program and the server build without cgo and never link
+// the client's graphics: ebiten and the client's packages stay out of
+// cmd/cyberex's dependencies.
+func TestHeadlessProgramHasNoClient(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-deps", "./cmd/cyberex")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, p := range strings.Fields(string(out)) {
+		if strings.Contains(p, "ebiten") || strings.HasPrefix(p, "cyberex/client") {
+			t.Errorf("cmd/cyberex depends on %s", p)
+		}
 	}
 }

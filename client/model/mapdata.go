@@ -104,9 +104,12 @@ func (d *MapData) Rebuild(v *engine.View) {
 // Update brings the map up to date after a delta: the states of the
 // assets it changed, or a rebuild when assets or segments came or went.
 func (d *MapData) Update(v *engine.View, delta *engine.ViewDelta) {
-	if delta.Segments != nil || delta.Assets == nil || len(delta.Assets.Remove) > 0 || len(v.Assets) != len(d.Asset) {
+	if !d.sameSegments(delta.Segments) || len(v.Assets) != len(d.Asset) || delta.Assets != nil && len(delta.Assets.Remove) > 0 {
 		d.Rebuild(v)
 		return
+	}
+	if delta.Assets == nil {
+		return // only the segments' counts moved: labels follow the view
 	}
 	for k := range delta.Assets.Upsert {
 		p, ok := d.posOf[delta.Assets.Upsert[k].ID]
@@ -168,4 +171,28 @@ func (d *MapData) replace(v *engine.View, c *engine.Changes[engine.AssetView]) {
 		v.Assets[i] = c.Upsert[k]
 		d.State[p] = StateOf(&v.Assets[i])
 	}
+}
+
+// sameSegments says whether a delta's segment changes leave the set of
+// segments as it is (their counts moved; none came or went).
+func (d *MapData) sameSegments(c *engine.Changes[engine.SegmentView]) bool {
+	if c == nil {
+		return true
+	}
+	if len(c.Remove) > 0 {
+		return false
+	}
+	for k := range c.Upsert {
+		found := false
+		for i := range d.Segs {
+			if d.Segs[i].ID == c.Upsert[k].ID && d.Segs[i].View >= 0 {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }

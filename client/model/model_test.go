@@ -200,20 +200,30 @@ func BenchmarkApplyDelta5000(b *testing.B) {
 	m.Join(Welcome{Role: RoleTeam, Org: "a"})
 	m.SetSnapshot(v)
 	ups := make([][]engine.AssetView, 2)
+	segs := make([][]engine.SegmentView, 2)
 	for k := range ups {
 		for i := 0; i < 100; i++ {
 			a := v.Assets[i*50]
 			a.Compromised = k == 0
 			ups[k] = append(ups[k], a)
 		}
+		for _, s := range v.Segments {
+			s.Detected = int32(10 * (1 - k))
+			segs[k] = append(segs[k], s)
+		}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := range b.N {
-		d := &engine.ViewDelta{Org: "a", From: m.View.Tick, Tick: m.View.Tick + 1, Assets: &engine.Changes[engine.AssetView]{Upsert: ups[i%2]}}
+		d := &engine.ViewDelta{Org: "a", From: m.View.Tick, Tick: m.View.Tick + 1,
+			Assets: &engine.Changes[engine.AssetView]{Upsert: ups[i%2]}, Segments: &engine.Changes[engine.SegmentView]{Upsert: segs[i%2]}}
 		if err := m.ApplyDelta(d); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/delta")
+	var fresh MapData
+	fresh.Rebuild(m.View)
+	if fmt.Sprint(fresh.State) != fmt.Sprint(m.Map.State) {
+		b.Fatal("the map updated in place differs from one built afresh")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"cyberex/client/locale"
 	"cyberex/client/model"
 	"cyberex/client/theme"
+	"cyberex/engine"
 )
 
 // Sizes of the screen's regions, in pixels.
@@ -123,6 +124,9 @@ func (u *UI) buildMap(th *theme.Theme) {
 			continue
 		}
 		f.Map.Rect(sx, sy, sw, sh, th.Segment)
+		if g := m.Map.Segs[i]; g.View >= 0 && g.Count == 0 {
+			u.hostBar(th, &m.View.Segments[g.View], sx+segPadPx*z, sy+(segHeadPx+segPadPx)*z, sw-2*segPadPx*z, cellPx*z)
+		}
 		border := th.Border
 		if selSeg && m.Sel.ID == s.ID {
 			border = th.Accent
@@ -178,6 +182,30 @@ func (u *UI) buildMap(th *theme.Theme) {
 		rr := r + 4
 		f.Map.Frame(sx-rr, sy-rr, 2*rr, 2*rr, 2, th.Accent)
 	}
+}
+
+// hostBar shows a segment whose hosts the view counts but does not list
+// (the white cell's view lists named assets only): one bar split into
+// the known-bad, isolated and other hosts, in the states' colours.
+func (u *UI) hostBar(th *theme.Theme, s *engine.SegmentView, x, y, w, h float32) {
+	f := &u.Frame
+	if s.Hosts <= 0 || w <= 0 {
+		return
+	}
+	bad := max(s.Detected, s.Compromised)
+	parts := [...]struct {
+		n  int32
+		st theme.State
+	}{{bad, theme.StateCompromised}, {s.Isolated, theme.StateIsolated}, {max(s.Hosts-bad-s.Isolated, 0), theme.StateClean}}
+	cx := x
+	for _, p := range parts {
+		pw := w * float32(p.n) / float32(s.Hosts)
+		if pw > 0 {
+			f.Map.Rect(cx, y, pw, h, th.StateColor[p.st])
+			cx += pw
+		}
+	}
+	f.Map.Frame(x, y, w, h, 1, th.Border)
 }
 
 // stateKeys name the states in the legend and the details.
