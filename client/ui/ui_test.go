@@ -269,3 +269,75 @@ func BenchmarkFrame5000(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/frame")
 	b.ReportMetric(float64(len(u.Frame.Map.Verts)), "verts")
 }
+
+// The white cell writes an ad hoc inject from its console, and hands a
+// team to its script; an observer's note goes out as a note.
+func TestControllerAndObserver(t *testing.T) {
+	m := model.New(locale.English)
+	m.Join(model.Welcome{Role: model.RoleController, Title: "test", TickSeconds: 60})
+	m.SetStatus(model.Status{Started: true, MillisPerTick: 1000})
+	m.SetSnapshot(testView(20))
+	u := New(m, 1280, 800)
+	u.Build()
+	click := func(h Hit) { u.Update(Input{X: h.X + 2, Y: h.Y + 2, Click: true}) }
+	h, ok := u.ActionHit("inject")
+	if !ok {
+		t.Fatal("no inject button in the console")
+	}
+	click(h)
+	if m.Form == nil || m.Form.Op != "inject" {
+		t.Fatal("the inject form did not open")
+	}
+	for _, hh := range u.Hits() {
+		if hh.Kind == HitChoice && hh.I == 0 && hh.J == 1 { // the second organisation
+			click(hh)
+			break
+		}
+	}
+	u.setFocus(hitKey{Kind: HitTextField, I: 2})
+	u.Update(Input{Chars: []rune("Call from the regulator")})
+	s, _ := u.HitOf(HitSubmit)
+	click(s)
+	out := m.Outbox()
+	if len(out) != 1 || out[0].Kind != model.OutControl || out[0].Verb != "inject" || out[0].Args["to"] != "police-a" || out[0].Args["subject"] != "Call from the regulator" {
+		t.Fatalf("inject sent %+v", out)
+	}
+	// Pace: the faster button halves the milliseconds per tick.
+	if p, ok := u.ActionHit("pace"); ok {
+		click(p)
+		if o := m.Outbox(); len(o) != 1 || o[0].Args["ms_per_tick"] != "2000" {
+			t.Fatalf("slower sent %+v", o)
+		}
+	} else {
+		t.Fatal("no pace buttons")
+	}
+	m.Select(model.Sel{Kind: model.SelOrg, ID: "police-a"})
+	u.Build()
+	sc, ok := u.ActionHit("script")
+	if !ok {
+		t.Fatal("no hand-to-script action for a selected organisation")
+	}
+	click(sc)
+	if o := m.Outbox(); len(o) != 1 || o[0].Verb != "script" || o[0].Target != "police-a" {
+		t.Fatalf("script sent %+v", o)
+	}
+
+	ob := model.New(locale.English)
+	ob.Join(model.Welcome{Role: model.RoleObserver, TickSeconds: 60})
+	ob.SetSnapshot(testView(5))
+	uo := New(ob, 1280, 800)
+	uo.Build()
+	if len(ob.Actions()) != 0 {
+		t.Error("an observer is offered actions")
+	}
+	box, ok := uo.HitOf(HitNote)
+	if !ok {
+		t.Fatal("no notes box for the observer")
+	}
+	uo.Update(Input{X: box.X + 2, Y: box.Y + 2, Click: true})
+	uo.Update(Input{Chars: []rune("team B waited for the MLA")})
+	uo.Update(Input{Keys: []Key{KeyEnter}})
+	if o := ob.Outbox(); len(o) != 1 || o[0].Kind != model.OutNote || o[0].Text != "team B waited for the MLA" {
+		t.Fatalf("note sent %+v", o)
+	}
+}
