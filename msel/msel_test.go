@@ -2,6 +2,7 @@ package msel
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -201,4 +202,27 @@ func FuzzRead(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestLimits: a cell, a row count and a file beyond the limits are refused
+// by name.
+func TestLimits(t *testing.T) {
+	s := testrun.Load(t, "tutorial")
+	header := strings.Join(Columns, ",") + "\n"
+	big := header + "1,2h,,,,,all,s," + strings.Repeat("x", CellBytesMax+1) + ",,,,,,a\n"
+	if _, err := Read(strings.NewReader(big), "m.csv", s); err == nil || !strings.Contains(err.Error(), `row 2, column "message": longer than`) {
+		t.Errorf("a cell of %d bytes: %v", CellBytesMax+1, err)
+	}
+	var b strings.Builder
+	b.WriteString(header)
+	for i := 1; i <= RowsMax+1; i++ {
+		fmt.Fprintf(&b, "%d,,,,,,all,s,,,,,,,i%d\n", i, i)
+	}
+	if _, err := Read(strings.NewReader(b.String()), "m.csv", s); err == nil || !strings.Contains(err.Error(), "more than 10000 injects") {
+		t.Errorf("%d rows: %v", RowsMax+1, err)
+	}
+	huge := header + strings.Repeat(" ", FileBytesMax)
+	if _, err := Read(strings.NewReader(huge), "m.csv", s); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("a file over %d bytes: %v", FileBytesMax, err)
+	}
 }

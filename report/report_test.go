@@ -258,3 +258,28 @@ func TestFoundIsADetection(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesAreBounded: a three-week run of 2,016 ticks keeps at most
+// SamplesMax regular samples per figure (and the changes of the
+// infrastructure levels, at most 4×SamplesMax).
+func TestSeriesAreBounded(t *testing.T) {
+	s, j := runJournal(t, "grid-hybrid", 1, "")
+	r, err := Collect(s, j, "run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range r.Series {
+		limit := SamplesMax + 1
+		if x.Group == "infra" {
+			limit = 4*SamplesMax + 1
+		}
+		if len(x.Ticks) > limit || len(x.Ticks) < 2 {
+			t.Errorf("%s %s: %d samples (limit %d)", x.Group, x.Name, len(x.Ticks), limit)
+		}
+		for k := 1; k < len(x.Ticks); k++ {
+			if x.Ticks[k] <= x.Ticks[k-1] {
+				t.Fatalf("%s: samples out of order at %d", x.Name, k)
+			}
+		}
+	}
+}
