@@ -30,7 +30,9 @@ func (r *room) newView(org string) *engine.View {
 // fullView is the View message for a client of audience a that had the
 // view up to tick since (0: none).
 func (r *room) fullView(a *audience, since int32) *wire.View {
-	m := &wire.View{View: a.view}
+	// A client that has every tick of the view missed nothing: its
+	// history is complete (a reconnect within the same tick).
+	m := &wire.View{View: a.view, Complete: since > 0 && since >= a.view.Tick}
 	if since > 0 && since < a.view.Tick {
 		org := engine.None
 		if a.org != "" {
