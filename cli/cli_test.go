@@ -93,7 +93,7 @@ func TestExitCodes(t *testing.T) {
 		{"help", []string{"help", "run"}, 0, `Usage:\n  cyberex run \[SCENARIO\] \[flags\]`, ""},
 		{"help unknown", []string{"help", "nosuch"}, 2, "^$", `unknown help topic "nosuch"`},
 		{"version", []string{"version"}, 0, `(?m)^engine \d+\.\d+\.\d+, journal format cyberex-journal/1`, ""},
-		{"validate", []string{"validate", botnet}, 0, `^ok cli-botnet \(801 assets, 4 organisations, 2 jurisdictions, 1 campaign, 0 injects, 2 objectives, 0 tests\)\n$`, ""},
+		{"validate", []string{"validate", botnet}, 0, `^ok cli-botnet \(801 assets, 4 organisations, 2 jurisdictions, 1 campaign, 0 injects, 2 objectives, 0 tests; a world: 2 segments, about \d+ KiB\)\n$`, ""},
 		{"validate invalid", []string{"validate", botnet, invalid}, 2, `^ok cli-botnet`, `invalid/scenario.yaml:3:(.|\n)*1 of 2 scenarios invalid\n$`},
 		{"validate nothing", []string{"validate"}, 2, "^$", `want one or more PATH arguments`},
 		{"validate a tree", []string{"validate", tree}, 0, `^ok tree-a \(.*\)\nok tree-b-c \(.*\)\n$`, ""},

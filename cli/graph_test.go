@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,30 @@ func TestGraph(t *testing.T) {
 	}
 	if code, _, se := cyberex(t, "graph", "../scenarios/tutorial", "--format", "png"); code != 2 || !strings.Contains(se, "want svg or dot") {
 		t.Errorf("bad format: exit %d %s", code, se)
+	}
+}
+
+// A world of 20 million hosts validates from its description: no host is
+// generated (this takes well under a second and a few MB instead of tens
+// of seconds and two GB), and validate says what a world will cost.
+func TestValidateBigWorldCheaply(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "big")
+	os.Mkdir(dir, 0o755)
+	writeFile(t, dir, "scenario.yaml", `name: big
+jurisdictions: [{id: A}]
+organisations: [{id: isp, kind: isp, jurisdiction: A}]
+generate: {prefix: n, segments: 10000, hosts_per_segment: 2000, owner: isp, link_weight: 1%}
+objectives: [{id: o, metric: "asset:n-9999-1999:compromised", op: "==", value: 0}]
+`)
+	writeFile(t, dir, "story.lua", "log(segment(\"n-1\").hosts)\n")
+	code, out, errOut := cyberex(t, "validate", dir)
+	want := regexp.MustCompile(`^ok big \(20000000 assets, .*; a world: 10000 segments, about \d+ MiB; its scripts start when a run builds it\)\n$`)
+	if code != 0 || !want.MatchString(out) {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+	// The generated hosts are still checked by name, from the description.
+	writeFile(t, dir, "scenario.yaml", strings.Replace(string(mustRead(t, filepath.Join(dir, "scenario.yaml"))), "n-9999-1999", "n-9999-2000", 1))
+	if code, _, errOut := cyberex(t, "validate", dir); code != 2 || !strings.Contains(errOut, `no asset "n-9999-2000": n-9999 has generated hosts n-9999-0 to n-9999-1999`) {
+		t.Errorf("exit %d\n%s", code, errOut)
 	}
 }

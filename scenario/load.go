@@ -19,6 +19,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -58,6 +59,21 @@ var NewDirector DirectorFactory
 // loader reports an out-of-range limit at its line even in a scenario
 // without Lua yet.
 var ScriptLimitBounds func(name string) (lo, hi int64, ok bool)
+
+// Cost is the size of a world of a scenario: what validate says before a
+// run builds one (each run holds its own copy, and the loaded scenario a
+// template).
+type Cost struct {
+	Assets   int64 // named and generated
+	Segments int64
+	Bytes    int64 // about: the assets and segments of one world
+}
+
+// Sizes of a world's entries, for Cost.
+var (
+	assetBytes   = int64(reflect.TypeFor[engine.Asset]().Size())
+	segmentBytes = int64(reflect.TypeFor[engine.Segment]().Size())
+)
 
 // InspectScripts, registered by the Lua host with NewDirector, compiles a
 // scenario's Lua (so that a syntax error is an error of the load, at its
@@ -113,6 +129,9 @@ type Scenario struct {
 	Overrides []string
 	// TickSeconds is the exercise time of one tick.
 	TickSeconds int32
+	// Cost is what a world of the scenario holds, known before any is
+	// built.
+	Cost Cost
 
 	fsys     fs.FS
 	root     string
@@ -209,6 +228,8 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 	s = &Scenario{Name: f.Name, Dir: dir, Spec: &f, Files: lua, Scripts: c.scripts, Library: opt.Library,
 		Tests: f.Tests, Vars: f.Vars, Overrides: slices.Clone(opt.Set), TickSeconds: c.tick,
 		fsys: fsys, root: root, director: opt.Director}
+	s.Cost = Cost{Assets: c.generated + int64(len(f.Assets)), Segments: int64(len(c.segs))}
+	s.Cost.Bytes = s.Cost.Assets*assetBytes + s.Cost.Segments*segmentBytes
 	c.checkLua(s, &f)
 	if !errs.empty() {
 		return nil, errs.result()
