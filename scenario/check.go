@@ -323,6 +323,9 @@ func (c *checker) settings(f *File) {
 
 // resolveDurations converts every Duration in v to ticks.
 func resolveDurations(c *checker, v reflect.Value, p string) {
+	if !holdsDuration(v.Type()) {
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
@@ -925,11 +928,13 @@ func (c *checker) checkInfra(f *File) {
 		black
 	)
 	color := make([]int, len(f.Infrastructure))
+	at := make([]int, len(f.Infrastructure)) // where a grey infra is on the stack
 	var stack []int
 	reported := map[int]bool{}
 	var visit func(i int)
 	visit = func(i int) {
 		color[i] = grey
+		at[i] = len(stack)
 		stack = append(stack, i)
 		for k, d := range f.Infrastructure[i].DependsOn {
 			if d.Infra == "" || d.Asset != "" {
@@ -942,22 +947,19 @@ func (c *checker) checkInfra(f *File) {
 			j := int(j32)
 			switch color[j] {
 			case grey:
-				// The cycle is the stack from j to here.
-				start := 0
-				for s, v := range stack {
-					if v == j {
-						start = s
-					}
+				// The cycle is the stack from j to here. Each cycle is
+				// reported once, and only the first few: listing the
+				// members of many long ones would cost time for nothing.
+				if reported[j] || len(reported) >= cyclesReportedMax {
+					continue
 				}
-				var names []string
-				for _, v := range stack[start:] {
+				reported[j] = true
+				names := make([]string, 0, len(stack)-at[j]+1)
+				for _, v := range stack[at[j]:] {
 					names = append(names, f.Infrastructure[v].ID)
 				}
 				names = append(names, d.Infra)
-				if !reported[j] {
-					reported[j] = true
-					c.errAt(fmt.Sprintf("infrastructure[%d].depends_on[%d].infra", i, k), "dependency cycle: %s", strings.Join(names, " -> "))
-				}
+				c.errAt(fmt.Sprintf("infrastructure[%d].depends_on[%d].infra", i, k), "dependency cycle: %s", cycleText(names))
 			case white:
 				visit(j)
 			}

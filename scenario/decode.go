@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -270,7 +271,67 @@ type structField struct {
 	required bool
 }
 
-func structFields(t reflect.Type) []structField {
+// structFields lists the yaml fields of a struct type (cached: a big
+// scenario decodes hundreds of thousands of structs of a few types).
+func structFields(t reflect.Type) []structField { return typeInfoOf(t).fields }
+
+// typeInfo is what the decoder needs of a struct type, computed once.
+type typeInfo struct {
+	fields []structField
+	byName map[string]int // index in fields
+	names  []string       // fieldNames(fields)
+}
+
+var typeInfos sync.Map // reflect.Type → *typeInfo
+
+func typeInfoOf(t reflect.Type) *typeInfo {
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
+	}
+	fs := computeStructFields(t)
+	ti := &typeInfo{fields: fs, byName: make(map[string]int, len(fs)), names: fieldNames(fs)}
+	for i, f := range fs {
+		ti.byName[f.name] = i
+	}
+	v, _ := typeInfos.LoadOrStore(t, ti)
+	return v.(*typeInfo)
+}
+
+var durationHolders sync.Map // reflect.Type → bool
+
+// holdsDuration says whether a value of type t can hold a Duration, so
+// that resolveDurations skips the rest of a big scenario (its ids, its
+// dependency lists) without building a path for each of its values.
+func holdsDuration(t reflect.Type) bool {
+	if v, ok := durationHolders.Load(t); ok {
+		return v.(bool)
+	}
+	v, _ := durationHolders.LoadOrStore(t, computeHoldsDuration(t, map[reflect.Type]bool{}))
+	return v.(bool)
+}
+
+func computeHoldsDuration(t reflect.Type, visiting map[reflect.Type]bool) bool {
+	if t == reflect.TypeFor[Duration]() {
+		return true
+	}
+	if visiting[t] {
+		return false // a recursive type: its other paths decide
+	}
+	visiting[t] = true
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return computeHoldsDuration(t.Elem(), visiting)
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			if computeHoldsDuration(t.Field(i).Type, visiting) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func computeStructFields(t reflect.Type) []structField {
 	var out []structField
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
@@ -280,7 +341,7 @@ func structFields(t reflect.Type) []structField {
 		}
 		name, opts, _ := strings.Cut(tag, ",")
 		if opts == "inline" {
-			for _, sf := range structFields(f.Type) {
+			for _, sf := range computeStructFields(f.Type) {
 				sf.index = append([]int{i}, sf.index...)
 				out = append(out, sf)
 			}
@@ -340,21 +401,19 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 		d.errValue(path, "want a mapping (key: value lines), got %s", describe(n))
 		return
 	}
-	fields := structFields(v.Type())
-	byName := make(map[string]structField, len(fields))
-	for _, f := range fields {
-		byName[f.name] = f
-	}
-	seen := map[string]int{}
+	ti := typeInfoOf(v.Type())
+	fields := ti.fields
+	// seen holds the line each field was given on, 0 if not given: a
+	// slice, not a map, since a big scenario decodes many structs.
+	seen := make([]int, len(fields))
 	entries := d.mappingEntries(n, path, 0)
 	for _, e := range entries {
 		k := e.key
-		p := joinPath(path, k.Value)
-		if e.fromMerge {
-			if _, given := seen[k.Value]; given {
-				continue // explicit keys win over merged ones
-			}
+		fi, ok := ti.byName[k.Value]
+		if e.fromMerge && ok && seen[fi] != 0 {
+			continue // explicit keys win over merged ones
 		}
+		p := joinPath(path, k.Value)
 		d.keyPos[p] = pos{k.Line, k.Column}
 		if s, ok := d.setOf[k]; ok {
 			d.nodeSet[p] = s
@@ -362,26 +421,25 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, depth
 		if path == "" && strings.HasPrefix(k.Value, "x-") {
 			continue // extension keys hold anchors for reuse (<<: *name)
 		}
-		f, ok := byName[k.Value]
 		if !ok {
 			msg := fmt.Sprintf("unknown field %q", k.Value)
-			if c := closest(k.Value, fieldNames(fields)); c != "" {
+			if c := closest(k.Value, ti.names); c != "" {
 				msg += fmt.Sprintf("; did you mean %q?", c)
 			} else {
-				msg += " (fields here: " + strings.Join(fieldNames(fields), ", ") + ")"
+				msg += " (fields here: " + strings.Join(ti.names, ", ") + ")"
 			}
 			d.errKey(p, "%s", msg)
 			continue
 		}
-		if line, dup := seen[k.Value]; dup {
+		if line := seen[fi]; line != 0 {
 			d.errKey(p, "given twice (first on line %d)", line)
 			continue
 		}
-		seen[k.Value] = k.Line
-		d.decode(e.value, v.FieldByIndex(f.index), p, depth+1)
+		seen[fi] = max(k.Line, 1)
+		d.decode(e.value, v.FieldByIndex(fields[fi].index), p, depth+1)
 	}
-	for _, f := range fields {
-		if _, ok := seen[f.name]; f.required && !ok {
+	for i, f := range fields {
+		if f.required && seen[i] == 0 {
 			d.errAt(path, "missing %q (every %s needs one)", f.name, noun(v.Type()))
 			d.bad[joinPath(path, f.name)] = true
 		}

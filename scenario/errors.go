@@ -155,3 +155,20 @@ func suggest(word string, cands []string) string {
 	}
 	return " (" + oneOf(cands) + ")"
 }
+
+// cycleShown is how many members of a long cycle an error names at each
+// end: a cycle through 262,000 dependencies was once one 2.9 MB line.
+const cycleShown = 4
+
+// cyclesReportedMax bounds the dependency cycles one load reports.
+const cyclesReportedMax = 10
+
+// cycleText writes a cycle "a -> b -> c -> a", naming only the first and
+// last cycleShown members of a long one and how many are left out.
+func cycleText(names []string) string {
+	if len(names) <= 2*cycleShown+1 {
+		return strings.Join(names, " -> ")
+	}
+	left := len(names) - 2*cycleShown
+	return strings.Join(names[:cycleShown], " -> ") + fmt.Sprintf(" -> … (%d more) … -> ", left) + strings.Join(names[len(names)-cycleShown:], " -> ")
+}

@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,35 @@ func TestBadScenarios(t *testing.T) {
 				t.Errorf("errors differ (go test ./scenario -run TestBadScenarios -rewrite)\ngot:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// A long dependency cycle is named by its ends, not listed whole.
+func TestLongCycleErrorBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`name: cycle
+settings: {duration: 10}
+jurisdictions: [{id: A}]
+organisations: [{id: o, kind: operator, jurisdiction: A}]
+infrastructure:
+`)
+	const n = 20_000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "- {id: i%d, owner: o, depends_on: [{infra: i%d}]}\n", i, (i+1)%n)
+	}
+	// A second, short cycle, listed whole.
+	b.WriteString("- {id: x, owner: o, depends_on: [{infra: y}]}\n- {id: y, owner: o, depends_on: [{infra: x}]}\n")
+	err := ValidateFS(fstest.MapFS{"c/scenario.yaml": {Data: []byte(b.String())}}, "c", Options{})
+	if err == nil {
+		t.Fatal("cycle accepted")
+	}
+	msg := err.Error()
+	if len(msg) > 1000 {
+		t.Errorf("error of %d bytes", len(msg))
+	}
+	for _, want := range []string{"dependency cycle: i0 -> i1 -> i2 -> i3 -> … (19993 more) … -> i19997 -> i19998 -> i19999 -> i0", "dependency cycle: x -> y -> x"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not say %q:\n%s", want, msg)
+		}
 	}
 }

@@ -142,6 +142,12 @@ type Scenario struct {
 // Limits of the files of a scenario.
 const (
 	fileBytesMax   = 16 << 20 // one file
+	// yamlBytesMax bounds scenario.yaml, and so the cost of the largest
+	// scenario accepted: decoding and checking cost about 1 s and 80 MB
+	// per MiB of YAML (a file of 130,000 dependency entries), so that the
+	// largest stays within seconds and a GiB. Big worlds are generated
+	// (generate:), not listed.
+	yamlBytesMax = 8 << 20
 	totalBytesMax  = 64 << 20 // all Lua files
 	filesMax       = 10_000   // entries walked in the folder
 	idBytesMax     = 128
@@ -221,6 +227,10 @@ func load(fsys fs.FS, root, dir string, opt Options, full bool) (s *Scenario, er
 	} else {
 		errs.add(Error{File: yamlName, Line: 1, Col: 1, Msg: "the file is empty"})
 	}
+	// The node tree is no longer needed (the decoder kept the positions):
+	// let the collector have it before the checks, which build the world
+	// (for the largest file accepted, 400 MB less at the peak).
+	doc = nil
 	if c.d.over {
 		return nil, errs.result()
 	}
@@ -305,7 +315,7 @@ func LibraryDigest(lib fs.FS) (string, error) {
 // readFolder reads scenario.yaml and every .lua file below root.
 func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error) {
 	yamlName := displayPath(dir, "scenario.yaml")
-	data, err := readLimited(fsys, path.Join(root, "scenario.yaml"))
+	data, err := readMax(fsys, path.Join(root, "scenario.yaml"), yamlBytesMax)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, oneError(Error{File: yamlName, Msg: "no scenario.yaml in the folder"})
@@ -368,6 +378,11 @@ func readFolder(fsys fs.FS, root, dir string) ([]byte, map[string][]byte, error)
 // more than that is read into memory. A file system other than FolderFS
 // (an embedded one) is trusted not to block on Open.
 func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	return readMax(fsys, name, fileBytesMax)
+}
+
+// readMax is readLimited with another limit.
+func readMax(fsys fs.FS, name string, limit int64) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -383,35 +398,43 @@ func readLimited(fsys fs.FS, name string) ([]byte, error) {
 		}
 		return nil, notRegularError{info.Mode()}
 	}
-	if info.Size() > fileBytesMax {
-		return nil, fmt.Errorf("file larger than %d MiB", fileBytesMax>>20)
+	if info.Size() > limit {
+		return nil, fmt.Errorf("file larger than %d MiB", limit>>20)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, fileBytesMax+1))
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > fileBytesMax {
-		return nil, fmt.Errorf("file larger than %d MiB", fileBytesMax>>20)
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("file larger than %d MiB", limit>>20)
 	}
 	return b, nil
 }
 
 // parseYAML parses the document, turning the parser's errors into Errors.
 func parseYAML(data []byte, file string) (*yaml.Node, error) {
+	// One parse (a big file costs seconds per parse): the first document,
+	// then whether a second follows, which would be silently ignored.
 	var doc yaml.Node
-	if err := safeUnmarshal(data, &doc); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := safeDecode(dec, &doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &yaml.Node{Kind: yaml.DocumentNode}, nil
+		}
 		return nil, oneError(yamlSyntaxError(err, file))
 	}
 	if doc.Kind == 0 {
 		return &yaml.Node{Kind: yaml.DocumentNode}, nil
 	}
-	// A second document would be silently ignored: refuse it.
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	var first, second yaml.Node
-	if err := safeDecode(dec, &first); err == nil {
-		if err := safeDecode(dec, &second); err == nil && second.Kind != 0 {
-			return nil, oneError(Error{File: file, Line: second.Line, Col: second.Column, Msg: "only one YAML document is allowed (remove the second ---)"})
-		}
+	var second yaml.Node
+	switch err := safeDecode(dec, &second); {
+	case err == nil && second.Kind != 0:
+		return nil, oneError(Error{File: file, Line: second.Line, Col: second.Column, Msg: "only one YAML document is allowed (remove the second ---)"})
+	case err != nil && !errors.Is(err, io.EOF):
+		// yaml.Unmarshal, which read only the first document, saw the
+		// whole stream too: an error after the first document is the
+		// file's.
+		return nil, oneError(yamlSyntaxError(err, file))
 	}
 	if len(doc.Content) == 1 && isNull(doc.Content[0]) {
 		doc.Content = nil
