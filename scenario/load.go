@@ -141,13 +141,13 @@ type Scenario struct {
 
 // Limits of the files of a scenario.
 const (
-	fileBytesMax   = 16 << 20 // one file
+	fileBytesMax = 16 << 20 // one file
 	// yamlBytesMax bounds scenario.yaml, and so the cost of the largest
 	// scenario accepted: decoding and checking cost about 1 s and 80 MB
 	// per MiB of YAML (a file of 130,000 dependency entries), so that the
 	// largest stays within seconds and a GiB. Big worlds are generated
 	// (generate:), not listed.
-	yamlBytesMax = 8 << 20
+	yamlBytesMax   = 8 << 20
 	totalBytesMax  = 64 << 20 // all Lua files
 	filesMax       = 10_000   // entries walked in the folder
 	idBytesMax     = 128
