@@ -26,7 +26,7 @@ CROSS_ARCHES ?= 386:qemu-i386-static arm64:qemu-aarch64-static
 # test runs in headless Chromium. The headless program needs none of them.
 # qemu-user-static runs the 386 and arm64 builds of the state-hash test
 # (`make cross-arch`, part of `make test`).
-APT_PACKAGES ?= chromium fonts-liberation libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth qemu-user-static
+APT_PACKAGES ?= chromium fonts-liberation gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth qemu-user-static
 # `cyberex test scenarios/` runs the scenarios' own regression tests as part
 # of `make test`: auto runs them when the program has a test command, yes
 # always, no never.
