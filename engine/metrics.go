@@ -362,6 +362,10 @@ var ObjectiveOps = []string{"<", "<=", "==", "!=", ">=", ">"}
 // ObjectiveModes are the ways an objective is judged over time.
 var ObjectiveModes = []string{"by", "always", "end", "never"}
 
+// Holds says whether an objective's condition "v op x" holds, as the
+// engine judges it (the after-action report follows it tick by tick).
+func Holds(v int64, op string, x int64) bool { return compare(v, op, x) }
+
 func compare(v int64, op string, x int64) bool {
 	switch op {
 	case "<":

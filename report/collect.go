@@ -253,7 +253,7 @@ func (c *collector) after(w *engine.World) {
 		}
 		h := &c.held[i]
 		h.judged++
-		if holds(v, o.Op, o.Value) {
+		if engine.Holds(v, o.Op, o.Value) {
 			h.held++
 			if h.first < 0 {
 				h.first = w.Tick
@@ -354,24 +354,6 @@ func campaignSize(w *engine.World, id string) int64 {
 		}
 	}
 	return n
-}
-
-func holds(v int64, op string, x int64) bool {
-	switch op {
-	case "<":
-		return v < x
-	case "<=":
-		return v <= x
-	case "==":
-		return v == x
-	case "!=":
-		return v != x
-	case ">=":
-		return v >= x
-	case ">":
-		return v > x
-	}
-	return false
 }
 
 func (c *collector) final(w *engine.World, s *scenario.Scenario) {
