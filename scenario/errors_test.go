@@ -96,3 +96,27 @@ infrastructure:
 		}
 	}
 }
+
+// What the YAML reader refuses without saying where (invalid UTF-8, a
+// control character) is reported at its line and column; what it says a
+// line for (nesting too deep) keeps it.
+func TestYAMLReaderErrorsHaveALine(t *testing.T) {
+	head := "name: x\nsettings:\n  duration: 10\n"
+	cases := []struct {
+		name, text, want string
+	}{
+		{"invalid UTF-8", head + "description: \"ok\"\nfoo: \xc3\x28\n", "scenario.yaml:5:6: not valid YAML: invalid trailing UTF-8 octet (invalid UTF-8: byte 0xC3)"},
+		{"a lone continuation byte", head + "\n\ndescription: ab\x80\n", "scenario.yaml:6:16: not valid YAML"},
+		{"a control byte", head + "description: a\x01b\n", "scenario.yaml:4:15: not valid YAML: control characters are not allowed (control character U+0001)"},
+		{"a NUL after text in another script", head + "description: héllo\x00\n", "scenario.yaml:4:19: not valid YAML"},
+		{"nested too deep", head + "vars:\n  a: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n", "scenario.yaml:5: not valid YAML: exceeded max depth"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := ValidateFS(fstest.MapFS{"s/scenario.yaml": {Data: []byte(c.text)}}, "s", Options{})
+			if err == nil || !strings.Contains(err.Error(), "s/"+c.want) {
+				t.Errorf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+}

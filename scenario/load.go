@@ -24,6 +24,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"cyberex/engine"
 
@@ -421,7 +422,7 @@ func parseYAML(data []byte, file string) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return &yaml.Node{Kind: yaml.DocumentNode}, nil
 		}
-		return nil, oneError(yamlSyntaxError(err, file))
+		return nil, oneError(yamlSyntaxError(err, file, data))
 	}
 	if doc.Kind == 0 {
 		return &yaml.Node{Kind: yaml.DocumentNode}, nil
@@ -434,7 +435,7 @@ func parseYAML(data []byte, file string) (*yaml.Node, error) {
 		// yaml.Unmarshal, which read only the first document, saw the
 		// whole stream too: an error after the first document is the
 		// file's.
-		return nil, oneError(yamlSyntaxError(err, file))
+		return nil, oneError(yamlSyntaxError(err, file, data))
 	}
 	if len(doc.Content) == 1 && isNull(doc.Content[0]) {
 		doc.Content = nil
@@ -451,7 +452,7 @@ func safeDecode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 	return dec.Decode(n)
 }
 
-func yamlSyntaxError(err error, file string) Error {
+func yamlSyntaxError(err error, file string, data []byte) Error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := Error{File: file}
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -462,8 +463,39 @@ func yamlSyntaxError(err error, file string) Error {
 			}
 		}
 	}
+	if e.Line == 0 {
+		// The YAML reader says what is wrong with the bytes (invalid
+		// UTF-8, a control character) but not where: find it.
+		if line, col, what := firstBadChar(data); line > 0 {
+			e.Line, e.Col = line, col
+			msg += " (" + what + ")"
+		}
+	}
 	e.Msg = "not valid YAML: " + msg
 	return e
+}
+
+// firstBadChar finds the first byte of data that YAML does not allow in a
+// file: invalid UTF-8, or a character outside YAML's printable set (a
+// control character but tab, newline and carriage return). It returns its
+// 1-based line and column (in characters) and what it is, or line 0.
+func firstBadChar(data []byte) (line, col int, what string) {
+	line, col = 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return line, col, fmt.Sprintf("invalid UTF-8: byte 0x%02X", data[i])
+		case r == '\n':
+			line, col = line+1, 0
+		case r == '\t' || r == '\r' || r == 0x85 || r == 0xFEFF:
+		case r < 0x20 || r == 0x7F || (r >= 0x80 && r < 0xA0) || r == 0xFFFE || r == 0xFFFF:
+			return line, col, fmt.Sprintf("control character U+%04X", r)
+		}
+		i += size
+		col++
+	}
+	return 0, 0, ""
 }
 
 // digest hashes the inputs that decide the world.
