@@ -123,8 +123,12 @@ func checkRequest(w *World, a *Action) error {
 		return fmt.Errorf("kind=%q: want one of preserve, disclose, takedown, sinkhole, block, assist", a.arg("kind"))
 	}
 	if ch := a.arg("channel"); ch != "" {
-		if _, ok := ParseChannel(ch); !ok {
+		c, ok := ParseChannel(ch)
+		if !ok {
 			return fmt.Errorf("channel=%q: want direct, 24/7, mla, police or csirt", ch)
+		}
+		if err := w.channelFits(a.Org, to, c); err != nil {
+			return err
 		}
 	}
 	t := a.arg("target")
@@ -164,6 +168,24 @@ func (w *World) checkRequestTarget(kind RequestKind, t string) error {
 				return errors.New("no such asset or payment")
 			}
 		}
+	}
+	return nil
+}
+
+// channelFits says whether a channel may carry a request from one
+// organisation to another. The CSIRT channel joins CSIRTs' duty desks: a
+// company or an agency abroad is asked through its country's formal
+// channels (24/7, MLA, police), or through its country's CSIRT, which
+// relays at home; the direct channel is for organisations of one country.
+// Without this, a foreign CSIRT could ask a hosting company abroad
+// directly, around the clock, bypassing the 24/7 network and MLA.
+func (w *World) channelFits(from, to int32, c Channel) error {
+	fo, tt := &w.Orgs[from], &w.Orgs[to]
+	switch {
+	case c == ChanCSIRT && tt.Kind != OrgCSIRT:
+		return fmt.Errorf("channel=csirt joins CSIRTs' duty desks, and %s is a %s: ask it by 24/7, mla or police, or ask a CSIRT of its country to relay", tt.ID, tt.Kind)
+	case c == ChanDirect && fo.Jurisdiction != tt.Jurisdiction:
+		return fmt.Errorf("channel=direct is for organisations of one country, and %s is in %s: use 24/7, mla or police, or ask a CSIRT of its country to relay", tt.ID, w.Jurisdictions[tt.Jurisdiction].ID)
 	}
 	return nil
 }

@@ -788,9 +788,9 @@ func TestDDoSEndsWithTheTraffic(t *testing.T) {
 
 func TestCrossBorderDisclosureOutsideMLAIsIntelligence(t *testing.T) {
 	w := legalWorld(t, []string{"botnet"}, false)
-	run(t, w, 2000, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: "host-b", Args: map[string]string{"kind": "disclose", "target": "bot-c2-records-1", "channel": "direct"}}}})
+	run(t, w, 2000, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: "host-b", Args: map[string]string{"kind": "disclose", "target": "bot-c2-records-1", "channel": "police"}}}})
 	if c := w.Evidence[0].HasCopy(0); c != CustodyInformal {
-		t.Fatalf("custody %d through a direct request abroad, want informal", c)
+		t.Fatalf("custody %d through a police request abroad, want informal", c)
 	}
 }
 

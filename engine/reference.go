@@ -272,7 +272,7 @@ type ChannelRef struct {
 }
 
 var channelRefs = map[Channel]ChannelRef{
-	ChanDirect: {Doc: "an organisation asks another of its own country directly",
+	ChanDirect: {Doc: "an organisation asks another of its own country directly; only within one country",
 		Delay: "the receiver's response_delay", Hours: "office hours (08:00–18:00 of the receiver)",
 		Default: "to an organisation of the sender's jurisdiction (not a CSIRT)", Custody: "lawful (same country)"},
 	ChanContactPoint: {Doc: "the 24/7 network of contact points (Budapest Convention art. 35) for fast preservation abroad",
@@ -284,7 +284,7 @@ var channelRefs = map[Channel]ChannelRef{
 	ChanPolice: {Doc: "police-to-police cooperation (Interpol-style): intelligence, not court evidence",
 		Delay: "the receiving jurisdiction's channels.police", Hours: "office hours",
 		Default: "takedown, sinkhole, block or assist requests abroad (not to a CSIRT)", Custody: "informal"},
-	ChanCSIRT: {Doc: "CSIRT duty desks: technical cooperation between CSIRTs",
+	ChanCSIRT: {Doc: "CSIRT duty desks: technical cooperation between CSIRTs; only to a CSIRT (a company abroad is asked through its country's 24/7, MLA or police channel, or through its country's CSIRT)",
 		Delay: "the receiver's response_delay", Hours: "around the clock",
 		Default: "any request to a CSIRT", Custody: "informal"},
 }

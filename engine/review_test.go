@@ -87,8 +87,10 @@ func TestReviewRequestNeedsReceiverAuthority(t *testing.T) {
 			if tc.to == "police-a" {
 				from = "op-a"
 			}
-			run(t, w, 3000, map[int32][]Command{2: {{Org: from, Verb: "request", Target: tc.to,
-				Args: map[string]string{"kind": tc.kind, "target": tc.target, "channel": "direct"}}}})
+			// The default channel: direct at home, a formal one abroad
+			// (channel=direct abroad is refused: TestForeignRequestChannels).
+			run(t, w, 6000, map[int32][]Command{2: {{Org: from, Verb: "request", Target: tc.to,
+				Args: map[string]string{"kind": tc.kind, "target": tc.target}}}})
 			var acted bool
 			switch tc.target {
 			case "vid":
