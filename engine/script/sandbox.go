@@ -6,17 +6,15 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// gopher-lua fills a table's array part with nils up to any integer key
-// below MaxArrayIndex, in one VM instruction: with its default (2^26) a
-// single `t[6e7] = 1` allocates a GiB, and `#t` then scans it. Lowering the
-// bound caps that work at 4 MiB and 2^18 slots per instruction. The cost: a
-// sequence longer than 262,143 elements does not work in Lua (`#t` stops
-// there). Such lists belong in Go anyway. The variable is process-wide;
-// this is the only package that imports gopher-lua.
-const arrayIndexMax = 1 << 18
+// A table's array part holds the integer keys 1..n that were added in
+// order, up to gopher-lua's MaxArrayIndex (2^26): the forked gopher-lua
+// grows it one appended slot at a time (upstream padded it with nils up to
+// any integer key in one instruction, so the sandbox had capped it at
+// 2^18), so its size is bounded by LiveTableEntriesMax like any other
+// slot. The variable is process-wide; this is the only package that
+// imports gopher-lua, and it leaves it at its default.
+const arrayIndexMax = 1 << 26
 
-// CompatVarArg off: a vararg function does not also get Lua 5.0's `arg`
-// table on every call.
 func init() {
 	lua.MaxArrayIndex = arrayIndexMax
 	lua.CompatVarArg = false
