@@ -15,18 +15,18 @@ import (
 
 // enums are the value lists named by enum:"..." tags.
 var enums = map[string]func() []string{
-	"orgkind":      engine.OrgKindNames,
-	"assetkind":    engine.AssetKindNames,
-	"campaignkind": engine.CampaignKindNames,
+	"orgkind":       engine.OrgKindNames,
+	"assetkind":     engine.AssetKindNames,
+	"campaignkind":  engine.CampaignKindNames,
 	"agentstrategy": engine.AgentStrategyNames,
-	"attackaction": attackActions,
-	"dualcrim":     func() []string { return []string{"refuse", "slow"} },
-	"policy":       func() []string { return []string{"cooperative", "slow", "refuse"} },
-	"topology":     func() []string { return []string{"chain", "ring", "none"} },
-	"task":         func() []string { return []string{"ddos", "spam", "proxy", "none"} },
-	"op":           func() []string { return append([]string(nil), engine.ObjectiveOps...) },
-	"mode":         func() []string { return append([]string(nil), engine.ObjectiveModes...) },
-	"objstatus":    func() []string { return []string{"met", "failed", "pending"} },
+	"attackaction":  attackActions,
+	"dualcrim":      func() []string { return []string{"refuse", "slow"} },
+	"policy":        func() []string { return []string{"cooperative", "slow", "refuse"} },
+	"topology":      func() []string { return []string{"chain", "ring", "none"} },
+	"task":          func() []string { return []string{"ddos", "spam", "proxy", "none"} },
+	"op":            func() []string { return append([]string(nil), engine.ObjectiveOps...) },
+	"mode":          func() []string { return append([]string(nil), engine.ObjectiveModes...) },
+	"objstatus":     func() []string { return []string{"met", "failed", "pending"} },
 }
 
 // schemaer is implemented by types with their own schema.
