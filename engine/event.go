@@ -81,6 +81,9 @@ func (e *Event) VisibleTo(org int32) bool {
 func (w *World) emit(e Event) {
 	e.Tick = w.Tick
 	w.events = append(w.events, e)
+	if e.Public && e.Kind != EvStatement {
+		w.recordNews(&w.events[len(w.events)-1])
+	}
 }
 
 // Emit lets the scripting bridge add an event (a log line, a custom event).

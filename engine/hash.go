@@ -282,6 +282,34 @@ func (w *World) checkRestored() error {
 			}
 		}
 	}
+	for _, o := range w.Orgs {
+		if len(o.Facts) > FactsMax {
+			return fmt.Errorf("org %s: %d facts, at most %d", o.ID, len(o.Facts), FactsMax)
+		}
+		for _, c := range o.Indicators {
+			if c < 0 || int(c) >= nc {
+				return fmt.Errorf("org %s: indicators of a campaign out of range", o.ID)
+			}
+		}
+		for _, f := range o.Facts {
+			if f.Campaign < None || int(f.Campaign) >= nc {
+				return fmt.Errorf("org %s: fact %s:%s: campaign out of range", o.ID, f.Kind, f.Subject)
+			}
+		}
+	}
+	if len(w.Messages) > MessagesMax {
+		return fmt.Errorf("%d messages, at most %d", len(w.Messages), MessagesMax)
+	}
+	for i, m := range w.Messages {
+		if m.ID != int32(i+1) || (m.From != None && !org(m.From)) {
+			return fmt.Errorf("message %d: id or sender out of range", i+1)
+		}
+		for _, t := range m.To {
+			if !org(t) {
+				return fmt.Errorf("message %s: recipient out of range", MessageID(m.ID))
+			}
+		}
+	}
 	for _, r := range w.Requests {
 		if r.Status != ReqPending && r.Status != ReqAccepted && r.Status != ReqUnanswered {
 			continue

@@ -26,6 +26,7 @@ type index struct {
 	// were built for: a change of any organisation's sensor rebuilds them.
 	watched, defaced []int32
 	sensors          []Permille
+	news             map[string]bool // kind and subject of every news item
 }
 
 func (w *World) rebuildIndex() error {
@@ -114,6 +115,12 @@ func (w *World) rebuildIndex() error {
 	}
 	x.buildLinks(w)
 	x.buildWatch(w)
+	x.news = map[string]bool{}
+	for i := range w.Messages {
+		if m := &w.Messages[i]; m.Kind == MsgNews {
+			x.news[m.Event+"\x00"+m.Subject] = true
+		}
+	}
 	w.idx = x
 	w.decayNext = math.MaxInt64
 	for i := range w.Evidence {
@@ -176,8 +183,8 @@ func (x *index) asset(w *World, id string) (int32, bool) {
 	if !ok {
 		return 0, false
 	}
-	n, err := strconv.Atoi(id[dash+1:])
-	if err != nil || n < 0 || n >= int(w.Segments[seg].Count) {
+	n, ok, _ := canonicalNumber(id[dash+1:])
+	if !ok || n >= int(w.Segments[seg].Count) {
 		return 0, false
 	}
 	i := w.Segments[seg].First + int32(n)

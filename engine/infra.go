@@ -126,6 +126,9 @@ func (w *World) DeliverInject(i int32) {
 	if in.From != "" {
 		text = in.From + ": " + text
 	}
+	for _, t := range in.To {
+		w.learnNamed(t, in.Subject+"\n"+in.Body)
+	}
 	w.emit(Event{Kind: EvInjectDelivered, Subject: in.ID, Text: text, Visible: vis(in.To...)})
 }
 

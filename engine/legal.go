@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 )
 
@@ -155,17 +154,17 @@ func (w *World) checkRequestTarget(kind RequestKind, t string) error {
 	case ReqTakedown:
 		if _, ok := w.ContentIndex(t); !ok {
 			if _, ok := w.AssetIndex(t); !ok {
-				return errors.New("no such asset or content")
+				return w.noSuch("asset or content", t)
 			}
 		}
 	case ReqSinkhole, ReqAssist:
 		if _, ok := w.AssetIndex(t); !ok {
-			return errors.New("no such asset")
+			return w.noSuch("asset", t)
 		}
 	case ReqBlock:
 		if _, ok := w.PaymentIndex(t); !ok {
 			if _, ok := w.AssetIndex(t); !ok {
-				return errors.New("no such asset or payment")
+				return w.noSuch("asset or payment", t)
 			}
 		}
 	}
@@ -227,7 +226,7 @@ func applyRequest(w *World, a *Action) {
 	if r.Reason != "" {
 		text += "; " + r.Reason // a human receiver weighs the law too
 	}
-	w.emit(Event{Kind: EvRequestSent, Org: w.orgID(a.Org), Subject: fmt.Sprintf("req-%d", r.ID), Command: a.Command,
+	w.emit(Event{Kind: EvRequestSent, Org: w.orgID(a.Org), Subject: RequestID(r.ID), Command: a.Command,
 		Text: text, Visible: vis(a.Org, to)})
 }
 
@@ -344,12 +343,9 @@ func (w *World) nextOfficeHour(j int32, tick int32) int32 {
 }
 
 func requestByTarget(w *World, a *Action) (*Request, error) {
-	if !strings.HasPrefix(a.Target, "req-") {
-		return nil, fmt.Errorf("target %q: want a request id such as req-3", a.Target)
-	}
-	n, err := strconv.Atoi(a.Target[4:])
-	if err != nil || n < 1 || n > len(w.Requests) {
-		return nil, fmt.Errorf("no request %q", a.Target)
+	n, err := w.ParseRequestID(a.Target)
+	if err != nil {
+		return nil, fmt.Errorf("target %w", err)
 	}
 	return &w.Requests[n-1], nil
 }
@@ -421,7 +417,7 @@ func (w *World) refuse(r *Request, why string) {
 	r.Reason = why
 	w.Counters.RequestsRefused++
 	w.Counters.RequestsAnswered++
-	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: fmt.Sprintf("req-%d", r.ID), Command: r.Command,
+	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: RequestID(r.ID), Command: r.Command,
 		Text: fmt.Sprintf("req-%d refused by %s: %s", r.ID, w.orgID(r.To), why), Visible: vis(r.From, r.To)})
 }
 
@@ -511,9 +507,13 @@ func (w *World) fulfil(r *Request) {
 		}
 		if c := w.Assets[ai].Controller; c != None {
 			w.Orgs[r.From].Indicators = insertSorted(w.Orgs[r.From].Indicators, c)
+			if w.Assets[ai].Owner != r.From {
+				w.learn(r.From, FactCompromised, r.Target, c)
+			}
+			w.learnC2(r.From, c)
 		}
 	}
-	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: fmt.Sprintf("req-%d", r.ID), Command: r.Command,
+	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: RequestID(r.ID), Command: r.Command,
 		Text: fmt.Sprintf("req-%d (%s %s) answered by %s after %d ticks: %s", r.ID, r.Kind, r.Target, w.orgID(r.To), w.Tick-r.Sent, result), Visible: vis(r.From, r.To)})
 }
 
@@ -542,11 +542,11 @@ func checkShare(w *World, a *Action) error {
 		}
 	}
 	if o := a.arg("origin"); o != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(o, "rep-"))
-		if err != nil || n < 1 || n > len(w.Reports) {
-			return fmt.Errorf("origin=%q: no such report", o)
+		n, err := w.ParseReportID(o)
+		if err != nil {
+			return fmt.Errorf("origin=%w", err)
 		}
-		if !w.received(a.Org, int32(n)) {
+		if !w.received(a.Org, n) {
 			return fmt.Errorf("origin=%q: you never received that report", o)
 		}
 	}
@@ -618,9 +618,9 @@ func applyShare(w *World, a *Action) {
 		rep.Campaign = c
 	}
 	if o := a.arg("origin"); o != "" {
-		n, _ := strconv.Atoi(strings.TrimPrefix(o, "rep-"))
+		n, _ := w.ParseReportID(o)
 		orig := &w.Reports[n-1]
-		rep.Origin, rep.Author, rep.Campaign = int32(n), orig.Author, orig.Campaign
+		rep.Origin, rep.Author, rep.Campaign = n, orig.Author, orig.Campaign
 		if tlp < orig.TLP {
 			rep.TLP = orig.TLP // a re-share cannot loosen the label
 		}
@@ -631,7 +631,7 @@ func applyShare(w *World, a *Action) {
 				continue
 			}
 			w.Counters.ReshareRefused++
-			w.emit(Event{Kind: EvReshareRefused, Org: w.orgID(a.Org), Subject: fmt.Sprintf("rep-%d", n),
+			w.emit(Event{Kind: EvReshareRefused, Org: w.orgID(a.Org), Subject: ReportID(n),
 				Text: fmt.Sprintf("TLP:%s forbids %s to pass rep-%d to %s", orig.TLP, w.orgID(a.Org), n, w.orgID(t)), Visible: vis(a.Org)})
 		}
 		to = ok
@@ -643,16 +643,31 @@ func applyShare(w *World, a *Action) {
 	rep.To = to
 	w.Reports = append(w.Reports, rep)
 	w.Counters.ReportsShared++
+	// A report carries what its sender knows of the campaign (its
+	// indicators, and the C2 servers it learned) and names what its title
+	// names.
+	var c2s []string
 	if rep.Campaign != None {
-		for _, t := range to {
-			w.Orgs[t].Indicators = insertSorted(w.Orgs[t].Indicators, rep.Campaign)
+		for _, f := range w.Orgs[a.Org].Facts {
+			if f.Kind == FactC2 && f.Campaign == rep.Campaign {
+				c2s = append(c2s, f.Subject)
+			}
 		}
+	}
+	for _, t := range to {
+		if rep.Campaign != None {
+			w.Orgs[t].Indicators = insertSorted(w.Orgs[t].Indicators, rep.Campaign)
+			for _, c2 := range c2s {
+				w.learn(t, FactC2, c2, rep.Campaign)
+			}
+		}
+		w.learnNamed(t, rep.Title)
 	}
 	names := make([]string, len(to))
 	for i, t := range to {
 		names[i] = w.orgID(t)
 	}
-	w.emit(Event{Kind: EvReportShared, Org: w.orgID(a.Org), Subject: fmt.Sprintf("rep-%d", rep.ID),
+	w.emit(Event{Kind: EvReportShared, Org: w.orgID(a.Org), Subject: ReportID(rep.ID),
 		Text: fmt.Sprintf("rep-%d TLP:%s %q from %s to %s", rep.ID, rep.TLP, rep.Title, w.orgID(a.Org), strings.Join(names, ", ")), Visible: vis(append([]int32{a.Org}, to...)...), Public: rep.TLP == TLPClear})
 }
 

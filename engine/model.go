@@ -146,6 +146,10 @@ type Message struct {
 	Subject string  `json:"subject,omitempty"`
 	Text    string  `json:"text"`
 	Tick    int32   `json:"tick"`
+	// Event is the kind of the public event a news item reports.
+	Event string `json:"event,omitempty"`
+	// Names are the ids the text names (assets, evidence, payments).
+	Names []string `json:"names,omitempty"`
 }
 
 // MessagesMax bounds the messages kept; later ones are not recorded (the

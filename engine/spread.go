@@ -681,6 +681,7 @@ func (w *World) detect(sc *scratch) {
 				watchers := vis(seg.Owner, seg.ISP)
 				for _, x := range watchers { // the traffic shows the C2 it calls: indicators
 					w.Orgs[x].Indicators = insertSorted(w.Orgs[x].Indicators, int32(ci))
+					w.learnC2(x, int32(ci))
 				}
 				w.emit(Event{Kind: EvBotnetAlert, Org: o.ID, Subject: seg.ID, Value: bots[s],
 					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", bots[s], seg.ID), Visible: watchers})

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -12,7 +11,7 @@ import (
 func (w *World) assetTarget(a *Action) (int32, error) {
 	i, ok := w.AssetIndex(a.Target)
 	if !ok {
-		return 0, fmt.Errorf("no asset %q", a.Target)
+		return 0, w.noAsset(a.Target)
 	}
 	return i, nil
 }
@@ -23,6 +22,9 @@ func (w *World) assetOrSegment(a *Action) (asset, seg int32, err error) {
 	}
 	if s, ok := w.SegmentIndex(a.Target); ok {
 		return None, s, nil
+	}
+	if c := w.CanonicalAssetID(a.Target); c != "" {
+		return None, None, w.noAsset(a.Target)
 	}
 	return None, None, fmt.Errorf("no asset or segment %q", a.Target)
 }
@@ -174,6 +176,10 @@ func applyInvestigate(w *World, a *Action) {
 	w.forAssets(a, func(i int32) {
 		as := &w.Assets[i]
 		if as.Controller != None {
+			if found < factsPerInvestigation && as.Owner != a.Org {
+				w.learn(a.Org, FactCompromised, w.AssetID(i), as.Controller)
+			}
+			w.learnC2(a.Org, as.Controller)
 			found++
 			if as.Flags&FlagDetected == 0 {
 				fresh++ // counted once, however often it is examined
@@ -212,6 +218,11 @@ func applyInvestigate(w *World, a *Action) {
 	w.emit(Event{Kind: EvAssetDetected, Org: org.ID, Subject: a.Target, Text: text, Value: found, Visible: vis(a.Org)})
 }
 
+// factsPerInvestigation bounds the compromised hosts of others one
+// investigation of a segment remembers one by one (the count is in its
+// result): a segment of a thousand bots is one lead, not a thousand facts.
+const factsPerInvestigation = 16
+
 func uniqueSorted(s []string) []string {
 	out := append([]string(nil), s...)
 	sortStrings(out)
@@ -243,16 +254,23 @@ func applyScan(w *World, a *Action) {
 func applyQuery(w *World, a *Action) {
 	text := ""
 	if strings.HasPrefix(a.Target, "req-") {
-		n, err := strconv.Atoi(a.Target[4:])
-		if err == nil && n >= 1 && n <= len(w.Requests) {
+		n, err := w.ParseRequestID(a.Target)
+		if err != nil {
+			text = err.Error()
+		} else {
+			// The answer is the organisation's view of it: an unanswered
+			// request is pending to its sender, an undetected compromise
+			// does not show.
 			r := &w.Requests[n-1]
 			if r.From == a.Org || r.To == a.Org {
-				text = fmt.Sprintf("%s (%s %s to %s via %s): %s", a.Target, r.Kind, r.Target, w.orgID(r.To), r.Channel, r.Status)
+				text = fmt.Sprintf("%s (%s %s to %s via %s): %s", a.Target, r.Kind, r.Target, w.orgID(r.To), r.Channel, w.requestView(r, false).Status)
 			}
 		}
 	} else if i, ok := w.AssetIndex(a.Target); ok && w.mayActOn(a.Org, i) {
-		as := &w.Assets[i]
-		text = fmt.Sprintf("%s: integrity %d, availability %d, compromised %v", a.Target, as.Integrity, as.Availability, as.Controller != None && as.Flags&FlagDetected != 0)
+		o := w.observe(a.Org, i, false)
+		text = fmt.Sprintf("%s: integrity %d, availability %d, compromised %v", a.Target, o.integrity, o.availability, o.controller != None)
+	} else if c := w.CanonicalAssetID(a.Target); c != "" {
+		text = w.noAsset(a.Target).Error()
 	}
 	if text == "" {
 		text = fmt.Sprintf("nothing you may see about %q", a.Target)
@@ -568,6 +586,8 @@ func checkMessage(w *World, a *Action) error {
 
 func applyMessage(w *World, a *Action) {
 	to, _ := w.OrgIndex(a.Target)
+	w.record(MsgMessage, a.Org, []int32{to}, "", a.arg("text"))
+	w.learnNamed(to, a.arg("text"))
 	w.emit(Event{Kind: EvMessage, Org: w.orgID(a.Org), Subject: a.Target, Text: a.arg("text"), Visible: vis(a.Org, to)})
 }
 
@@ -581,6 +601,7 @@ func applyStatement(w *World, a *Action) {
 			}
 		}
 	}
+	w.record(MsgStatement, a.Org, nil, a.arg("campaign"), a.arg("text"))
 	w.emit(Event{Kind: EvStatement, Org: w.orgID(a.Org), Subject: a.arg("campaign"), Text: a.arg("text"), Public: true})
 }
 

@@ -64,6 +64,12 @@ type View struct {
 	// an AssetView per asset per tick. Not sent: a client's decoded view
 	// has none and needs none (it only applies deltas).
 	assetObs []assetObs
+	// built: the world built this view (View, UpdateView), so orgIdx,
+	// assetObs and facts are set.
+	built bool
+	// facts is how many facts the organisation had when assetObs was
+	// listed (learnedCount).
+	facts int
 }
 
 // SelfView is the organisation's own state: capacity, how it is played,

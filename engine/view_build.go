@@ -136,9 +136,13 @@ func (w *World) viewAssets(org int32, out []assetObs) []assetObs {
 }
 
 func (w *World) buildView(org int32) *View {
-	v := &View{orgIdx: org}
+	v := &View{orgIdx: org, facts: w.learnedCount(org), built: true}
 	w.fillView(v)
-	v.assetObs = w.viewAssets(org, nil)
+	n := len(w.AssetNames)
+	if org != None {
+		n = len(w.idx.ownedAssets(w, org)) + len(w.Orgs[org].Facts)
+	}
+	v.assetObs = w.viewAssets(org, make([]assetObs, 0, n))
 	v.Assets = make([]AssetView, len(v.assetObs))
 	for i := range v.assetObs {
 		v.Assets[i] = w.assetView(&v.assetObs[i])

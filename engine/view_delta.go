@@ -159,6 +159,13 @@ func sameSelf(a, b *SelfView) bool {
 // Diff is the delta that takes view a to view b (two views of the same
 // organisation), without events: UpdateView adds those.
 func Diff(a, b *View) *ViewDelta {
+	d := diff(a, b)
+	d.Assets = diffSection(a.Assets, b.Assets, sameAsset)
+	return d
+}
+
+// diff compares every section but the assets.
+func diff(a, b *View) *ViewDelta {
 	d := &ViewDelta{Org: b.Org, From: a.Tick, Tick: b.Tick, Clock: b.Clock, Ended: b.Ended, Complete: true}
 	if !sameSelf(a.Self, b.Self) {
 		d.Self = b.Self
@@ -166,7 +173,6 @@ func Diff(a, b *View) *ViewDelta {
 	d.Directory = diffSection(a.Directory, b.Directory, same[OrgCard])
 	d.Jurisdictions = diffSection(a.Jurisdictions, b.Jurisdictions, sameJurisdiction)
 	d.Queue = diffSection(a.Queue, b.Queue, sameAction)
-	d.Assets = diffSection(a.Assets, b.Assets, sameAsset)
 	d.Segments = diffSection(a.Segments, b.Segments, sameSegment)
 	d.Infras = diffSection(a.Infras, b.Infras, same[InfraView])
 	d.Evidence = diffSection(a.Evidence, b.Evidence, sameEvidence)
@@ -215,7 +221,7 @@ func (v *View) Apply(d *ViewDelta) error {
 	v.Payments = applySection(v.Payments, d.Payments)
 	v.Campaigns = applySection(v.Campaigns, d.Campaigns)
 	v.Objectives = applySection(v.Objectives, d.Objectives)
-	v.assetObs = nil // positions moved: UpdateView rebuilds from the sections
+	v.assetObs, v.built = nil, false // positions moved: UpdateView compares in full
 	return nil
 }
 
@@ -226,19 +232,13 @@ func (v *View) Apply(d *ViewDelta) error {
 // so an ordinary tick costs the organisation's own assets, not the world.
 func (w *World) UpdateView(v *View) *ViewDelta {
 	org := v.orgIdx
-	if v.assetObs == nil && len(v.Assets) > 0 || org != None && w.orgID(org) != v.Org {
+	if !v.built || v.Org != w.orgID(org) {
 		// A decoded or applied view: find the organisation, compare in full.
 		org = None
 		if i, ok := w.OrgIndex(v.Org); ok && !v.Controller {
 			org = i
 		}
-		next := &View{orgIdx: org}
-		w.fillView(next)
-		next.assetObs = w.viewAssets(org, nil)
-		next.Assets = make([]AssetView, len(next.assetObs))
-		for i := range next.assetObs {
-			next.Assets[i] = w.assetView(&next.assetObs[i])
-		}
+		next := w.buildView(org)
 		d := Diff(v, next)
 		d.Events, d.Complete = w.EventsSince(org, v.Tick)
 		*v = *next
@@ -246,32 +246,37 @@ func (w *World) UpdateView(v *View) *ViewDelta {
 	}
 	old := *v
 	// fillView reuses the slices: keep the old ones for the comparison.
-	next := View{orgIdx: org}
+	next := View{orgIdx: org, built: true}
 	w.fillView(&next)
-	d := Diff(&old, &next)
-	d.Assets = nil
-	obs := w.viewAssets(org, nil)
+	d := diff(&old, &next)
 	var c Changes[AssetView]
-	assets := old.Assets
-	if !sameIdx(obs, old.assetObs) {
-		// The set changed (an asset learned of): rebuild the list.
+	assets, obs := old.Assets, old.assetObs
+	if facts := w.learnedCount(org); facts != old.facts {
+		// It learned of other assets (their set may have changed): list
+		// them again and compare by key.
+		obs = w.viewAssets(org, make([]assetObs, 0, len(old.assetObs)+1))
 		assets = make([]AssetView, len(obs))
 		for i := range obs {
 			assets[i] = w.assetView(&obs[i])
 		}
 		d.Assets = diffSection(old.Assets, assets, sameAsset)
+		next.facts = facts
 	} else {
-		// In place: the view is the caller's to bring forward, and the
-		// delta holds copies.
+		// The same assets: compare their observed records in place (the
+		// view is the caller's to bring forward, and the delta holds
+		// copies).
 		for i := range obs {
-			if obs[i] != old.assetObs[i] {
-				assets[i] = w.assetView(&obs[i])
+			o := w.observe(org, obs[i].idx, obs[i].registered)
+			if o != obs[i] {
+				obs[i] = o
+				assets[i] = w.assetView(&o)
 				c.Upsert = append(c.Upsert, assets[i])
 			}
 		}
 		if len(c.Upsert) > 0 {
 			d.Assets = &c
 		}
+		next.facts = old.facts
 	}
 	next.Assets, next.assetObs = assets, obs
 	d.Events, d.Complete = w.EventsSince(org, old.Tick)
@@ -279,14 +284,11 @@ func (w *World) UpdateView(v *View) *ViewDelta {
 	return d
 }
 
-func sameIdx(a, b []assetObs) bool {
-	if len(a) != len(b) {
-		return false
+// learnedCount is how many facts org has learned: they only grow, so an
+// unchanged count means the assets it learned of are the same.
+func (w *World) learnedCount(org int32) int {
+	if org == None {
+		return 0
 	}
-	for i := range a {
-		if a[i].idx != b[i].idx || a[i].registered != b[i].registered {
-			return false
-		}
-	}
-	return true
+	return len(w.Orgs[org].Facts)
 }

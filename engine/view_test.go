@@ -89,3 +89,79 @@ func mustJSON(t testing.TB, v any) []byte {
 	}
 	return b
 }
+
+func findAsset(v *View, id string) *AssetView {
+	for i := range v.Assets {
+		if v.Assets[i].ID == id {
+			return &v.Assets[i]
+		}
+	}
+	return nil
+}
+
+// TestKnowledgeIsLearned: what an organisation knows grows only by what
+// reaches it (its investigation, a report it receives), is part of the
+// state (it survives a snapshot), and decides its view.
+func TestKnowledgeIsLearned(t *testing.T) {
+	w := testWorld(2000, 5)
+	isp, _ := w.OrgIndex("isp-a")
+	csirt, _ := w.OrgIndex("csirt-a")
+	for w.Tick < 5 {
+		mustStep(t, w)
+	}
+	// Bots the ISP has not detected look clean to it.
+	v := w.View(isp)
+	hidden := 0
+	for _, a := range v.Assets {
+		i, _ := w.AssetIndex(a.ID)
+		if w.Assets[i].Controller != None && w.Assets[i].Flags&FlagDetected == 0 {
+			hidden++
+			if a.Compromised || a.Integrity != 1000 || a.Campaign != "" {
+				t.Fatalf("undetected bot %s shows: %+v", a.ID, a)
+			}
+		}
+	}
+	if hidden == 0 {
+		t.Fatal("no undetected bot to look at")
+	}
+	if findAsset(v, "c2") != nil || w.KnowsFact(isp, FactC2, "c2") {
+		t.Fatal("the ISP knows the C2 before looking")
+	}
+	w.Step([]Command{{Org: "isp-a", Verb: "investigate", Target: "seg0"}})
+	for w.Tick < 40 {
+		mustStep(t, w)
+	}
+	if !w.KnowsFact(isp, FactC2, "c2") {
+		t.Fatalf("the investigation did not show the C2: %+v", w.Orgs[isp].Facts)
+	}
+	v = w.View(isp)
+	if a := findAsset(v, "c2"); a == nil || !a.Registered || a.Owner != "hosting-b" {
+		t.Fatalf("the C2 learned of is not in the view as a registration: %+v", a)
+	}
+	// A report carries the C2 and names a record.
+	if w.KnowsFact(csirt, FactC2, "c2") {
+		t.Fatal("the CSIRT knows the C2 before being told")
+	}
+	w.Step([]Command{{Org: "isp-a", Verb: "share", Target: "csirt-a", Args: map[string]string{"tlp": "AMBER", "campaign": "bot", "title": "bots; the host keeps bot-c2-records-1."}}})
+	for w.Tick < 50 {
+		mustStep(t, w)
+	}
+	if !w.KnowsFact(csirt, FactC2, "c2") || !w.KnowsFact(csirt, FactNamed, "bot-c2-records-1") {
+		t.Fatalf("the report's knowledge did not reach the CSIRT: %+v", w.Orgs[csirt].Facts)
+	}
+	cv := w.View(csirt)
+	var named *EvidenceView
+	for i := range cv.Evidence {
+		if cv.Evidence[i].ID == "bot-c2-records-1" {
+			named = &cv.Evidence[i]
+		}
+	}
+	if named == nil || named.Custody != "named" || named.Weight != 0 || named.Campaign != "" {
+		t.Fatalf("named record in the CSIRT's view: %+v", named)
+	}
+	// Knowledge is state: a restored world knows the same.
+	r := mustRestore(t, w.Snapshot())
+	if !r.KnowsFact(csirt, FactC2, "c2") || !bytes.Equal(viewJSON(t, r.View(csirt)), viewJSON(t, cv)) {
+		t.Fatal("a restored world does not know what the original knew")
+	}
+}

@@ -2,8 +2,6 @@ package script
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -135,6 +133,9 @@ func (d *Director) namedAssetIDs() []string {
 func (d *Director) assetIndex(L *lua.LState, id, what string) int32 {
 	i, ok := d.w.AssetIndex(id)
 	if !ok {
+		if c := d.w.CanonicalAssetID(id); c != "" {
+			L.RaiseError("%s: no asset %q: ids are written without sign or leading zeros (did you mean %q?)", what, id, c)
+		}
 		L.RaiseError("%s: no asset %q%s", what, id, suggestion(id, d.namedAssetIDs()))
 	}
 	return i
@@ -676,12 +677,8 @@ func (d *Director) requestNumber(L *lua.LState, v lua.LValue) (int32, bool) {
 		n, ok := wholeNumber(v, 1, 1<<31-1)
 		return int32(n), ok && int(n) <= len(d.w.Requests)
 	case lua.LString:
-		s, ok := strings.CutPrefix(string(v), "req-")
-		if !ok {
-			return 0, false
-		}
-		n, err := strconv.Atoi(s)
-		return int32(n), err == nil && n >= 1 && n <= len(d.w.Requests)
+		n, err := d.w.ParseRequestID(string(v)) // canonical ids only: "req-01" is no request
+		return n, err == nil
 	case *lua.LTable:
 		return d.requestNumber(L, v.RawGetString("n"))
 	}

@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"encoding/json"
+	"syscall"
+	"testing"
+)
+
+// cpuNanos is the process's CPU time (user + system): on a shared machine
+// the wall time per op says as much about the neighbours as about the code.
+func cpuNanos() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
+}
+
+// Benchmarks of the seam at national scale: a million hosts, one team
+// owning ten thousand of them (five 2,000-host segments given to csirt-a),
+// the botnet spreading through them. docs/performance.md lists the
+// figures and the targets:
+//
+//	go test -run '^$' -bench 'View' -benchtime 200x ./engine/
+
+// viewBenchWorlds returns the world at two successive ticks and the team.
+func viewBenchWorlds(b *testing.B) (w1, w2 *World, org int32) {
+	w := benchWorld(1_000_000)
+	org = 0
+	for s := 0; s < 5; s++ {
+		seg := &w.Segments[s]
+		seg.Owner = org
+		for i := seg.First; i < seg.First+seg.Count; i++ {
+			w.Assets[i].Owner = org
+		}
+	}
+	w.Orgs[org].SensorPermille = 200 // the team detects what it owns
+	for w.Tick < 40 {
+		mustStep(b, w)
+	}
+	snap1 := w.Snapshot()
+	mustStep(b, w)
+	return mustRestore(b, snap1), w, org
+}
+
+// BenchmarkView is a team's whole view, as sent when it joins.
+func BenchmarkView(b *testing.B) {
+	_, w, org := viewBenchWorlds(b)
+	v := w.View(org) // builds the lookup of assets by owner once
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		v = w.View(org)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+	js, _ := json.Marshal(v)
+	b.ReportMetric(float64(len(js)), "view-bytes")
+	b.ReportMetric(float64(len(v.Assets)), "assets")
+}
+
+// BenchmarkViewDelta is what the server does for one team every tick:
+// bring its view forward and take the delta. It alternates between the
+// world at two successive ticks, so every delta is a real tick's.
+func BenchmarkViewDelta(b *testing.B) {
+	w1, w2, org := viewBenchWorlds(b)
+	v := w1.View(org)
+	w2.View(org) // builds the lookup of assets by owner once
+	worlds := [2]*World{w2, w1}
+	var bytes int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuNanos()
+	for i := 0; i < b.N; i++ {
+		d := worlds[i%2].UpdateView(v)
+		if i < 2 {
+			b.StopTimer()
+			js, _ := json.Marshal(d)
+			bytes += int64(len(js))
+			b.StartTimer()
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(bytes)/2, "delta-bytes")
+}
