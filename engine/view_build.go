@@ -179,13 +179,17 @@ func (w *World) fillView(v *View) {
 			UTCOffsetMinutes: j.UTCOffsetMinutes, ContactPointTicks: j.ContactPointTicks, MLATicks: j.MLATicks, PoliceTicks: j.PoliceTicks}})
 	}
 	v.Queue = w.viewQueue(org, reuse(v.Queue))
-	v.Segments = w.viewSegments(org, reuse(v.Segments))
+	v.Segments = w.viewSegments(org, reuse(v.Segments), None)
 	v.Infras = w.viewInfras(org, reuse(v.Infras))
 	v.Evidence = w.viewEvidence(org, reuse(v.Evidence))
 	v.Requests = reuse(v.Requests)
+	var peers []int32
+	if !ctl {
+		peers = w.caseFilePeers(org)
+	}
 	for i := range w.Requests {
 		r := &w.Requests[i]
-		if ctl || r.From == org || r.To == org {
+		if ctl || r.From == org || r.To == org || slices.Contains(peers, r.From) {
 			v.Requests = append(v.Requests, w.requestView(r, ctl))
 		}
 	}
@@ -337,10 +341,12 @@ func (w *World) viewQueue(org int32, out []ActionView) []ActionView {
 	return out
 }
 
-func (w *World) viewSegments(org int32, out []SegmentView) []SegmentView {
+// viewSegments lists the segments org owns or serves (only, when not
+// None, segment only).
+func (w *World) viewSegments(org int32, out []SegmentView, only int32) []SegmentView {
 	for si := range w.Segments {
 		s := &w.Segments[si]
-		if org != None && s.Owner != org && s.ISP != org {
+		if org != None && s.Owner != org && s.ISP != org || only != None && int32(si) != only {
 			continue
 		}
 		sv := SegmentView{SegmentCore: SegmentCore{N: int32(si), ID: s.ID, Owner: w.orgID(s.Owner), ISP: w.orgID(s.ISP), Jurisdiction: w.Jurisdictions[s.Jurisdiction].ID,
@@ -412,50 +418,125 @@ func (w *World) viewInfras(org int32, out []InfraView) []InfraView {
 
 var custodyWords = [...]string{CustodyNone: "", CustodyInformal: "informal", CustodyLawful: "lawful"}
 
-func (w *World) viewEvidence(org int32, out []EvidenceView) []EvidenceView {
-	var named []string
-	if org != None {
-		for _, f := range w.Orgs[org].Facts {
-			if f.Kind == FactNamed {
-				named = append(named, f.Subject)
-			}
-		}
+// Custody words of an EvidenceView beyond the copies' own.
+const (
+	CustodyHolder   = "holder"    // the viewer holds the original
+	CustodyCaseFile = "case-file" // a police, prosecutor or FIU of its jurisdiction holds it lawfully
+	CustodyKnown    = "known"     // the viewer knows it exists: id, kind, holder, asset and campaign only
+)
+
+// knowledge is what one organisation knows, gathered once per view.
+type knowledge struct {
+	org      int32
+	subjects map[string]bool // ids its facts name
+	peers    []int32         // the law enforcement of its jurisdiction sharing its case file
+}
+
+func (w *World) knowledgeOf(org int32) *knowledge {
+	k := &knowledge{org: org, subjects: map[string]bool{}}
+	if org == None {
+		return k
 	}
-	for ei := range w.Evidence {
-		e := &w.Evidence[ei]
-		custody := ""
-		switch {
-		case org == None:
-		case e.Holder == org:
-			custody = "holder"
-		default:
-			custody = custodyWords[e.HasCopy(org)]
-			if custody == "" {
-				if !slices.Contains(named, e.ID) {
-					continue
-				}
-				custody = "named"
-			}
+	for _, f := range w.Orgs[org].Facts {
+		k.subjects[f.Subject] = true
+	}
+	k.peers = w.caseFilePeers(org)
+	return k
+}
+
+// caseFilePeers: the police, prosecutors and financial intelligence unit
+// of a jurisdiction keep one case file (what caseStrength counts), so each
+// sees what the others hold lawfully and the requests they sent.
+func (w *World) caseFilePeers(org int32) []int32 {
+	if !isLawEnforcement(w.Orgs[org].Kind) {
+		return nil
+	}
+	var out []int32
+	for i := range w.Orgs {
+		if int32(i) != org && isLawEnforcement(w.Orgs[i].Kind) && w.Orgs[i].Jurisdiction == w.Orgs[org].Jurisdiction {
+			out = append(out, int32(i))
 		}
-		ev := EvidenceView{EvidenceCore: EvidenceCore{N: int32(ei), ID: e.ID, Kind: e.Kind, Holder: w.orgID(e.Holder), Custody: custody}}
-		if custody == "named" {
-			out = append(out, ev)
-			continue
-		}
-		ev.Asset = w.AssetID(e.Asset)
-		if e.Campaign != None && (org == None || containsSorted(w.Orgs[org].Indicators, e.Campaign)) {
-			ev.Campaign = w.Campaigns[e.Campaign].ID
-		}
-		ev.Offence, ev.Weight, ev.Created, ev.Preserved, ev.Lost = e.Offence, e.Weight, e.Created, e.Preserved, e.Lost
-		ev.Expires = int32(min(int64(e.Created)+int64(e.RetainTicks), 1<<31-1))
-		if org == None || e.Holder == org {
-			for k, o := range e.ObtainedBy {
-				ev.Copies = append(ev.Copies, Copy{Org: w.orgID(o), Custody: custodyWords[e.ObtainedCustody[k]], Tick: e.ObtainedTick[k]})
-			}
-		}
-		out = append(out, ev)
 	}
 	return out
+}
+
+func isLawEnforcement(k OrgKind) bool { return k == OrgPolice || k == OrgProsecutor || k == OrgFIU }
+
+// knowsAsset: the viewer owns the asset or learned of it.
+func (w *World) knowsAsset(k *knowledge, i int32) bool {
+	return i != None && (w.Assets[i].Owner == k.org || k.subjects[w.AssetID(i)])
+}
+
+// evidenceAs is evidence item ei as org sees it, and whether it sees it.
+// It sees what it holds or holds a copy of, what its case file holds
+// lawfully, and knows of (CustodyKnown) the items a fact names, those
+// about an asset it knows, and those of a campaign whose indicators it
+// holds: what it can name in a request ("the logs of server X",
+// "everything you hold on campaign C").
+func (w *World) evidenceAs(k *knowledge, ei int32) (EvidenceView, bool) {
+	e := &w.Evidence[ei]
+	org := k.org
+	custody := ""
+	switch {
+	case org == None:
+	case e.Holder == org:
+		custody = CustodyHolder
+	default:
+		custody = custodyWords[e.HasCopy(org)]
+		if custody == "" {
+			for _, p := range k.peers {
+				if e.HasCopy(p) == CustodyLawful {
+					custody = CustodyCaseFile
+					break
+				}
+			}
+		}
+		if custody == "" {
+			if !k.subjects[e.ID] && !w.knowsAsset(k, e.Asset) && (e.Campaign == None || !containsSorted(w.Orgs[org].Indicators, e.Campaign)) {
+				return EvidenceView{}, false
+			}
+			custody = CustodyKnown
+		}
+	}
+	ev := EvidenceView{EvidenceCore: EvidenceCore{N: ei, ID: e.ID, Kind: e.Kind, Holder: w.orgID(e.Holder), Custody: custody}}
+	if e.Campaign != None && (org == None || containsSorted(w.Orgs[org].Indicators, e.Campaign)) {
+		ev.Campaign = w.Campaigns[e.Campaign].ID
+	}
+	if custody == CustodyKnown {
+		if w.knowsAsset(k, e.Asset) {
+			ev.Asset = w.AssetID(e.Asset)
+		}
+		return ev, true
+	}
+	ev.Asset = w.AssetID(e.Asset)
+	ev.Offence, ev.Weight, ev.Created, ev.Preserved, ev.Lost = e.Offence, e.Weight, e.Created, e.Preserved, e.Lost
+	ev.Expires = int32(min(int64(e.Created)+int64(e.RetainTicks), 1<<31-1))
+	for j, o := range e.ObtainedBy {
+		// The holder knows whom it handed copies to; a case file, its own.
+		if org == None || e.Holder == org || o == org || slices.Contains(k.peers, o) && e.ObtainedCustody[j] == CustodyLawful {
+			ev.Copies = append(ev.Copies, Copy{Org: w.orgID(o), Custody: custodyWords[e.ObtainedCustody[j]], Tick: e.ObtainedTick[j]})
+		}
+	}
+	return ev, true
+}
+
+func (w *World) viewEvidence(org int32, out []EvidenceView) []EvidenceView {
+	k := w.knowledgeOf(org)
+	for ei := range w.Evidence {
+		if ev, ok := w.evidenceAs(k, int32(ei)); ok {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// EvidenceAs is evidence item ei as organisation org sees it (None: the
+// controller, everything), and whether it sees it at all.
+func (w *World) EvidenceAs(org, ei int32) (EvidenceView, bool) {
+	if ei < 0 || int(ei) >= len(w.Evidence) {
+		return EvidenceView{}, false
+	}
+	return w.evidenceAs(w.knowledgeOf(org), ei)
 }
 
 // reuse empties a section for refilling; a section is never nil, so that

@@ -156,7 +156,7 @@ func TestKnowledgeIsLearned(t *testing.T) {
 			named = &cv.Evidence[i]
 		}
 	}
-	if named == nil || named.Custody != "named" || named.Weight != 0 || named.Campaign != "" {
+	if named == nil || named.Custody != CustodyKnown || named.Weight != 0 || named.Asset != "c2" || named.Campaign != "bot" || named.Lost {
 		t.Fatalf("named record in the CSIRT's view: %+v", named)
 	}
 	// Knowledge is state: a restored world knows the same.

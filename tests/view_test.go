@@ -248,29 +248,41 @@ func checkSections(k knows, queue []engine.ActionView, assets []engine.AssetView
 			}
 		}
 	}
+	o, _ := w.OrgIndex(me)
+	peers := casePeers(w, o)
 	for _, e := range ev {
 		i, _ := w.EvidenceIndex(e.ID)
 		x := &w.Evidence[i]
-		o, _ := w.OrgIndex(me)
+		lawfulPeer := false
+		for _, p := range peers {
+			lawfulPeer = lawfulPeer || x.HasCopy(p) == engine.CustodyLawful
+		}
 		switch {
 		case x.Holder == o:
-		case x.HasCopy(o) != engine.CustodyNone:
-			if len(e.Copies) > 0 {
-				bad("evidence %s: the copies of others", e.ID)
+		case x.HasCopy(o) != engine.CustodyNone, lawfulPeer:
+			for _, c := range e.Copies {
+				co, _ := w.OrgIndex(c.Org)
+				if co != o && !(slices.Contains(peers, co) && c.Custody == "lawful") {
+					bad("evidence %s: the copy of %s", e.ID, c.Org)
+				}
 			}
-		case k.named(e.ID):
-			if e.Custody != "named" || e.Asset != "" || e.Campaign != "" || e.Weight != 0 || e.Lost || e.Preserved {
-				bad("evidence %s: only named, shows %+v", e.ID, e)
+		case k.named(e.ID) || x.Asset != engine.None && knowsAsset(k, x.Asset) || x.Campaign != engine.None && slices.Contains(w.Orgs[o].Indicators, x.Campaign):
+			if e.Custody != engine.CustodyKnown || e.Weight != 0 || e.Lost || e.Preserved || len(e.Copies) > 0 {
+				bad("evidence %s: only known of, shows %+v", e.ID, e)
+			}
+			if e.Asset != "" && !knowsAsset(k, x.Asset) {
+				bad("evidence %s: shows asset %s it does not know", e.ID, e.Asset)
 			}
 		default:
-			bad("evidence %s: neither held, copied nor named", e.ID)
+			bad("evidence %s: neither held, copied, in its case file nor known of", e.ID)
 		}
 		if e.Campaign != "" && !k.indicator(e.Campaign) {
 			bad("evidence %s: campaign %s without its indicators", e.ID, e.Campaign)
 		}
 	}
 	for _, r := range reqs {
-		if r.From != me && r.To != me {
+		from, _ := w.OrgIndex(r.From)
+		if r.From != me && r.To != me && !slices.Contains(peers, from) {
 			bad("request %s between %s and %s", r.ID, r.From, r.To)
 		}
 		if r.Status == "unanswered" {
@@ -299,7 +311,6 @@ func checkSections(k knows, queue []engine.ActionView, assets []engine.AssetView
 	}
 	for _, in := range injects {
 		i, _ := w.InjectIndex(in.ID)
-		o, _ := w.OrgIndex(me)
 		if x := &w.Injects[i]; !slices.Contains(x.To, o) || x.Delivered == engine.None || in.Expect != "" {
 			bad("inject %s not delivered to it, or with what evaluators expect", in.ID)
 		}
@@ -375,10 +386,18 @@ func mutateOthers(w *engine.World, org int32, v *engine.View) (undo func()) {
 		a.Vulns ^= 1
 		undos = append(undos, func() { *a = old })
 	}
+	peers := casePeers(w, org)
 	for i := range w.Evidence {
 		e := &w.Evidence[i]
 		if e.Holder == org || e.HasCopy(org) != engine.CustodyNone {
 			continue
+		}
+		inFile := false
+		for _, p := range peers {
+			inFile = inFile || e.HasCopy(p) == engine.CustodyLawful
+		}
+		if inFile {
+			continue // its case file
 		}
 		weight, pres := e.Weight, e.Preserved
 		e.Weight += 7
@@ -387,7 +406,7 @@ func mutateOthers(w *engine.World, org int32, v *engine.View) (undo func()) {
 	}
 	for i := range w.Requests {
 		r := &w.Requests[i]
-		if r.From == org || r.To == org {
+		if r.From == org || r.To == org || slices.Contains(peers, r.From) {
 			continue
 		}
 		st, due := r.Status, r.Due
@@ -411,4 +430,26 @@ func mutateOthers(w *engine.World, org int32, v *engine.View) (undo func()) {
 			undos[i]()
 		}
 	}
+}
+
+// casePeers: the police, prosecutors and FIU of org's jurisdiction when
+// org is one of them (they keep one case file).
+func casePeers(w *engine.World, o int32) []int32 {
+	le := func(k engine.OrgKind) bool {
+		return k == engine.OrgPolice || k == engine.OrgProsecutor || k == engine.OrgFIU
+	}
+	if !le(w.Orgs[o].Kind) {
+		return nil
+	}
+	var out []int32
+	for i := range w.Orgs {
+		if int32(i) != o && le(w.Orgs[i].Kind) && w.Orgs[i].Jurisdiction == w.Orgs[o].Jurisdiction {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+func knowsAsset(k knows, i int32) bool {
+	return k.w.Assets[i].Owner == k.org || k.named(k.w.AssetID(i))
 }
