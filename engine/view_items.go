@@ -105,3 +105,29 @@ func (w *World) CampaignAs(org, c int32) (KnownCampaign, bool) {
 	}
 	return kc, true
 }
+
+// ObservedCompromised: org owns asset i and knows it is compromised (it
+// detected it); what a team's filters see.
+func (w *World) ObservedCompromised(org, i int32) bool {
+	return w.observe(org, i, w.Assets[i].Owner != org && org != None).controller != None
+}
+
+// ObservedController is the campaign org knows holds its asset i, or None.
+func (w *World) ObservedController(org, i int32) int32 {
+	o := w.observe(org, i, w.Assets[i].Owner != org && org != None)
+	if !o.knownCamp {
+		return None
+	}
+	return o.controller
+}
+
+// SeesInfra: org operates infrastructure fi or depends on it (the
+// infrastructure section of its view).
+func (w *World) SeesInfra(org, fi int32) bool {
+	for _, f := range w.viewInfras(org, nil) {
+		if f.N == fi {
+			return true
+		}
+	}
+	return false
+}
