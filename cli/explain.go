@@ -324,11 +324,11 @@ test fails when it is stale. The same text, one entry at a time:
 	for _, f := range engine.EventFields {
 		fmt.Fprintf(w, "| `%s` | %s | %s |\n", f.Name, f.Type, cell(f.Doc))
 	}
-	fmt.Fprint(w, "\nWhat `org`, `subject` and `value` hold, and who sees each kind (controllers and evaluators see every event):\n\n")
-	fmt.Fprintln(w, "| kind | what happened | seen by | org | subject | value |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|")
+	fmt.Fprint(w, "\nWhat `org`, `subject`, `value` and `fields` hold, and who sees each kind (controllers and evaluators see every event):\n\n")
+	fmt.Fprintln(w, "| kind | what happened | seen by | org | subject | value | fields |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range engine.EventRefs() {
-		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s |\n", r.Kind, cell(r.Doc), cell(r.Seen), cell(r.Org), cell(r.Subject), cell(r.Value))
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r.Kind, cell(r.Doc), cell(r.Seen), cell(r.Org), cell(r.Subject), cell(r.Value), cell(r.Fields))
 	}
 	fmt.Fprint(w, "\n## Channels\n\nA request travels by a channel (`channel=` or the default below); its delay is multiplied by bilateral agreements and spread by ±25%.\n\n")
 	fmt.Fprintln(w, "| channel | what | delay | hours | default for | custody of a disclosure |")

@@ -192,7 +192,8 @@ func (w *World) submit(c Command) int64 {
 	// server forwards this event as the command's acknowledgement.
 	ahead, wait := w.queueEstimate(org, &w.Actions[len(w.Actions)-1])
 	w.emit(Event{Kind: EvCommandAccepted, Org: c.Org, Subject: c.Target, Command: c.ID, Value: int64(wait),
-		Text: acceptedText(c, &a, ahead, wait), Visible: vis(org)})
+		Text: acceptedText(c, &a, ahead, wait), Visible: vis(org),
+		Fields: fields("verb", c.Verb, "ticks", itoa32(a.Ticks), "staff", itoa32(a.Staff), "ahead", itoa32(int32(ahead)))})
 	return c.ID
 }
 
@@ -212,7 +213,8 @@ func (w *World) senderIndex(c Command) int32 {
 func (w *World) reject(c Command, org int32, why string) {
 	w.Counters.CommandsRejected++
 	w.emit(Event{Kind: EvCommandRejected, Org: c.Org, Subject: c.Target, Command: c.ID,
-		Text: fmt.Sprintf("%s %s %s rejected: %s", c.Org, c.Verb, c.Target, why), Visible: vis(org)})
+		Text: fmt.Sprintf("%s %s %s rejected: %s", c.Org, c.Verb, c.Target, why), Visible: vis(org),
+		Fields: fields("verb", c.Verb, "reason", why)})
 }
 
 // Submit queues a command from inside the tick (a scripted team's policy).
@@ -248,13 +250,15 @@ func (w *World) advanceActions() {
 		org := w.Orgs[a.Org].ID
 		if err := v.check(w, a); err != nil {
 			w.emit(Event{Kind: EvCommandDone, Org: org, Subject: a.Target, Command: a.Command,
-				Text: fmt.Sprintf("%s %s %s failed: %s", org, a.Verb, a.Target, err), Visible: vis(a.Org)})
+				Text: fmt.Sprintf("%s %s %s failed: %s", org, a.Verb, a.Target, err), Visible: vis(a.Org),
+				Fields: fields("verb", a.Verb, "result", "failed", "reason", err.Error())})
 			continue
 		}
 		v.apply(w, a)
 		w.Counters.CommandsDone++
 		w.emit(Event{Kind: EvCommandDone, Org: org, Subject: a.Target, Command: a.Command,
-			Text: fmt.Sprintf("%s %s %s done", org, a.Verb, a.Target), Visible: vis(a.Org)})
+			Text: fmt.Sprintf("%s %s %s done", org, a.Verb, a.Target), Visible: vis(a.Org),
+			Fields: fields("verb", a.Verb, "result", "done")})
 	}
 	// First in, first out per organisation: once one waits, the later ones
 	// wait behind it (a small job does not overtake a bigger one for ever).

@@ -1,5 +1,7 @@
 package engine
 
+import "strconv"
+
 // Event kinds. Scripts subscribe to them with on(kind, fn); the server
 // forwards each to the organisations in Visible (fog of war).
 const (
@@ -63,6 +65,29 @@ type Event struct {
 	Command int64   `json:"command,omitempty"` // command id it answers
 	Visible []int32 `json:"visible,omitempty"`
 	Public  bool    `json:"public,omitempty"`
+	// Fields are the kind's payload beyond Org, Subject and Value, named
+	// as EventDocs lists them (ids canonical), so that a client or a
+	// policy reads "the request's target" without parsing Text.
+	Fields []Arg `json:"fields,omitempty"`
+}
+
+// Field returns the payload field k ("" when absent).
+func (e *Event) Field(k string) string {
+	for _, f := range e.Fields {
+		if f.Key == k {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// fields builds a payload from key, value pairs.
+func fields(kv ...string) []Arg {
+	out := make([]Arg, 0, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, Arg{Key: kv[i], Value: kv[i+1]})
+	}
+	return out
 }
 
 // VisibleTo says whether an organisation sees the event.
@@ -221,4 +246,14 @@ func (w *World) EventsSince(org int32, tick int32) ([]Event, bool) {
 		}
 	}
 	return out, complete
+}
+
+func itoa32(v int32) string { return strconv.Itoa(int(v)) }
+
+// campaignIDOr is a campaign's id, or "" for None.
+func campaignIDOr(w *World, c int32) string {
+	if c < 0 || int(c) >= len(w.Campaigns) {
+		return ""
+	}
+	return w.Campaigns[c].ID
 }

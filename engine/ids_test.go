@@ -71,3 +71,41 @@ func TestCanonicalIDs(t *testing.T) {
 		t.Error(`"1" taken for a report id`)
 	}
 }
+
+// TestTypedEventPayloads: request and command events carry their payload
+// as named fields with canonical ids, not only in their text.
+func TestTypedEventPayloads(t *testing.T) {
+	w := testWorld(2000, 1)
+	var all []Event
+	for tick := int32(1); tick <= 250; tick++ {
+		var cmds []Command
+		if tick == 2 {
+			cmds = []Command{{Org: "police-a", Verb: "request", Target: "hosting-b", Args: map[string]string{"kind": "preserve", "target": "bot-c2-records-1"}},
+				{Org: "police-a", Verb: "scan", Target: "c2"}}
+		}
+		evs, err := w.Step(cmds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, evs...)
+	}
+	want := map[string]map[string]string{
+		EvCommandAccepted: {"verb": "request", "staff": "1"},
+		EvCommandRejected: {"verb": "scan", "reason": "not an asset of this organisation, its segments or its customers: ask its owner with a request"},
+		EvRequestSent:     {"request": "req-1", "from": "police-a", "to": "hosting-b", "kind": "preserve", "target": "bot-c2-records-1", "channel": "24/7"},
+		EvRequestAnswered: {"request": "req-1", "status": "done", "result": "done"},
+		EvCommandDone:     {"verb": "request", "result": "done"},
+	}
+	for kind, fs := range want {
+		evs := eventsOf(all, kind)
+		if len(evs) == 0 {
+			t.Errorf("no %s event", kind)
+			continue
+		}
+		for k, v := range fs {
+			if got := evs[0].Field(k); got != v {
+				t.Errorf("%s: field %s = %q, want %q (fields %v)", kind, k, got, v, evs[0].Fields)
+			}
+		}
+	}
+}

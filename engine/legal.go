@@ -39,7 +39,8 @@ func (w *World) obtain(ei, org int32, cust Custody) {
 	e.ObtainedCustody = append(e.ObtainedCustody, cust)
 	e.ObtainedTick = append(e.ObtainedTick, w.Tick)
 	how := map[Custody]string{CustodyInformal: "informally (intelligence only)", CustodyLawful: "lawfully (admissible)"}[cust]
-	w.emit(Event{Kind: EvEvidenceObtained, Org: w.orgID(org), Subject: e.ID, Text: fmt.Sprintf("%s obtained %s %s", w.orgID(org), e.ID, how), Visible: vis(org)})
+	w.emit(Event{Kind: EvEvidenceObtained, Org: w.orgID(org), Subject: e.ID, Text: fmt.Sprintf("%s obtained %s %s", w.orgID(org), e.ID, how), Visible: vis(org),
+		Fields: fields("custody", custodyWords[cust], "holder", w.orgID(e.Holder))})
 }
 
 func (w *World) preserve(ei, by int32) {
@@ -227,7 +228,7 @@ func applyRequest(w *World, a *Action) {
 		text += "; " + r.Reason // a human receiver weighs the law too
 	}
 	w.emit(Event{Kind: EvRequestSent, Org: w.orgID(a.Org), Subject: RequestID(r.ID), Command: a.Command,
-		Text: text, Visible: vis(a.Org, to)})
+		Text: text, Visible: vis(a.Org, to), Fields: w.requestFields(&r)})
 }
 
 // offenceOf finds the offence a target is evidence of.
@@ -418,7 +419,8 @@ func (w *World) refuse(r *Request, why string) {
 	w.Counters.RequestsRefused++
 	w.Counters.RequestsAnswered++
 	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: RequestID(r.ID), Command: r.Command,
-		Text: fmt.Sprintf("req-%d refused by %s: %s", r.ID, w.orgID(r.To), why), Visible: vis(r.From, r.To)})
+		Text: fmt.Sprintf("req-%d refused by %s: %s", r.ID, w.orgID(r.To), why), Visible: vis(r.From, r.To),
+		Fields: append(w.requestFields(r), fields("status", r.Status.String(), "reason", why)...)})
 }
 
 // receiverMay says whether the receiver of a request could carry it out
@@ -514,7 +516,8 @@ func (w *World) fulfil(r *Request) {
 		}
 	}
 	w.emit(Event{Kind: EvRequestAnswered, Org: w.orgID(r.To), Subject: RequestID(r.ID), Command: r.Command,
-		Text: fmt.Sprintf("req-%d (%s %s) answered by %s after %d ticks: %s", r.ID, r.Kind, r.Target, w.orgID(r.To), w.Tick-r.Sent, result), Visible: vis(r.From, r.To)})
+		Text: fmt.Sprintf("req-%d (%s %s) answered by %s after %d ticks: %s", r.ID, r.Kind, r.Target, w.orgID(r.To), w.Tick-r.Sent, result), Visible: vis(r.From, r.To),
+		Fields: append(w.requestFields(r), fields("status", r.Status.String(), "result", result)...)})
 }
 
 // ---- information sharing (TLP 2.0) ----
@@ -668,7 +671,14 @@ func applyShare(w *World, a *Action) {
 		names[i] = w.orgID(t)
 	}
 	w.emit(Event{Kind: EvReportShared, Org: w.orgID(a.Org), Subject: ReportID(rep.ID),
-		Text: fmt.Sprintf("rep-%d TLP:%s %q from %s to %s", rep.ID, rep.TLP, rep.Title, w.orgID(a.Org), strings.Join(names, ", ")), Visible: vis(append([]int32{a.Org}, to...)...), Public: rep.TLP == TLPClear})
+		Text: fmt.Sprintf("rep-%d TLP:%s %q from %s to %s", rep.ID, rep.TLP, rep.Title, w.orgID(a.Org), strings.Join(names, ", ")), Visible: vis(append([]int32{a.Org}, to...)...), Public: rep.TLP == TLPClear,
+		Fields: fields("report", ReportID(rep.ID), "tlp", rep.TLP.String(), "campaign", campaignIDOr(w, rep.Campaign), "to", strings.Join(names, ","), "title", rep.Title)})
+}
+
+// requestFields is the payload every request event carries.
+func (w *World) requestFields(r *Request) []Arg {
+	return fields("request", RequestID(r.ID), "from", w.orgID(r.From), "to", w.orgID(r.To), "kind", r.Kind.String(),
+		"target", r.Target, "channel", r.Channel.String(), "offence", r.Offence)
 }
 
 // RequestKindNames lists the request kinds.

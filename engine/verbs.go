@@ -215,7 +215,8 @@ func applyInvestigate(w *World, a *Action) {
 		text += "; they call home to " + strings.Join(uniqueSorted(c2s), ", ")
 	}
 	w.Counters.Detections += fresh
-	w.emit(Event{Kind: EvAssetDetected, Org: org.ID, Subject: a.Target, Text: text, Value: found, Visible: vis(a.Org)})
+	w.emit(Event{Kind: EvAssetDetected, Org: org.ID, Subject: a.Target, Text: text, Value: found, Visible: vis(a.Org),
+		Fields: fields("by", "investigation", "c2s", strings.Join(uniqueSorted(c2s), ","))})
 }
 
 // factsPerInvestigation bounds the compromised hosts of others one
@@ -588,7 +589,8 @@ func applyMessage(w *World, a *Action) {
 	to, _ := w.OrgIndex(a.Target)
 	w.record(MsgMessage, a.Org, []int32{to}, "", a.arg("text"))
 	w.learnNamed(to, a.arg("text"))
-	w.emit(Event{Kind: EvMessage, Org: w.orgID(a.Org), Subject: a.Target, Text: a.arg("text"), Visible: vis(a.Org, to)})
+	w.emit(Event{Kind: EvMessage, Org: w.orgID(a.Org), Subject: a.Target, Text: a.arg("text"), Visible: vis(a.Org, to),
+		Fields: fields("message", MessageID(int32(len(w.Messages))), "to", a.Target)})
 }
 
 func applyStatement(w *World, a *Action) {

@@ -460,6 +460,20 @@ func (w *World) caseFilePeers(org int32) []int32 {
 	return out
 }
 
+// fileKnows: org, or a peer of its case file, holds campaign c's
+// indicators (the file names the campaign its evidence is of).
+func (w *World) fileKnows(k *knowledge, c int32) bool {
+	if containsSorted(w.Orgs[k.org].Indicators, c) {
+		return true
+	}
+	for _, p := range k.peers {
+		if containsSorted(w.Orgs[p].Indicators, c) {
+			return true
+		}
+	}
+	return false
+}
+
 func isLawEnforcement(k OrgKind) bool { return k == OrgPolice || k == OrgProsecutor || k == OrgFIU }
 
 // knowsAsset: the viewer owns the asset or learned of it.
@@ -499,7 +513,7 @@ func (w *World) evidenceAs(k *knowledge, ei int32) (EvidenceView, bool) {
 		}
 	}
 	ev := EvidenceView{EvidenceCore: EvidenceCore{N: ei, ID: e.ID, Kind: e.Kind, Holder: w.orgID(e.Holder), Custody: custody}}
-	if e.Campaign != None && (org == None || containsSorted(w.Orgs[org].Indicators, e.Campaign)) {
+	if e.Campaign != None && (org == None || w.fileKnows(k, e.Campaign)) {
 		ev.Campaign = w.Campaigns[e.Campaign].ID
 	}
 	if custody == CustodyKnown {

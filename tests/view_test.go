@@ -276,8 +276,13 @@ func checkSections(k knows, queue []engine.ActionView, assets []engine.AssetView
 		default:
 			bad("evidence %s: neither held, copied, in its case file nor known of", e.ID)
 		}
-		if e.Campaign != "" && !k.indicator(e.Campaign) {
-			bad("evidence %s: campaign %s without its indicators", e.ID, e.Campaign)
+		fileKnows := k.indicator(e.Campaign)
+		for _, p := range peers {
+			c, _ := w.CampaignIndex(e.Campaign)
+			fileKnows = fileKnows || slices.Contains(w.Orgs[p].Indicators, c)
+		}
+		if e.Campaign != "" && !fileKnows {
+			bad("evidence %s: campaign %s without its indicators (its own or its case file's)", e.ID, e.Campaign)
 		}
 	}
 	for _, r := range reqs {
@@ -367,7 +372,9 @@ func mutateOthers(w *engine.World, org int32, v *engine.View) (undo func()) {
 		x := &w.Orgs[o]
 		busy, ind, facts := x.StaffBusy, x.Indicators, x.Facts
 		x.StaffBusy++
-		x.Indicators = append(slices.Clone(x.Indicators), int32(len(w.Campaigns)-1))
+		if !slices.Contains(casePeers(w, org), int32(o)) { // its case file names what its peers know
+			x.Indicators = append(slices.Clone(x.Indicators), int32(len(w.Campaigns)-1))
+		}
 		x.Facts = append(slices.Clone(x.Facts), engine.Fact{Kind: engine.FactNamed, Subject: "secret", Campaign: engine.None})
 		undos = append(undos, func() { x.StaffBusy, x.Indicators, x.Facts = busy, ind, facts })
 	}

@@ -49,6 +49,10 @@ func (d *Director) campaignHandle(L *lua.LState, ci int32) *lua.LTable {
 
 func (d *Director) luaCampaign(L *lua.LState) int {
 	ci := d.campaignIndex(L, checkString(L, 1, "campaign"), "campaign")
+	if org := d.viewer(L); org != engine.None && d.w.Campaigns[ci].Actor != org {
+		L.Push(d.viewCampaignTable(L, org, ci, "campaign"))
+		return 1
+	}
 	L.Push(d.campaignHandle(L, ci))
 	return 1
 }
@@ -73,9 +77,19 @@ func (d *Director) luaCampaigns(L *lua.LState) int {
 	av := f.RawGetString("active")
 	active := fieldBool(L, f, "active", where, false)
 	out := L.CreateTable(0, 0)
+	viewer := d.viewer(L)
+	if viewer != engine.None && (av != lua.LNil || actor != engine.None && actor != viewer) {
+		d.hidden(L, where, viewer, "active and actor are what the crew knows of its campaigns")
+	}
 	for ci := range d.w.Campaigns {
 		c := &d.w.Campaigns[ci]
 		if (kind >= 0 && int(c.Kind) != kind) || (actor != engine.None && c.Actor != actor) || (av != lua.LNil && c.Active != active) {
+			continue
+		}
+		if viewer != engine.None && c.Actor != viewer {
+			if _, knows := d.w.CampaignAs(viewer, int32(ci)); knows {
+				out.Append(d.viewCampaignTable(L, viewer, int32(ci), where))
+			}
 			continue
 		}
 		out.Append(d.campaignHandle(L, int32(ci)))

@@ -171,5 +171,12 @@ func (d *Director) eventTable(L *lua.LState, ev *engine.Event) *lua.LTable {
 		}
 	}
 	tb.RawSetString("visible", vis)
+	if len(ev.Fields) > 0 {
+		ft := L.CreateTable(0, len(ev.Fields))
+		for _, f := range ev.Fields {
+			ft.RawSetString(f.Key, lua.LString(f.Value))
+		}
+		tb.RawSetString("fields", ft)
+	}
 	return tb
 }

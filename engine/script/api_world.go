@@ -308,6 +308,10 @@ func (d *Director) isNamed(i int32) bool {
 func (d *Director) luaAsset(L *lua.LState) int {
 	i := d.assetIndex(L, checkString(L, 1, "asset"), "asset")
 	d.s.charge(L, 8)
+	if org := d.viewer(L); org != engine.None {
+		L.Push(d.viewAssetTable(L, org, i))
+		return 1
+	}
 	L.Push(d.assetTable(L, i))
 	return 1
 }
@@ -347,16 +351,39 @@ func (d *Director) luaAssets(L *lua.LState) int {
 	wantDef := fieldBool(L, f, "defaced", where, false)
 	namedOnly := fieldBool(L, f, "named_only", where, true)
 	limit := fieldWhole(L, f, "limit", where, 1, ListLimitMax, AssetsLimitDefault)
+	viewer := d.viewer(L)
+	if viewer != engine.None {
+		// A team lists its own assets, as it observes them.
+		if owner != engine.None && owner != viewer {
+			d.hidden(L, where, viewer, "owner = %q: it lists its own assets only (asset(id) tells another's registration)", w.Orgs[owner].ID)
+		}
+		if ctl != engine.None {
+			if _, ok := w.CampaignAs(viewer, ctl); !ok {
+				d.hidden(L, where, viewer, "controller = %q: it holds no indicators of that campaign", w.Campaigns[ctl].ID)
+			}
+		}
+		owner = viewer
+	}
+	table := func(i int32) *lua.LTable {
+		if viewer != engine.None {
+			return d.viewAssetTable(L, viewer, i)
+		}
+		return d.assetTable(L, i)
+	}
 
 	match := func(i int32) bool {
 		a := &w.Assets[i]
+		controller := a.Controller
+		if viewer != engine.None {
+			controller = w.ObservedController(viewer, i)
+		}
 		switch {
 		case kind >= 0 && int(a.Kind) != kind,
 			seg != engine.None && a.Segment != seg,
 			owner != engine.None && a.Owner != owner,
 			jur != engine.None && w.Segments[a.Segment].Jurisdiction != jur,
-			ctl != engine.None && a.Controller != ctl,
-			comp != lua.LNil && (a.Controller != engine.None) != wantComp,
+			ctl != engine.None && controller != ctl,
+			comp != lua.LNil && (viewer == engine.None && a.Controller != engine.None || viewer != engine.None && w.ObservedCompromised(viewer, i)) != wantComp,
 			def != lua.LNil && (a.Flags&engine.FlagDefaced != 0) != wantDef:
 			return false
 		}
@@ -372,7 +399,7 @@ func (d *Director) luaAssets(L *lua.LState) int {
 			}
 			if match(na.Index) {
 				d.s.charge(L, 8)
-				out.Append(d.assetTable(L, na.Index))
+				out.Append(table(na.Index))
 				n++
 			}
 		}
@@ -386,7 +413,7 @@ func (d *Director) luaAssets(L *lua.LState) int {
 			scanned++
 			if match(i) {
 				d.s.charge(L, 8)
-				out.Append(d.assetTable(L, i))
+				out.Append(table(i))
 				n++
 			}
 		}
@@ -450,7 +477,12 @@ func (d *Director) segmentTable(L *lua.LState, si int32) *lua.LTable {
 }
 
 func (d *Director) luaSegment(L *lua.LState) int {
-	L.Push(d.segmentTable(L, d.segmentIndex(L, checkString(L, 1, "segment"), "segment")))
+	si := d.segmentIndex(L, checkString(L, 1, "segment"), "segment")
+	if org := d.viewer(L); org != engine.None {
+		L.Push(d.viewSegmentTable(L, org, si))
+		return 1
+	}
+	L.Push(d.segmentTable(L, si))
 	return 1
 }
 
@@ -481,7 +513,11 @@ func (d *Director) luaSegments(L *lua.LState) int {
 		if (owner != engine.None && s.Owner != owner) || (jur != engine.None && s.Jurisdiction != jur) || (isp != engine.None && s.ISP != isp) {
 			continue
 		}
-		out.Append(d.segmentTable(L, int32(si)))
+		if viewer := d.viewer(L); viewer != engine.None {
+			out.Append(d.viewSegmentTable(L, viewer, int32(si)))
+		} else {
+			out.Append(d.segmentTable(L, int32(si)))
+		}
 		n++
 	}
 	L.Push(out)
@@ -522,7 +558,12 @@ func (d *Director) orgTable(L *lua.LState, oi int32) *lua.LTable {
 
 func (d *Director) luaOrg(L *lua.LState) int {
 	d.s.charge(L, 8)
-	L.Push(d.orgTable(L, d.orgArg(L, 1, "org")))
+	oi := d.orgArg(L, 1, "org")
+	if viewer := d.viewer(L); viewer != engine.None {
+		L.Push(d.viewOrgTable(L, viewer, oi))
+		return 1
+	}
+	L.Push(d.orgTable(L, oi))
 	return 1
 }
 
@@ -545,6 +586,10 @@ func (d *Director) luaOrgs(L *lua.LState) int {
 	}
 	sv := f.RawGetString("scripted")
 	wantScripted := fieldBool(L, f, "scripted", where, false)
+	viewer := d.viewer(L)
+	if viewer != engine.None && sv != lua.LNil {
+		d.hidden(L, where, viewer, "scripted = ...: who plays another organisation is not something it knows")
+	}
 	out := L.CreateTable(0, 0)
 	for oi := range d.w.Orgs {
 		o := &d.w.Orgs[oi]
@@ -552,7 +597,11 @@ func (d *Director) luaOrgs(L *lua.LState) int {
 			continue
 		}
 		d.s.charge(L, 8)
-		out.Append(d.orgTable(L, int32(oi)))
+		if viewer != engine.None {
+			out.Append(d.viewOrgTable(L, viewer, int32(oi)))
+		} else {
+			out.Append(d.orgTable(L, int32(oi)))
+		}
 	}
 	L.Push(out)
 	return 1
@@ -625,7 +674,11 @@ func (d *Director) luaEvidence(L *lua.LState) int {
 	id := checkString(L, 1, "evidence")
 	d.s.charge(L, 8)
 	if i, ok := d.w.EvidenceIndex(id); ok {
-		L.Push(d.evidenceTable(L, i))
+		if viewer := d.viewer(L); viewer != engine.None {
+			L.Push(d.viewEvidenceTable(L, viewer, i)) // nil: not something it knows of
+		} else {
+			L.Push(d.evidenceTable(L, i))
+		}
 	} else {
 		L.Push(lua.LNil)
 	}
@@ -648,6 +701,7 @@ func (d *Director) luaEvidenceList(L *lua.LState) int {
 	lv, pv := f.RawGetString("lost"), f.RawGetString("preserved")
 	lost, pres := fieldBool(L, f, "lost", where, false), fieldBool(L, f, "preserved", where, false)
 	limit := fieldWhole(L, f, "limit", where, 1, ListLimitMax, AssetsLimitDefault)
+	viewer := d.viewer(L)
 	out := L.CreateTable(0, 0)
 	n := int64(0)
 	for ei := range d.w.Evidence {
@@ -656,12 +710,30 @@ func (d *Director) luaEvidenceList(L *lua.LState) int {
 		}
 		e := &d.w.Evidence[ei]
 		d.s.charge(L, 1)
-		if (holder != engine.None && e.Holder != holder) || (camp != engine.None && e.Campaign != camp) || (kind != "" && e.Kind != kind) ||
-			(lv != lua.LNil && e.Lost != lost) || (pv != lua.LNil && e.Preserved != pres) {
+		if (holder != engine.None && e.Holder != holder) || (kind != "" && e.Kind != kind) {
+			continue
+		}
+		if viewer == engine.None {
+			if (camp != engine.None && e.Campaign != camp) || (lv != lua.LNil && e.Lost != lost) || (pv != lua.LNil && e.Preserved != pres) {
+				continue
+			}
+			d.s.charge(L, 8)
+			out.Append(d.evidenceTable(L, int32(ei)))
+			n++
+			continue
+		}
+		// A team lists what it may see, filtered on what it sees: an item
+		// it only knows of has no lost or preserved to filter on.
+		v, ok := d.w.EvidenceAs(viewer, int32(ei))
+		if !ok || camp != engine.None && v.Campaign != d.w.Campaigns[camp].ID {
+			continue
+		}
+		if (lv != lua.LNil || pv != lua.LNil) && v.Custody == engine.CustodyKnown ||
+			lv != lua.LNil && v.Lost != lost || pv != lua.LNil && v.Preserved != pres {
 			continue
 		}
 		d.s.charge(L, 8)
-		out.Append(d.evidenceTable(L, int32(ei)))
+		out.Append(d.viewEvidenceTable(L, viewer, int32(ei)))
 		n++
 	}
 	L.Push(out)
@@ -699,6 +771,10 @@ func (d *Director) requestTable(L *lua.LState, r *engine.Request) *lua.LTable {
 	tb.RawSetString("sent", lua.LNumber(r.Sent))
 	tb.RawSetString("due", lua.LNumber(r.Due))
 	tb.RawSetString("status", lua.LString(r.Status.String()))
+	if viewer := d.viewer(L); viewer != engine.None {
+		v, _ := w.RequestAs(viewer, r.ID)
+		tb.RawSetString("status", lua.LString(v.Status)) // an unanswered request is pending to its sender
+	}
 	tb.RawSetString("answered", tickOrNil(r.Answer))
 	if r.Reason != "" {
 		tb.RawSetString("reason", lua.LString(r.Reason))
@@ -717,6 +793,12 @@ func (d *Director) luaRequest(L *lua.LState) int {
 	if !ok {
 		L.Push(lua.LNil)
 		return 1
+	}
+	if viewer := d.viewer(L); viewer != engine.None {
+		if _, sees := d.w.RequestAs(viewer, n); !sees {
+			L.Push(lua.LNil) // between others: not something it knows of
+			return 1
+		}
 	}
 	L.Push(d.requestTable(L, &d.w.Requests[n-1]))
 	return 1
@@ -760,8 +842,16 @@ func (d *Director) luaRequests(L *lua.LState) int {
 		}
 		r := &d.w.Requests[i]
 		d.s.charge(L, 1)
+		st := r.Status.String()
+		if viewer := d.viewer(L); viewer != engine.None {
+			v, sees := d.w.RequestAs(viewer, r.ID)
+			if !sees {
+				continue
+			}
+			st = v.Status
+		}
 		if (to != engine.None && r.To != to) || (from != engine.None && r.From != from) ||
-			(status != "" && r.Status.String() != status) || (kind != "" && r.Kind.String() != kind) {
+			(status != "" && st != status) || (kind != "" && r.Kind.String() != kind) {
 			continue
 		}
 		d.s.charge(L, 8)
@@ -778,6 +868,9 @@ func (d *Director) luaInfra(L *lua.LState) int {
 	w := d.w
 	fi := d.infraIndex(L, checkString(L, 1, "infra"), "infra")
 	f := &w.Infras[fi]
+	if viewer := d.viewer(L); viewer != engine.None && !w.SeesInfra(viewer, fi) {
+		d.hidden(L, "infra", viewer, "%s is %s's, and none of its own depends on it", f.ID, w.Orgs[f.Owner].ID)
+	}
 	d.s.charge(L, 8)
 	tb := L.CreateTable(0, 14)
 	tb.RawSetString("id", lua.LString(f.ID))
@@ -837,6 +930,12 @@ func (d *Director) luaPayment(L *lua.LState) int {
 		L.Push(lua.LNil)
 		return 1
 	}
+	if viewer := d.viewer(L); viewer != engine.None {
+		if _, sees := d.w.PaymentAs(viewer, i); !sees {
+			L.Push(lua.LNil) // not something it knows of
+			return 1
+		}
+	}
 	L.Push(d.paymentTable(L, i))
 	return 1
 }
@@ -864,6 +963,11 @@ func (d *Director) luaPayments(L *lua.LState) int {
 		}
 		p := &d.w.Payments[i]
 		d.s.charge(L, 1)
+		if viewer := d.viewer(L); viewer != engine.None {
+			if _, sees := d.w.PaymentAs(viewer, int32(i)); !sees {
+				continue
+			}
+		}
 		if (camp != engine.None && p.Campaign != camp) || (svc != engine.None && p.Service != svc) ||
 			(tv != lua.LNil && p.Traced != traced) || (fv != lua.LNil && p.Frozen != frozen) {
 			continue
@@ -882,6 +986,11 @@ func (d *Director) paymentTable(L *lua.LState, i int32) *lua.LTable {
 	tb.RawSetString("id", lua.LString(p.ID))
 	tb.RawSetString("service", d.orgID(p.Service))
 	tb.RawSetString("campaign", d.campaignID(p.Campaign))
+	if viewer := d.viewer(L); viewer != engine.None {
+		if v, _ := d.w.PaymentAs(viewer, i); v.Campaign == "" {
+			tb.RawSetString("campaign", lua.LNil) // not a campaign it holds indicators of
+		}
+	}
 	tb.RawSetString("amount", lua.LNumber(p.Amount))
 	tb.RawSetString("tick", lua.LNumber(p.Tick))
 	tb.RawSetString("traced", lua.LBool(p.Traced))
@@ -897,6 +1006,7 @@ func (d *Director) paymentTable(L *lua.LState, i int32) *lua.LTable {
 // that can never be read is an error.
 func (d *Director) luaMetric(L *lua.LState) int {
 	name := checkString(L, 1, "metric")
+	d.storyOnly(L, "metric", "metrics are the white cell's measure of the whole exercise")
 	d.s.charge(L, 16)
 	v, err := d.w.Metric(name)
 	if err == nil {
@@ -915,6 +1025,7 @@ func (d *Director) luaMetric(L *lua.LState) int {
 // objective(id, fn): register the check of a script objective.
 func (d *Director) luaObjective(L *lua.LState) int {
 	oi := d.objectiveIndex(L, checkString(L, 1, "objective"), "objective")
+	d.storyOnly(L, "objective", "objectives are the white cell's")
 	o := &d.w.Objectives[oi]
 	if L.GetTop() >= 2 {
 		fn := checkLuaFunction(L, 2, "objective")

@@ -24,7 +24,9 @@
 --         without patching them.
 --
 -- The policies are the library's (scripts/teams/*.lua) with options, plus
--- thin wrappers for what this scenario needs (see each function).
+-- thin wrappers for what this scenario needs (see each function). Like the
+-- library, a wrapper sees what its organisation knows (its view): the C2
+-- servers it learned, its own networks' alerts, not the botnet itself.
 
 local lib = require("teams.lib")
 local M = {}
@@ -78,7 +80,8 @@ end
 -- scrubs DDoS, and with remediate cleans every network that alerts).
 -- With tell_csirt it examines the first network that alerts and tells
 -- the CSIRT what it found (TLP:AMBER). With sweep it cleans and patches
--- every infected network of its own once the sinkhole's list of infected
+-- every network of its own where the botnet showed (an alert on its
+-- traffic, or hosts it found) once the sinkhole's list of infected
 -- addresses arrives (cleaning before the C2 is down only feeds the botnet
 -- again), or on `sweep_by` at the latest.
 local function isp_a(p)
@@ -89,7 +92,7 @@ local function isp_a(p)
     if swept then return end
     swept = true
     for _, s in ipairs(segments{isp = me()}) do
-      if #assets{segment = s.id, controller = "bot", named_only = false, limit = 1} > 0 then
+      if lib.has(s.alerts, "bot") or s.detected > 0 then
         act("remediate", s.id)
         act("update", s.id)
       end
@@ -156,20 +159,25 @@ end
 -- Arland's police: the library's police, one case for the defacement
 -- wave; the slow police first ask for the takedown of the C2 framed as
 -- "defacement" (wrong_offence), which Borduria refuses, and ask again
--- with the right offence retry_after later.
+-- with the right offence retry_after later, for the C2 servers they know
+-- of (the one the tip named, those a report carried) unless the takedown
+-- was done meanwhile.
 local function police_a(p)
   local base = require("teams.police").new(p)
   local delay = lib.ticks(p.delay, ticks("30m"))
-  local tipped = false
+  local tipped, down = false, {}
   local function tip()
     if tipped or not p.wrong_offence then return end
     tipped = true
     after(delay, function()
       act("request", "hosting-b", {kind = "takedown", target = "c2-server", offence = p.wrong_offence})
       after(p.retry_after, function()
-        local c2 = campaign("bot").c2
-        if not asset(c2).taken_down then
-          act("request", "hosting-b", {kind = "takedown", target = c2})
+        local c2s = {"c2-server"}
+        if lib.knows("bot") then c2s = campaign("bot").c2s end
+        for _, c2 in ipairs(c2s) do
+          if not down[c2] and asset(c2).owner == "hosting-b" then
+            act("request", "hosting-b", {kind = "takedown", target = c2})
+          end
         end
       end)
     end)
@@ -181,6 +189,11 @@ local function police_a(p)
       if not keep_event(ev) then return end
       base.on_event(ev)
       if ev.kind == "inject.delivered" or ev.kind == "report.shared" then tip() end
+      -- a takedown answered done: that server is down
+      if ev.kind == "request.answered" and type(ev.text) == "string" and ev.text:find("takedown", 1, true) and ev.text:find(": done$") then
+        local r = request(ev.subject)
+        if r then down[r.target] = true end
+      end
     end,
   }
 end
@@ -213,7 +226,8 @@ end
 -- indicators, no sinkhole). With `reshare` it passes the reports it
 -- receives to its client, the hosting company (TLP permitting); with
 -- `watch`, once it has indicators, it sinkholes, after `delay`, every C2
--- of the botnet that comes up in Borduria: the value of sharing.
+-- of the botnet it learns of in Borduria (the report's, the one the host's
+-- abuse desk names when the crew moves): the value of sharing.
 local function csirt_b(p)
   local delay = lib.ticks(p.delay, ticks("6h"))
   local base = lib.on_request({}, {"sinkhole", "assist", "preserve", "block"})
@@ -242,15 +256,22 @@ local function csirt_b(p)
       end
     end,
     on_tick = function()
-      if not (p.watch and indicators) then return end
-      local c2 = campaign("bot").c2
-      if not c2 or done[c2] or requested[c2] then return end
-      local a = asset(c2)
-      if a.jurisdiction ~= org(me()).jurisdiction or a.sinkholed then return end
-      done[c2] = true
-      after(delay, function()
-        if not asset(c2).sinkholed and not requested[c2] then act("sinkhole", c2) end
-      end)
+      if not (p.watch and indicators and lib.knows("bot")) then return end
+      local here = org(me()).jurisdiction
+      local c2s = campaign("bot").c2s
+      -- servers of kind c2 a tip named (the abuse desk's "c2-fallback ...")
+      for _, f in ipairs(org(me()).learned) do
+        local w = f.kind == "named" and lib.whois(f.subject)
+        if w and w.what == "asset" and w.kind == "c2" and not lib.has(c2s, w.id) then c2s[#c2s + 1] = w.id end
+      end
+      for _, c2 in ipairs(c2s) do
+        if not done[c2] and not requested[c2] and asset(c2).jurisdiction == here then
+          done[c2] = true
+          after(delay, function()
+            if not requested[c2] then act("sinkhole", c2) end
+          end)
+        end
+      end
     end,
   }
 end

@@ -18,30 +18,24 @@
 -- "slow" response and the outcomes compared (cyberex test / sweep).
 --
 -- Fog of war. A scripted team plays one organisation and knows only what
--- that organisation would know (DESIGN.md). The query API reads the true
--- world, so the library keeps to these rules by convention:
+-- that organisation knows (DESIGN.md). Inside a team's handlers the query
+-- API answers from the organisation's view, decided by the engine
+-- (engine/view.go, docs/architecture.md "The seam"):
 --
---   * its own organisation (org(me())), and the assets, segments and
---     infrastructure it owns (an ISP: the segments it serves), in full;
---   * what reached it: the events on_event receives (alerts, its own
---     commands' results, injects, reports and messages to it, public
---     events), the requests to and from it, the evidence it holds a copy of;
+--   * its own organisation (org(me()), with what it learned), and its own
+--     assets as it observes them (a compromise it has not detected looks
+--     clean), the segments it owns or serves, the infrastructure it runs or
+--     depends on;
+--   * what reached it: the events on_event receives, the requests to and
+--     from it, the evidence it holds, holds a copy of or knows of, the
+--     campaigns whose indicators it holds and the C2 servers it learned;
 --   * public facts: published content, defaced pages, the directory of
 --     organisations and jurisdictions (laws, channels), and the
 --     registration of an asset or segment (id, kind, owner, jurisdiction,
---     segment, ISP: what WHOIS and an IP lookup tell), see whois();
---   * never: who controls a host it does not own, a campaign's state
---     (campaign(), campaigns{}), other organisations' evidence, requests
---     or payments.
+--     segment, ISP: what WHOIS and an IP lookup tell), see whois().
 --
--- The few helpers below that must read more than that (attribution of an
--- alert, the C2 an alert shows, the records a request can name, the
--- national case file) are the only places that do, each with the reason
--- it is what the organisation would learn. Policy modules call them and
--- never query campaigns, controllers or others' evidence themselves
--- (engine/script/library_test.go checks it: its audit wraps the query
--- functions the policies call; the helpers here keep their own
--- references, taken when the module loads).
+-- Reading anything else there (another's host state, a campaign's bots,
+-- others' staff) is an error that names the function.
 
 local asset, assets, segment, campaign, evidence, evidence_list = asset, assets, segment, campaign, evidence, evidence_list
 local payment, payments, requests, org, orgs = payment, payments, requests, org, orgs
@@ -249,13 +243,30 @@ function lib.defacer(ev)
   return ev.text:match(" shows (.+)'s page$")
 end
 
+--- learned(kind, subject): the campaign of a fact the team learned
+--- (kind "c2", "compromised" or "named"), false when the fact ties to no
+--- campaign, nil when it never learned it.
+function lib.learned(kind, subject)
+  for _, f in ipairs(org(me()).learned) do
+    if f.kind == kind and f.subject == subject then return f.campaign or false end
+  end
+  return nil
+end
+
+--- compromised_by(id): the campaign the team knows holds an asset: its
+--- own as it observes it, another's as its investigation found it.
+function lib.compromised_by(id)
+  local a = asset(id)
+  if not a.registered then return a.controller end
+  return lib.learned("compromised", id) or nil
+end
+
 --- found(ev): the campaigns an alert or an investigation of the team
 --- attributes: for its own alert or investigation result on an asset,
---- the campaign holding it; on a segment (and a botnet alert it sees),
---- the campaigns holding hosts there. Only campaigns among its
---- indicators: the engine gives the organisation a campaign's indicators
---- exactly when its alert or investigation finds it, so this names
---- nothing it has not found (or been told of).
+--- the campaign it found holding it; on a segment, the campaigns whose
+--- traffic alerted there or whose hosts it found there. Only campaigns
+--- among its indicators: the engine gives the organisation a campaign's
+--- indicators exactly when its alert or investigation finds it.
 function lib.found(ev)
   if not (lib.own_result(ev) or ev.kind == "botnet.alert") or not ev.subject then return {} end
   local known = lib.indicators()
@@ -264,12 +275,26 @@ function lib.found(ev)
   if not place then return {} end
   local out = {}
   if place.what == "asset" then
-    local c = asset(place.id).controller
+    local c = lib.compromised_by(place.id)
     if c and lib.has(known, c) then out[1] = c end
-  else
-    for _, c in ipairs(known) do
-      if #assets{segment = place.id, controller = c, named_only = false, limit = 1} > 0 then out[#out + 1] = c end
+    return out
+  end
+  local s = segment(place.id)
+  local alerts = rawget(s, "alerts") or {}
+  for _, c in ipairs(known) do
+    local there = lib.has(alerts, c)
+    if not there and rawget(s, "alerts") then
+      there = #assets{segment = place.id, controller = c, named_only = false, limit = 1} > 0
     end
+    if not there then
+      for _, f in ipairs(org(me()).learned) do
+        if f.kind == "compromised" and f.campaign == c then
+          local w = lib.whois(f.subject)
+          if w and w.segment == place.id then there = true break end
+        end
+      end
+    end
+    if there then out[#out + 1] = c end
   end
   return out
 end
@@ -306,7 +331,7 @@ function lib.alert_c2s(ev)
   local out = {}
   if ev.kind ~= "botnet.alert" then return out end
   for _, c in ipairs(lib.found(ev)) do
-    local c2 = campaign(c).c2
+    local c2 = campaign(c).c2  -- the latest it learned
     if c2 and not lib.has(out, c2) then out[#out + 1] = c2 end
   end
   return out
@@ -318,8 +343,9 @@ end
 function lib.own_c2s()
   local out = {}
   for _, c in ipairs(lib.indicators()) do
-    local c2 = campaign(c).c2
-    if c2 and asset(c2).owner == me() and not lib.has(out, c2) then out[#out + 1] = c2 end
+    for _, c2 in ipairs(campaign(c).c2s) do
+      if asset(c2).owner == me() and not lib.has(out, c2) then out[#out + 1] = c2 end
+    end
   end
   return out
 end
@@ -328,7 +354,9 @@ end
 --- it holds its indicators, or the campaign shows itself in public (a
 --- defaced page names it). The engine's rule for what a report may carry.
 function lib.nameable(cid)
-  return lib.knows(cid) or campaign(cid).defaced > 0
+  if lib.knows(cid) then return true end
+  local ok, c = pcall(campaign, cid)  -- a team knows a campaign that shows itself in public
+  return ok and c.defaced > 0
 end
 
 --- records(holders, places, cids): the records the team can ask for at
@@ -343,10 +371,12 @@ function lib.records(holders, places, cids)
   local out, name = {}, {}
   for _, h in ipairs(holders) do
     if h ~= me() then
-      for _, e in ipairs(evidence_list{holder = h, lost = false, limit = 100000}) do
+      -- what it knows of (it cannot tell whether the holder still keeps
+      -- it: the answer to its request will)
+      for _, e in ipairs(evidence_list{holder = h, limit = 100000}) do
         local c = e.campaign
         if c and cids[c] and name[c] == nil then name[c] = lib.nameable(c) end
-        if (e.asset and places[e.asset]) or (c and cids[c] and name[c]) then out[#out + 1] = e end
+        if not rawget(e, "lost") and ((e.asset and places[e.asset]) or (c and cids[c] and name[c])) then out[#out + 1] = e end
       end
     end
   end
@@ -358,9 +388,7 @@ end
 function lib.holds(e)
   if type(e) == "string" then e = evidence(e) end
   if not e then return false end
-  for _, c in ipairs(e.copies) do
-    if c.org == me() then return true, c.custody end
-  end
+  if e.custody == "lawful" or e.custody == "informal" then return true, e.custody end
   return false
 end
 
@@ -371,7 +399,7 @@ function lib.record_of_payment(pid)
   if not p then return nil end
   local best = nil
   for _, e in ipairs(evidence_list{holder = p.service, kind = "payment-record", limit = 100000}) do
-    if e.campaign == p.campaign and e.created <= p.tick then best = e end
+    if e.campaign == p.campaign and (rawget(e, "created") or p.tick) <= p.tick then best = e end
   end
   return best
 end
@@ -409,7 +437,7 @@ function lib.case_file()
   local le = lib.set(lib.national_le())
   local file = {campaigns = {}, weight = {}, offence = {}, preserved = {}}
   for _, e in ipairs(evidence_list{limit = 100000}) do
-    if e.campaign then
+    if e.campaign and e.custody ~= "known" then
       for _, c in ipairs(e.copies) do
         if c.custody == "lawful" and le[c.org] then
           if not file.weight[e.campaign] then
@@ -433,10 +461,11 @@ function lib.case_file()
   end
   for _, x in ipairs(le_list) do
     for _, r in ipairs(requests{from = x, kind = "preserve", status = "done", limit = 100000}) do
-      local e = evidence(r.target)
-      if e and not e.lost and not seen[e.id] then
+      local e = evidence(r.target)  -- preserved abroad: known of, not held
+      if e and not rawget(e, "lost") and not seen[e.id] and e.campaign then
         seen[e.id] = true
-        file.preserved[#file.preserved + 1] = {id = e.id, holder = e.holder, campaign = e.campaign, offence = e.offence}
+        file.preserved[#file.preserved + 1] = {id = e.id, holder = e.holder, campaign = e.campaign,
+          offence = rawget(e, "offence") or lib.offence(e.campaign)}
       end
     end
   end

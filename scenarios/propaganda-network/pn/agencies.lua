@@ -31,6 +31,10 @@
 
 local K = require("pn.world")
 
+-- A record held by another that a team only knows of has no `lost` to read
+-- (whether it is still kept is the holder's to say, in the answer to a
+-- request): rawget(e, "lost") is nil then, true only for what it holds.
+
 local FAST = var("response", "fast") == "fast"
 
 if var("agencies", "scripted") == "scripted" then
@@ -141,7 +145,7 @@ do
       local r = request(ev.subject)
       if r and r.from == "police-a" and r.kind == "preserve" and r.status == "done" then
         local e = evidence(r.target)
-        if e and not e.lost then
+        if e and not rawget(e, "lost") then
           try("request", r.to, {kind = "disclose", target = r.target, offence = r.offence})
         end
       end
@@ -212,7 +216,7 @@ do
   local function first_record(s)
     for _, p in ipairs(K.by_service[s] or {}) do
       local e = evidence(p.record)
-      if e and not e.lost then return p end
+      if e and not rawget(e, "lost") then return p end
     end
     return nil
   end
@@ -240,7 +244,7 @@ do
         for _, q in ipairs(K.by_service[s] or {}) do
           if not preserved[q.record] then
             local e = evidence(q.record)
-            if e and not e.lost then
+            if e and not rawget(e, "lost") then
               preserved[q.record] = true
               try("request", s, {kind = "preserve", target = q.record})
               if (formal[s] or 0) < 3 and crime_at(s, "terror-financing") then
@@ -380,7 +384,7 @@ do
     local list = K.by_service["paylink-c"] or {}
     for _, p in ipairs(list) do
       local e = evidence(p.record)
-      if e and not e.lost then
+      if e and not rawget(e, "lost") then
         try("request", "paylink-c", {kind = "preserve", target = p.record})
         try("request", "paylink-c", {kind = "disclose", target = p.record})
         break
