@@ -50,7 +50,8 @@ func (w *World) KnowsFact(org int32, kind, subject string) bool {
 }
 
 // namedIn lists the ids a text names that an organisation could act on or
-// ask about: assets, evidence and payments, in order, without repeats.
+// ask about: assets, evidence, payments and campaigns (a police file "on
+// intr" names the campaign), in order, without repeats.
 // Reports, messages, injects and public events name them ("the records
 // c2-account", "they call home to c2-server").
 func (w *World) namedIn(text string) []string {
@@ -76,7 +77,8 @@ func (w *World) namedIn(text string) []string {
 		_, isAsset := w.AssetIndex(tok)
 		_, isEvidence := w.EvidenceIndex(tok)
 		_, isPayment := w.PaymentIndex(tok)
-		if isAsset || isEvidence || isPayment {
+		_, isCampaign := w.CampaignIndex(tok)
+		if isAsset || isEvidence || isPayment || isCampaign {
 			out = append(out, tok)
 		}
 	}
@@ -93,10 +95,15 @@ func (w *World) namedIn(text string) []string {
 	return out
 }
 
-// learnNamed: org learns the ids a text names.
+// learnNamed: org learns the ids a text names (a campaign's fact ties
+// to the campaign).
 func (w *World) learnNamed(org int32, text string) {
 	for _, id := range w.namedIn(text) {
-		w.learn(org, FactNamed, id, None)
+		c, ok := w.CampaignIndex(id)
+		if !ok {
+			c = None
+		}
+		w.learn(org, FactNamed, id, c)
 	}
 }
 

@@ -460,6 +460,23 @@ func (w *World) caseFilePeers(org int32) []int32 {
 	return out
 }
 
+// behindKnownPayment: e is a record its holder (a payment service) keeps
+// of the account behind a payment the viewer was told of.
+func (w *World) behindKnownPayment(k *knowledge, e *Evidence) bool {
+	if e.Campaign == None {
+		return false
+	}
+	for _, f := range w.Orgs[k.org].Facts {
+		if f.Kind != FactNamed {
+			continue
+		}
+		if p, ok := w.PaymentIndex(f.Subject); ok && w.Payments[p].Service == e.Holder && w.Payments[p].Campaign == e.Campaign {
+			return true
+		}
+	}
+	return false
+}
+
 // fileKnows: org, or a peer of its case file, holds campaign c's
 // indicators (the file names the campaign its evidence is of).
 func (w *World) fileKnows(k *knowledge, c int32) bool {
@@ -506,7 +523,8 @@ func (w *World) evidenceAs(k *knowledge, ei int32) (EvidenceView, bool) {
 			}
 		}
 		if custody == "" {
-			if !k.subjects[e.ID] && !w.knowsAsset(k, e.Asset) && (e.Campaign == None || !containsSorted(w.Orgs[org].Indicators, e.Campaign)) {
+			if !k.subjects[e.ID] && !w.knowsAsset(k, e.Asset) && (e.Campaign == None || !containsSorted(w.Orgs[org].Indicators, e.Campaign)) &&
+				!w.behindKnownPayment(k, e) {
 				return EvidenceView{}, false
 			}
 			custody = CustodyKnown

@@ -63,8 +63,8 @@ func (w *World) RequestAs(org, n int32) (RequestView, bool) {
 // services it or holds the record of its account.
 func (w *World) PaymentAs(org, p int32) (PaymentView, bool) {
 	pay := &w.Payments[p]
-	if org != None && pay.Service != org && !w.holdsRecordOf(org, p) {
-		return PaymentView{}, false
+	if org != None && pay.Service != org && !w.holdsRecordOf(org, p) && !w.KnowsFact(org, FactNamed, pay.ID) {
+		return PaymentView{}, false // a payment a report or a message named (a suspicious transaction report) shows
 	}
 	pv := PaymentView{N: p, ID: pay.ID, Service: w.orgID(pay.Service), Amount: pay.Amount, Tick: pay.Tick, Traced: pay.Traced, Frozen: pay.Frozen}
 	if pay.Campaign != None && (org == None || containsSorted(w.Orgs[org].Indicators, pay.Campaign)) {
@@ -95,8 +95,8 @@ func (w *World) CampaignAs(org, c int32) (KnownCampaign, bool) {
 		}
 		return kc, true
 	}
-	if !w.knows(org, c) {
-		return KnownCampaign{}, false
+	if !w.knows(org, c) && !w.KnowsFact(org, FactNamed, cp.ID) {
+		return KnownCampaign{}, false // a campaign named to it: its name, kind and offence
 	}
 	for _, f := range w.Orgs[org].Facts {
 		if f.Kind == FactC2 && f.Campaign == c {

@@ -266,7 +266,8 @@ func checkSections(k knows, queue []engine.ActionView, assets []engine.AssetView
 					bad("evidence %s: the copy of %s", e.ID, c.Org)
 				}
 			}
-		case k.named(e.ID) || x.Asset != engine.None && knowsAsset(k, x.Asset) || x.Campaign != engine.None && slices.Contains(w.Orgs[o].Indicators, x.Campaign):
+		case k.named(e.ID) || x.Asset != engine.None && knowsAsset(k, x.Asset) || x.Campaign != engine.None && slices.Contains(w.Orgs[o].Indicators, x.Campaign) ||
+			behindNamedPayment(k, x):
 			if e.Custody != engine.CustodyKnown || e.Weight != 0 || e.Lost || e.Preserved || len(e.Copies) > 0 {
 				bad("evidence %s: only known of, shows %+v", e.ID, e)
 			}
@@ -327,7 +328,7 @@ func checkSections(k knows, queue []engine.ActionView, assets []engine.AssetView
 	}
 	for _, py := range pays {
 		i, _ := w.PaymentIndex(py.ID)
-		if py.Service != me && !holdsRecord(w, me, i) {
+		if py.Service != me && !holdsRecord(w, me, i) && !k.fact(engine.FactNamed, py.ID) {
 			bad("payment %s it neither services nor holds the record of", py.ID)
 		}
 		if py.Campaign != "" && !k.indicator(py.Campaign) {
@@ -459,4 +460,16 @@ func casePeers(w *engine.World, o int32) []int32 {
 
 func knowsAsset(k knows, i int32) bool {
 	return k.w.Assets[i].Owner == k.org || k.named(k.w.AssetID(i))
+}
+
+// behindNamedPayment: e is the record a payment service keeps of the
+// account behind a payment named to the organisation.
+func behindNamedPayment(k knows, e *engine.Evidence) bool {
+	for i := range k.w.Payments {
+		p := &k.w.Payments[i]
+		if e.Campaign != engine.None && p.Service == e.Holder && p.Campaign == e.Campaign && k.fact(engine.FactNamed, p.ID) {
+			return true
+		}
+	}
+	return false
 }

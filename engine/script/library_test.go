@@ -583,7 +583,7 @@ end
 local PUBLIC = {
   asset = set{"id", "kind", "segment", "owner", "jurisdiction", "named", "defaced"},
   segment = set{"id", "owner", "jurisdiction", "isp", "prefix", "links"},
-  evidence = set{"id", "kind", "holder", "asset", "campaign", "offence", "weight", "created", "copies"},
+  evidence = set{"id", "kind", "holder", "asset", "campaign", "offence", "weight", "created", "copies", "custody"},
   payment = set{"id", "service", "amount", "tick"},
   infra = set{"id", "kind", "owner", "priority"},
   org = set{"id", "name", "kind", "jurisdiction", "clients"},
@@ -687,8 +687,8 @@ at(70, function() command{org = "police-a", verb = "message", target = "prosecut
 	stories["a cheat"] = `
 team("csirt-a", {on_event = function(ev)
   if ev.kind == "inject.delivered" then
-    for _, c in ipairs(campaigns{active = true}) do log("cheat", c.id) end
-    log("cheat", asset("mail-a").controller)
+    log("cheat", pcall(campaigns, {active = true}))
+    log("cheat", pcall(function() return asset("mail-a").controller end))
   end
 end})
 set_scripted("csirt-a", true)
@@ -704,9 +704,15 @@ set_scripted("csirt-a", true)
 				}
 			}
 			if name == "a cheat" {
-				// the audit itself: it sees a policy that cheats
+				// the audit itself sees a policy that cheats, and the
+				// engine refuses it: an error naming the function
 				if len(fog) < 2 || !strings.Contains(fog[0], "campaigns()") || !strings.Contains(fog[1], "asset(mail-a).controller") {
 					t.Errorf("the audit saw %v", fog)
+				}
+				out := st.output()
+				if !strings.Contains(out, "cheat\tfalse\t") || !strings.Contains(out, "campaigns: csirt-a's handlers see what csirt-a knows") ||
+					!strings.Contains(out, "asset: csirt-a's handlers see what csirt-a knows: mail-a is ministry-a's, not its controller") {
+					t.Errorf("the engine let the cheat read:\n%s", out)
 				}
 				return
 			}

@@ -411,7 +411,9 @@ end
 --- unless the team holds the record.
 function lib.account_history(e)
   if type(e) == "string" then e = evidence(e) end
-  if not e or e.kind ~= "payment-record" or not e.campaign or not lib.holds(e) then return {} end
+  if not e or e.kind ~= "payment-record" or not lib.holds(e) then return {} end
+  -- the payments it may see at the service are those of the accounts
+  -- whose records it holds (the campaign shows only with its indicators)
   return payments{campaign = e.campaign, service = e.holder, limit = 100000}
 end
 
