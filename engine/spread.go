@@ -26,7 +26,8 @@ func (w *World) c2Reachable(c *Campaign) bool {
 }
 
 // scratch holds what one tick's spreading derives from the state: bot
-// counts per segment, segment adjacency, exploit tables. It is rebuilt at
+// counts per segment, exploit tables (the links per segment are the
+// index's, built once). It is rebuilt at
 // the start of every spreadBotnets and never reaches the state.
 type scratch struct {
 	// ddos holds each DDoS target's availability before this tick's
@@ -50,23 +51,15 @@ type scratch struct {
 	// carry a vulnerability and can be reached: recruitment skips
 	// segments where it is zero (every host there is already taken).
 	susceptible []int32
-	fresh       []int64 // per segment: bots recruited this tick by the campaign at hand
-	tally       []int64 // per campaign+1: bots in the segment being counted
-	tallyCut    []int64 // per campaign+1: cut-off bots in the segment being counted
-	reach       []bool  // per segment: bots here can reach the C2
-	targeted    []bool  // per segment: the campaign targets its jurisdiction
-	named       []bool  // per segment: it holds a named asset
-	// adj lists the links of segment s as adj[adjStart[s]:adjStart[s+1]].
-	adjStart []int32
-	adj      []segEdge
-	exploits []rateMask // of the campaign at hand, best rate first
-	sites    []int32    // websites a defacement wave draws from this tick
-	blocked  []bool     // per organisation: its queue waits for staff this tick
-}
-
-type segEdge struct {
-	seg    int32
-	weight int64
+	fresh       []int64    // per segment: bots recruited this tick by the campaign at hand
+	tally       []int64    // per campaign+1: bots in the segment being counted
+	tallyCut    []int64    // per campaign+1: cut-off bots in the segment being counted
+	reach       []bool     // per segment: bots here can reach the C2
+	targeted    []bool     // per segment: the campaign targets its jurisdiction
+	named       []bool     // per segment: it holds a named asset
+	exploits    []rateMask // of the campaign at hand, best rate first
+	sites       []int32    // websites a defacement wave draws from this tick
+	blocked     []bool     // per organisation: its queue waits for staff this tick
 }
 
 // rateMask: hosts with any vulnerability in mask are exploited at rate.
@@ -120,7 +113,6 @@ func (sc *scratch) prepare(w *World) {
 	for _, n := range w.AssetNames {
 		sc.named[w.Assets[n.Index].Segment] = true
 	}
-	sc.buildAdjacency(w)
 	if rows == 0 {
 		return
 	}
@@ -180,42 +172,6 @@ func grow[T any](s []T, n int) []T {
 		return make([]T, n)
 	}
 	return s[:n]
-}
-
-// buildAdjacency lays the links out per segment (compressed rows), so
-// that pressure costs the links of one segment, not all of them.
-func (sc *scratch) buildAdjacency(w *World) {
-	ns := len(w.Segments)
-	sc.adjStart = grow(sc.adjStart, ns+1)
-	clear(sc.adjStart)
-	for _, l := range w.Links {
-		if uint(l.A) >= uint(ns) || uint(l.B) >= uint(ns) {
-			continue // checkRefs rejects these; never panic mid-exercise
-		}
-		sc.adjStart[l.A+1]++
-		if l.B != l.A {
-			sc.adjStart[l.B+1]++
-		}
-	}
-	for s := 0; s < ns; s++ {
-		sc.adjStart[s+1] += sc.adjStart[s]
-	}
-	sc.adj = grow(sc.adj, int(sc.adjStart[ns]))
-	next := sc.fresh[:ns] // borrowed as a cursor per segment
-	for s := range next {
-		next[s] = int64(sc.adjStart[s])
-	}
-	for _, l := range w.Links {
-		if uint(l.A) >= uint(ns) || uint(l.B) >= uint(ns) {
-			continue
-		}
-		sc.adj[next[l.A]] = segEdge{seg: l.B, weight: int64(l.WeightPermille)}
-		next[l.A]++
-		if l.B != l.A {
-			sc.adj[next[l.B]] = segEdge{seg: l.A, weight: int64(l.WeightPermille)}
-			next[l.B]++
-		}
-	}
 }
 
 // botRow is the campaign's bots per segment, counted this tick.
@@ -344,9 +300,14 @@ func (w *World) recruit(ci int32, sc *scratch) {
 		if sc.reach[s] {
 			pressure = (bots[s] - cut[s]) * 1000
 		}
-		for _, e := range sc.adj[sc.adjStart[s]:sc.adjStart[s+1]] {
-			if sc.reach[e.seg] {
-				pressure += (bots[e.seg] - cut[e.seg]) * e.weight
+		for _, li := range w.idx.linksOf(int32(s)) {
+			l := &w.Links[li]
+			other := l.B
+			if other == int32(s) {
+				other = l.A
+			}
+			if sc.reach[other] {
+				pressure += (bots[other] - cut[other]) * int64(l.WeightPermille)
 			}
 		}
 		if pressure == 0 {
