@@ -487,11 +487,16 @@ func (a *Agent) exploitFor(as *Asset, root bool) int {
 		if as.Vulns&(1<<uint(x.Vuln)) == 0 || (x.Service != None && as.Services&(1<<uint(x.Service)) == 0) {
 			continue
 		}
-		if best < 0 || x.Root && !a.Exploits[best].Root || x.Root == a.Exploits[best].Root && x.RatePermille > a.Exploits[best].RatePermille {
+		if best < 0 || x.beats(&a.Exploits[best]) {
 			best = i
 		}
 	}
 	return best
+}
+
+// beats says whether exploit x is preferred to y: root first, then rate.
+func (x *AgentExploit) beats(y *AgentExploit) bool {
+	return x.Root && !y.Root || x.Root == y.Root && x.RatePermille > y.RatePermille
 }
 
 // reachableExploit is the best exploit that applies to asset ai and can
@@ -503,7 +508,7 @@ func (w *World) reachableExploit(ci int32, a *Agent, ai int32) int {
 		if !w.applies(as, x.Vuln, x.Service) || !w.agentReachable(ci, a, ai, x.Service) {
 			continue
 		}
-		if best < 0 || x.Root && !a.Exploits[best].Root || x.Root == a.Exploits[best].Root && x.RatePermille > a.Exploits[best].RatePermille {
+		if best < 0 || x.beats(&a.Exploits[best]) {
 			best = i
 		}
 	}
