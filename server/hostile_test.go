@@ -49,7 +49,7 @@ func TestHostileClients(t *testing.T) {
 		})
 	}
 	refusedCode("wrong code", "cx-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "not valid")
-	refusedCode("near miss", code["csirt-a"][:len(code["csirt-a"])-1]+"x", "not valid")
+	refusedCode("near miss", nearMiss(code["csirt-a"]), "not valid")
 	// A code is scoped to its exercise: another exercise's code joins that
 	// exercise, never this one.
 	t.Run("code of another exercise", func(t *testing.T) {
@@ -194,4 +194,24 @@ func TestHostileClients(t *testing.T) {
 	bystander.untilTick(tick)
 	bystander.send(&wire.Command{Ref: 5, Verb: "query", Target: "web-1"})
 	bystander.expectWhere(wire.TypeResult, func(m wire.Message) bool { return m.(*wire.Result).Ref == 5 })
+}
+
+// nearMiss is code with its last character changed (to another one:
+// a code ends in any of 32 letters and digits, so a fixed replacement
+// would be the code itself once in 32 runs).
+func nearMiss(code string) string {
+	last := code[len(code)-1]
+	swap := byte('x')
+	if last == swap {
+		swap = 'y'
+	}
+	return code[:len(code)-1] + string(swap)
+}
+
+func TestNearMissIsAnotherCode(t *testing.T) {
+	for _, c := range []string{"cx-abcx", "cx-abcy", "cx-abc2"} {
+		if m := nearMiss(c); m == c || len(m) != len(c) || m[:len(m)-1] != c[:len(c)-1] {
+			t.Errorf("nearMiss(%q) = %q", c, m)
+		}
+	}
 }
