@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +20,7 @@ const (
 
 func newLoadtestCmd(e *env) *cobra.Command {
 	var opt loadtest.Options
+	var profile string
 	c := &cobra.Command{
 		Use:   "loadtest",
 		Short: "Measure the exercise server under load: simulated players over loopback websockets",
@@ -45,6 +49,17 @@ and prints what each costs in memory. docs/performance.md has the figures.`,
 				return inputErrorf("loadtest: --idle %d: from 0 to %d", opt.Idle, loadIdleMax)
 			}
 			opt.Load = serveLoader
+			if profile != "" {
+				f, err := os.Create(profile)
+				if err != nil {
+					return inputErrorf("loadtest: --cpuprofile: %v", err)
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return failure(fmt.Errorf("loadtest: start CPU profile: %w", err))
+				}
+				defer pprof.StopCPUProfile()
+			}
 			res, err := loadtest.Run(opt)
 			if err != nil {
 				return failure(err)
@@ -61,6 +76,7 @@ and prints what each costs in memory. docs/performance.md has the figures.`,
 	f.DurationVar(&opt.Duration, "duration", 10*time.Second, "how long the clocks run")
 	f.Float64Var(&opt.CommandsPerSecond, "rate", 0.5, "commands a second each player sends")
 	f.IntVar(&opt.Idle, "idle", 0, "idle connections to open after the run, to measure their memory")
+	f.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the whole run (server and players) to this file, for `go tool pprof`")
 	f.StringVar(&opt.DataDir, "data", "", "the server's data folder (default: a temporary one, removed after)")
 	return c
 }

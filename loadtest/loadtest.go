@@ -18,6 +18,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -55,6 +56,7 @@ type Result struct {
 	Options
 	Ticks          int64         // ticks made, over all exercises
 	Deltas         int64         // deltas received, over all players
+	DeltaBytes     int64         // their size, encoded
 	LatencyP50     time.Duration // tick end → a player's receipt of its delta
 	LatencyP99     time.Duration
 	LatencyMax     time.Duration
@@ -66,6 +68,12 @@ type Result struct {
 	IdleBytes      int64 // heap and stacks per idle connection, server and client sides together
 	Wall           time.Duration
 	CPU            time.Duration // the process's user + system time during the run
+	// Cores the process may use (GOMAXPROCS), and the machine's load
+	// average (1 minute) before and after the run, -1 when unknown: on a
+	// shared machine they say whether the wall-time figures are the
+	// server's or its neighbours'.
+	Cores                 int
+	LoadBefore, LoadAfter float64
 }
 
 type tickKey struct {
@@ -84,6 +92,7 @@ type player struct {
 	ex       string
 	mu       sync.Mutex
 	receipts []receipt
+	bytes    int64 // of the deltas received
 	sent     map[int64]time.Time
 	ackLat   []time.Duration
 	refused  map[string]int64
@@ -155,6 +164,7 @@ func Run(opt Options) (*Result, error) {
 			players = append(players, p)
 		}
 	}
+	loadBefore := loadAverage()
 	cpu0 := cpuTime()
 	start := time.Now()
 	for _, c := range ctls {
@@ -183,7 +193,8 @@ func Run(opt Options) (*Result, error) {
 	}
 	time.Sleep(200 * time.Millisecond) // the last acks and deltas arrive
 
-	res := &Result{Options: opt, Wall: wall, CPU: cpu, Refused: map[string]int64{}}
+	res := &Result{Options: opt, Wall: wall, CPU: cpu, Refused: map[string]int64{},
+		Cores: runtime.GOMAXPROCS(0), LoadBefore: loadBefore, LoadAfter: loadAverage()}
 	var lat, ack []time.Duration
 	endsMu.Lock()
 	res.Ticks = int64(len(ends))
@@ -195,6 +206,7 @@ func Run(opt Options) (*Result, error) {
 			}
 		}
 		res.Deltas += int64(len(p.receipts))
+		res.DeltaBytes += p.bytes
 		ack = append(ack, p.ackLat...)
 		for k, v := range p.refused {
 			res.Refused[k] += v
@@ -279,6 +291,7 @@ func (p *player) read() {
 			}
 		case *wire.Delta:
 			p.receipts = append(p.receipts, receipt{tickKey{p.ex, m.Tick}, now})
+			p.bytes += int64(len(b))
 		case *wire.Ack:
 			if t, ok := p.sent[m.Ref]; ok {
 				p.ackLat = append(p.ackLat, now.Sub(t))
@@ -360,11 +373,35 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// loadAverage is the machine's load average over the last minute, -1 when
+// the system does not say (it is read from /proc/loadavg).
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	var l float64
+	if _, err := fmt.Sscan(string(b), &l); err != nil {
+		return -1
+	}
+	return l
+}
+
+// TicksDue is how many ticks the clocks should have made in the run.
+func (r *Result) TicksDue() int64 {
+	return int64(r.Exercises) * int64(r.Wall/time.Millisecond) / r.MillisPerTick
+}
+
 // Print writes the result for people.
 func (r *Result) Print(w io.Writer) {
-	fmt.Fprintf(w, "%d exercise(s) of %s, %d players each, %d ms per tick, %s (wall %.1fs, CPU %.1fs)\n",
-		r.Exercises, r.Scenario, r.Players, r.MillisPerTick, r.Duration, r.Wall.Seconds(), r.CPU.Seconds())
-	fmt.Fprintf(w, "ticks %d, deltas received %d\n", r.Ticks, r.Deltas)
+	fmt.Fprintf(w, "%d exercise(s) of %s, %d players each, %d ms per tick, %s\n",
+		r.Exercises, r.Scenario, r.Players, r.MillisPerTick, r.Duration)
+	r.printCPU(w)
+	avg := int64(0)
+	if r.Deltas > 0 {
+		avg = r.DeltaBytes / r.Deltas
+	}
+	fmt.Fprintf(w, "ticks %d of %d due, deltas received %d (%d bytes on average)\n", r.Ticks, r.TicksDue(), r.Deltas, avg)
 	fmt.Fprintf(w, "tick end → player: p50 %s, p99 %s, max %s\n", r.LatencyP50.Round(time.Microsecond), r.LatencyP99.Round(time.Microsecond), r.LatencyMax.Round(time.Microsecond))
 	fmt.Fprintf(w, "commands acknowledged (journaled and synced): %d, %.0f/s; send → ack p50 %s, p99 %s\n",
 		r.Acked, r.AckedPerSecond, r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))
@@ -386,4 +423,36 @@ func serveLoopback(h http.Handler) (string, func(), error) {
 	hs := &http.Server{Handler: h}
 	go hs.Serve(ln)
 	return ln.Addr().String(), func() { hs.Close() }, nil
+}
+
+// printCPU puts the CPU time beside the wall time, per unit of work, with
+// what the machine was doing: a wall-time figure is the server's only
+// when the process got the cores it wanted.
+func (r *Result) printCPU(w io.Writer) {
+	share := 0.0
+	if r.Wall > 0 {
+		share = r.CPU.Seconds() / r.Wall.Seconds()
+	}
+	fmt.Fprintf(w, "wall %.1fs, CPU %.1fs (user+system, server and players: %.2f of the %d cores this process may use)\n",
+		r.Wall.Seconds(), r.CPU.Seconds(), share, r.Cores)
+	var per []string
+	if r.Ticks > 0 {
+		per = append(per, fmt.Sprintf("%.2f ms a tick made", r.CPU.Seconds()*1e3/float64(r.Ticks)))
+	}
+	if r.Deltas > 0 {
+		per = append(per, fmt.Sprintf("%.1f µs a delta received", r.CPU.Seconds()*1e6/float64(r.Deltas)))
+	}
+	if r.Acked > 0 {
+		per = append(per, fmt.Sprintf("%.1f µs a command acknowledged", r.CPU.Seconds()*1e6/float64(r.Acked)))
+	}
+	if len(per) > 0 {
+		fmt.Fprintf(w, "CPU per unit of work (all of it charged to each): %s\n", strings.Join(per, "; "))
+	}
+	if r.LoadBefore >= 0 {
+		fmt.Fprintf(w, "load average (1 min) before %.2f, after %.2f", r.LoadBefore, r.LoadAfter)
+		if max(r.LoadBefore, r.LoadAfter-share) > 0.5 {
+			fmt.Fprintf(w, ": other processes used this machine, judge by the CPU figures")
+		}
+		fmt.Fprintln(w)
+	}
 }

@@ -34,7 +34,7 @@ func TestSmallLoad(t *testing.T) {
 	}
 	var b strings.Builder
 	res.Print(&b)
-	for _, want := range []string{"tick end → player: p50", "commands acknowledged", "idle connection:"} {
+	for _, want := range []string{"tick end → player: p50", "commands acknowledged", "idle connection:", "CPU per unit of work", "cores this process may use"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, b.String())
 		}

@@ -16,13 +16,61 @@ type envelope struct {
 	Data json.RawMessage `json:"data"`
 }
 
-// Encode writes a message in its envelope.
+// Encode writes a message in its envelope. The envelope is written around
+// the encoded data rather than marshalled: marshalling a RawMessage scans
+// and copies it again, and a delta is encoded once per audience every
+// tick. The bytes are the same as json.Marshal(envelope{...}) would give.
 func Encode(m Message) ([]byte, error) {
 	data, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", m.Type(), err)
 	}
-	return json.Marshal(envelope{Type: m.Type(), Data: data})
+	t := m.Type()
+	if !plainType(t) {
+		return json.Marshal(envelope{Type: t, Data: data})
+	}
+	out := make([]byte, 0, len(envTypeKey)+len(t)+len(envDataKey)+len(data)+1)
+	out = append(out, envTypeKey...)
+	out = append(out, t...)
+	out = append(out, envDataKey...)
+	out = append(out, data...)
+	return append(out, '}'), nil
+}
+
+// The envelope as Encode writes it: {"type":"T","data":DATA}.
+const (
+	envTypeKey = `{"type":"`
+	envDataKey = `","data":`
+)
+
+// plainType says whether a type name needs no escaping in JSON (every
+// type of this package: lower-case letters and underscores).
+func plainType(t string) bool {
+	if t == "" {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// canonical splits a message written exactly as Encode writes it into
+// its type and data, without decoding the envelope (which would scan the
+// data twice more). ok is false for any other spelling, which the full
+// decoder then reads (and explains, when it is wrong).
+func canonical(b []byte) (typ string, data []byte, ok bool) {
+	if !bytes.HasPrefix(b, []byte(envTypeKey)) || len(b) == 0 || b[len(b)-1] != '}' {
+		return "", nil, false
+	}
+	rest := b[len(envTypeKey) : len(b)-1]
+	end := bytes.IndexByte(rest, '"')
+	if end <= 0 || !plainType(string(rest[:end])) || !bytes.HasPrefix(rest[end:], []byte(envDataKey)) {
+		return "", nil, false
+	}
+	return string(rest[:end]), rest[end+len(envDataKey):], true
 }
 
 // DecodeError is a message that could not be decoded: Code is ErrMalformed
@@ -104,6 +152,18 @@ func decode(b []byte, types map[string]func() Message, who string) (Message, err
 	}
 	if !utf8.Valid(b) {
 		return nil, malformed("message is not valid UTF-8")
+	}
+	// Most messages are spelled as Encode spells them: their data is
+	// decoded straight away. The data must then be exactly one JSON value,
+	// so the whole message is exactly one envelope; anything else is read
+	// again below, which says what is wrong with it.
+	if typ, data, ok := canonical(b); ok {
+		if mk, ok := types[typ]; ok && !bytes.Equal(data, []byte("null")) {
+			m := mk()
+			if strict(data, m) == nil {
+				return m, nil
+			}
+		}
 	}
 	var env envelope
 	if err := strict(b, &env); err != nil {
