@@ -83,7 +83,8 @@ web: check-go
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(WEB)/cyberex-client.wasm ./cmd/cyberex-client
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(WEB)/
 	cp client/web/index.html $(WEB)/
-	@printf 'web/: cyberex-client.wasm %s bytes, %s gzipped\n' $$(wc -c < $(WEB)/cyberex-client.wasm) $$(gzip -9 -c $(WEB)/cyberex-client.wasm | wc -c)
+	gzip -9 -k -f -n $(WEB)/cyberex-client.wasm
+	@printf 'web/: cyberex-client.wasm %s bytes, %s gzipped (cyberex serve sends the .gz)\n' $$(wc -c < $(WEB)/cyberex-client.wasm) $$(wc -c < $(WEB)/cyberex-client.wasm.gz)
 
 ## bench: run the benchmarks of every package
 bench: check-go

@@ -326,7 +326,7 @@ func (s *Server) web() http.Handler {
 	dir := s.opt.WebDir
 	if dir != "" {
 		if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
-			return http.FileServer(http.Dir(dir))
+			return newWebFiles(dir)
 		}
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
