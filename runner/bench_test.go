@@ -9,6 +9,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"cyberex/internal/cputime"
 )
 
 // Benchmarks of the runner, as `cyberex test` and `cyberex sweep` use it:
@@ -34,9 +36,9 @@ const (
 func tutorialSession(tb testing.TB, n, cores int) (wall, cpu float64) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(cores))
 	seeds := mustSeeds(tb, fmt.Sprintf("1..%d", n))
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	rep, err := Test(TestOptions{Paths: []string{tutorialDir}, Match: regexp.MustCompile(tutorialTest), Seeds: &seeds, Parallel: cores})
-	el, cel := time.Since(start), cpuTime()-cpu0
+	el, cel := time.Since(start), cputime.Process()-cpu0
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,14 +1,15 @@
-//go:build unix
+//go:build unix && !linux
 
-package runner
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the process's user and system CPU time so far.
-func cpuTime() time.Duration {
+// Process is the process's user and system CPU time so far (all threads:
+// the garbage collector's work counts).
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
