@@ -68,8 +68,15 @@ type budget struct {
 	where func() position
 
 	// Crash-stop accounting covers only time spent inside Lua: the engine's
-	// own work between two calls in a tick does not count.
-	depth      int // nesting of enter calls
+	// own work between two calls in a tick does not count. It starts at
+	// the tick's first check (after checkEveryInstructions instructions or
+	// their worth of builtin work), and from then on covers every entry
+	// from its start: what runs before is bounded by the deterministic
+	// budget, and reading the clock and the heap statistics on every entry
+	// was a fifth of a short tick (a story acting once per tick).
+	depth      int  // nesting of enter calls
+	long       bool // this tick has reached its first check
+	measuring  bool // enteredAt and allocAtIn hold for the current entry
 	enteredAt  time.Time
 	wallUsed   time.Duration
 	allocAtIn  uint64
@@ -105,27 +112,32 @@ func (b *budget) reset() {
 	b.setSlowAt()
 	b.wallUsed = 0
 	b.allocUsed = 0
-	if b.depth > 0 {
-		b.enteredAt = time.Now()
-		b.allocAtIn = b.allocs()
-	}
+	b.long = false
+	b.measuring = false // an entry under way starts again at the next check
 }
 
 // enter and exit bracket every entry from Go into Lua.
 func (b *budget) enter() {
-	if b.depth == 0 {
-		b.enteredAt = time.Now()
-		b.allocAtIn = b.allocs()
+	if b.depth == 0 && b.long {
+		b.measure()
 	}
 	b.depth++
 }
 
 func (b *budget) exit() {
 	b.depth--
-	if b.depth == 0 {
+	if b.depth == 0 && b.measuring {
 		b.wallUsed += time.Since(b.enteredAt)
 		b.allocUsed += b.allocs() - b.allocAtIn
+		b.measuring = false
 	}
+}
+
+// measure starts the crash-stop accounting of the current entry.
+func (b *budget) measure() {
+	b.measuring = true
+	b.enteredAt = time.Now()
+	b.allocAtIn = b.allocs()
 }
 
 func (b *budget) allocs() uint64 {
@@ -245,6 +257,10 @@ func (b *budget) setSlowAt() {
 func (b *budget) crashStop() bool {
 	if b.depth == 0 {
 		return false
+	}
+	b.long = true
+	if !b.measuring {
+		b.measure()
 	}
 	if max := b.limits.WallTimePerTickMax; max > 0 {
 		if used := b.wallUsed + time.Since(b.enteredAt); used > max {
