@@ -213,6 +213,12 @@ func explainOne(w io.Writer, topic, name string) bool {
 			for _, f := range eventPayload(r) {
 				fmt.Fprintf(w, "    %-8s %-8s %s\n", f.Name, f.Type, f.Doc)
 			}
+			if len(r.Fields) > 0 {
+				fmt.Fprintln(w, "  fields (ev.fields.NAME in Lua; every value a string):")
+				for _, f := range r.Fields {
+					fmt.Fprintf(w, "    %-14s %s: %s%s\n", f.Name, f.Type, f.Doc, payloadWhen(f))
+				}
+			}
 			return true
 		}
 	case "channels":
@@ -292,6 +298,23 @@ func eventPayload(r engine.EventRef) []engine.EventField {
 	return out
 }
 
+// payloadWhen says when an optional payload field is present.
+func payloadWhen(f engine.PayloadField) string {
+	if f.When == "" {
+		return ""
+	}
+	return " (when " + f.When + ")"
+}
+
+// payloadNames lists a kind's payload fields by name, for a table cell.
+func payloadNames(r engine.EventRef) string {
+	names := make([]string, len(r.Fields))
+	for i, f := range r.Fields {
+		names[i] = "`" + f.Name + "`"
+	}
+	return strings.Join(names, ", ")
+}
+
 // writeReferenceMarkdown renders docs/reference.md from the engine's
 // tables (a test keeps the file equal to it).
 func writeReferenceMarkdown(w io.Writer) {
@@ -328,7 +351,17 @@ test fails when it is stale. The same text, one entry at a time:
 	fmt.Fprintln(w, "| kind | what happened | seen by | org | subject | value | fields |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, r := range engine.EventRefs() {
-		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r.Kind, cell(r.Doc), cell(r.Seen), cell(r.Org), cell(r.Subject), cell(r.Value), cell(r.Fields))
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s | %s | %s | %s |\n", r.Kind, cell(r.Doc), cell(r.Seen), cell(r.Org), cell(r.Subject), cell(r.Value), cell(payloadNames(r)))
+	}
+	fmt.Fprint(w, "\n### Payloads\n\nEach kind's `fields`, in the order events carry them (`ev.fields.NAME` in Lua, `fields` in JSON: a list of `{k, v}`). Every value is a string; the type says how to read it. A field with no value is left out: \"when\" says when it is present.\n")
+	for _, r := range engine.EventRefs() {
+		if len(r.Fields) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n#### `%s`\n\n| field | type | | when |\n|---|---|---|---|\n", r.Kind)
+		for _, f := range r.Fields {
+			fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", f.Name, cell(f.Type), cell(f.Doc), cell(f.When))
+		}
 	}
 	fmt.Fprint(w, "\n## Channels\n\nA request travels by a channel (`channel=` or the default below); its delay is multiplied by bilateral agreements and spread by ±25%.\n\n")
 	fmt.Fprintln(w, "| channel | what | delay | hours | default for | custody of a disclosure |")

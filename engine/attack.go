@@ -69,7 +69,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		if !c.Active {
 			c.Active = true
 			c.Start = w.Tick
-			w.emit(Event{Kind: EvCampaignStarted, Subject: c.ID, Text: fmt.Sprintf("campaign %s started", c.ID), Visible: vis(c.Actor)})
+			w.emit(Event{Kind: EvCampaignStarted, Subject: c.ID, Text: fmt.Sprintf("campaign %s started", c.ID), Visible: vis(c.Actor),
+				Fields: fields("campaign", c.ID, "kind", c.Kind.String())})
 			if c.C2 != None {
 				w.leaveEvidence(campaign, "c2-records", w.Assets[c.C2].Owner, c.C2, 5)
 			}
@@ -152,7 +153,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		rec := w.leaveEvidence(campaign, "account-records", p, None, 3)
 		// The uploader's account records are what investigators will ask
 		// the platform to preserve: the public event names them.
-		w.emit(Event{Kind: EvContentPublished, Subject: id, Text: fmt.Sprintf("new %s material on %s%s", off, target, recordNote(rec)), Value: reach, Public: true})
+		w.emit(Event{Kind: EvContentPublished, Subject: id, Text: fmt.Sprintf("new %s material on %s%s", off, target, recordNote(rec)), Value: reach, Public: true,
+			Fields: fields("content", id, "platform", w.Orgs[p].ID, "offence", off, "reach", itoa64(reach), "records", rec)})
 		return nil
 	case "raise":
 		s, ok := w.OrgIndex(target)
@@ -180,7 +182,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		w.idx.payment[id] = int32(len(w.Payments) - 1)
 		w.Counters.MoneyRaised = addSat(w.Counters.MoneyRaised, amount)
 		rec := w.leaveEvidence(campaign, "payment-record", s, None, 4)
-		w.emit(Event{Kind: EvFundsRaised, Subject: id, Value: amount, Text: fmt.Sprintf("%d raised through %s%s", amount, target, recordNote(rec)), Visible: vis(s, c.Actor)})
+		w.emit(Event{Kind: EvFundsRaised, Subject: id, Value: amount, Text: fmt.Sprintf("%d raised through %s%s", amount, target, recordNote(rec)), Visible: vis(s, c.Actor),
+			Fields: fields("payment", id, "service", w.Orgs[s].ID, "amount", itoa64(amount), "records", rec)})
 		return nil
 	case "trip", "physical":
 		f, ok := w.InfraIndex(target)
@@ -192,14 +195,16 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 			fr.Damaged = true
 			fr.RepairUntil = None
 			w.Counters.PhysicalAttacks++
-			w.emit(Event{Kind: EvPhysicalAttack, Subject: fr.ID, Text: fmt.Sprintf("physical attack on %s", fr.ID), Visible: vis(fr.Owner), Public: true})
+			w.emit(Event{Kind: EvPhysicalAttack, Subject: fr.ID, Text: fmt.Sprintf("physical attack on %s", fr.ID), Visible: vis(fr.Owner), Public: true,
+				Fields: fields("infrastructure", fr.ID, "owner", w.orgID(fr.Owner))})
 			return nil
 		}
 		for i := range w.Assets {
 			as := &w.Assets[i]
 			if as.Infra == f && as.Controller == campaign && (as.Kind == AssetSCADA || as.Kind == AssetPLC) && as.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) == 0 {
 				fr.Tripped = true
-				w.emit(Event{Kind: EvInfraChanged, Subject: fr.ID, Text: fmt.Sprintf("%s tripped by commands from its SCADA", fr.ID), Visible: vis(fr.Owner)})
+				w.emit(Event{Kind: EvInfraChanged, Subject: fr.ID, Text: fmt.Sprintf("%s tripped by commands from its SCADA", fr.ID), Visible: vis(fr.Owner),
+					Fields: fields("infrastructure", fr.ID, "cause", "trip", "scada", w.AssetID(int32(i)))})
 				w.leaveEvidence(campaign, "scada-logs", as.Owner, int32(i), 5)
 				return nil
 			}
@@ -224,7 +229,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		c.C2 = ai
 		c.Stopped = None // the bots obey again; disrupting them takes the new server
 		c.BlockedBy = nil
-		w.emit(Event{Kind: EvC2Moved, Subject: c.ID, Text: fmt.Sprintf("%s now takes its orders from %s", c.ID, target), Visible: vis(c.Actor)})
+		w.emit(Event{Kind: EvC2Moved, Subject: c.ID, Text: fmt.Sprintf("%s now takes its orders from %s", c.ID, target), Visible: vis(c.Actor),
+			Fields: fields("campaign", c.ID, "c2", w.AssetID(ai))})
 		if c.Active {
 			w.leaveEvidence(campaign, "c2-records", as.Owner, ai, 5)
 		}
@@ -264,7 +270,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 			w.deface(campaign, ai)
 		} else {
 			if action == "lateral" {
-				w.emit(Event{Kind: EvLateral, Subject: target, Text: fmt.Sprintf("%s reached %s", c.ID, target), Visible: vis(c.Actor)})
+				w.emit(Event{Kind: EvLateral, Subject: target, Text: fmt.Sprintf("%s reached %s", c.ID, target), Visible: vis(c.Actor),
+					Fields: fields("asset", w.AssetID(ai), "campaign", c.ID, "segment", w.Segments[as.Segment].ID)})
 			}
 			w.leaveEvidence(campaign, "intrusion-logs", as.Owner, ai, 3)
 		}
@@ -291,7 +298,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		as.Flags |= FlagDestroyed
 		w.touched()
 		as.Integrity, as.Availability = 0, 0
-		w.emit(Event{Kind: EvAssetDestroyed, Subject: target, Text: fmt.Sprintf("%s wiped", target), Visible: vis(as.Owner)})
+		w.emit(Event{Kind: EvAssetDestroyed, Subject: target, Text: fmt.Sprintf("%s wiped", target), Visible: vis(as.Owner),
+			Fields: fields("asset", w.AssetID(ai), "owner", w.orgID(as.Owner))})
 		return nil
 	}
 	return fmt.Errorf("unknown attack action %q", action)
@@ -360,7 +368,8 @@ func (w *World) exfiltrate(campaign, ai int32, amount int64) {
 	}
 	c.Exfiltrated = addSat(c.Exfiltrated, amount)
 	as.Integrity = int16(max32(int32(as.Integrity)-100, 0))
-	w.emit(Event{Kind: EvExfiltration, Subject: w.AssetID(ai), Value: amount, Text: fmt.Sprintf("%d records stolen from %s", amount, w.AssetID(ai)), Visible: vis(c.Actor)})
+	w.emit(Event{Kind: EvExfiltration, Subject: w.AssetID(ai), Value: amount, Text: fmt.Sprintf("%d records stolen from %s", amount, w.AssetID(ai)), Visible: vis(c.Actor),
+		Fields: fields("asset", w.AssetID(ai), "campaign", c.ID, "records", itoa64(amount))})
 	if c.C2 != None {
 		w.leaveEvidence(campaign, "exfil-records", w.Assets[c.C2].Owner, c.C2, 5)
 	}
@@ -379,7 +388,8 @@ func (w *World) compromise(campaign, ai int32) {
 	c.Bots++
 	c.BotsEver++
 	if _, named := w.idx.nameOf[ai]; named {
-		w.emit(Event{Kind: EvAssetCompromised, Subject: w.AssetID(ai), Text: fmt.Sprintf("%s compromised by %s", w.AssetID(ai), c.ID), Visible: vis(c.Actor)})
+		w.emit(Event{Kind: EvAssetCompromised, Subject: w.AssetID(ai), Text: fmt.Sprintf("%s compromised by %s", w.AssetID(ai), c.ID), Visible: vis(c.Actor),
+			Fields: fields("asset", w.AssetID(ai), "campaign", c.ID, "how", "exploit")})
 	}
 }
 
@@ -399,7 +409,8 @@ func (w *World) deface(campaign, ai int32) {
 	}
 	w.Counters.WebsitesHijacked++
 	// A defacement is seen by everyone who opens the page.
-	w.emit(Event{Kind: EvDefaced, Subject: w.AssetID(ai), Text: fmt.Sprintf("%s shows %s's page", w.AssetID(ai), c.ID), Public: true})
+	w.emit(Event{Kind: EvDefaced, Subject: w.AssetID(ai), Text: fmt.Sprintf("%s shows %s's page", w.AssetID(ai), c.ID), Public: true,
+		Fields: fields("asset", w.AssetID(ai), "campaign", c.ID, "owner", w.orgID(as.Owner))})
 	w.leaveEvidence(campaign, "web-logs", as.Owner, ai, 2)
 }
 
@@ -421,7 +432,8 @@ func (w *World) leaveEvidence(campaign int32, kind string, holder, asset int32, 
 		Offence: c.Offence, Weight: weight, Created: w.Tick, RetainTicks: retain, LostTick: None})
 	w.idx.evidence[id] = int32(len(w.Evidence) - 1)
 	w.scheduleDecay(&w.Evidence[len(w.Evidence)-1])
-	w.emit(Event{Kind: EvEvidenceCreated, Subject: id, Text: fmt.Sprintf("%s left at %s (kept %d ticks)", kind, w.orgID(holder), retain), Visible: vis(holder)})
+	w.emit(Event{Kind: EvEvidenceCreated, Subject: id, Text: fmt.Sprintf("%s left at %s (kept %d ticks)", kind, w.orgID(holder), retain), Visible: vis(holder),
+		Fields: fields("evidence", id, "kind", kind, "holder", w.orgID(holder), "asset", assetIDOr(w, asset), "retain", itoa32(retain), "until", itoa64(int64(w.Tick)+int64(retain)))})
 	return id
 }
 
@@ -461,7 +473,8 @@ func (w *World) runSteps() {
 		s.Done = true
 		if err := w.Attack(s.Campaign, s.Action, s.Target, s.Technique, s.Args); err != nil {
 			w.emit(Event{Kind: EvLog, Subject: w.Campaigns[s.Campaign].ID,
-				Text: fmt.Sprintf("attack step %s %s at tick %d did not happen: %v", s.Action, s.Target, s.Tick, err)})
+				Text:   fmt.Sprintf("attack step %s %s at tick %d did not happen: %v", s.Action, s.Target, s.Tick, err),
+				Fields: fields("source", "attack", "campaign", w.Campaigns[s.Campaign].ID, "action", s.Action, "target", s.Target, "reason", err.Error())})
 		}
 	}
 }

@@ -280,7 +280,8 @@ func (w *World) advanceActions() {
 		a.Done = w.Tick + a.Ticks
 		if a.Start > a.Queued {
 			w.emit(Event{Kind: EvCommandStarted, Org: o.ID, Subject: a.Target, Command: a.Command, Value: int64(a.Start - a.Queued),
-				Text: fmt.Sprintf("%s %s %s started after waiting %d ticks for staff", o.ID, a.Verb, a.Target, a.Start-a.Queued), Visible: vis(a.Org)})
+				Text: fmt.Sprintf("%s %s %s started after waiting %d ticks for staff", o.ID, a.Verb, a.Target, a.Start-a.Queued), Visible: vis(a.Org),
+				Fields: fields("verb", a.Verb, "waited", itoa32(a.Start-a.Queued))})
 		}
 	}
 }

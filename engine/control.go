@@ -162,7 +162,8 @@ func (w *World) applyControl(c *Command) error {
 		return err
 	}
 	accepted := func(text string) {
-		w.emit(Event{Kind: EvControl, Org: ControlOrg, Subject: c.Target, Command: c.ID, Text: text})
+		w.emit(Event{Kind: EvControl, Org: ControlOrg, Subject: c.Target, Command: c.ID, Text: text,
+			Fields: fields("verb", c.Verb, "target", c.Target)})
 	}
 	switch c.Verb {
 	case ControlPause:
@@ -193,7 +194,8 @@ func (w *World) applyControl(c *Command) error {
 			who = "its policy"
 		}
 		w.emit(Event{Kind: EvControl, Org: ControlOrg, Subject: o.ID, Command: c.ID,
-			Text: fmt.Sprintf("%s is now played by %s", o.ID, who), Visible: vis(org)})
+			Text: fmt.Sprintf("%s is now played by %s", o.ID, who), Visible: vis(org),
+			Fields: fields("verb", c.Verb, "target", o.ID, "played_by", map[bool]string{true: "script", false: "people"}[o.Scripted])})
 	case ControlInject:
 		to, err := w.recipients(c.Args["to"])
 		if err != nil {

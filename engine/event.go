@@ -81,11 +81,14 @@ func (e *Event) Field(k string) string {
 	return ""
 }
 
-// fields builds a payload from key, value pairs.
+// fields builds a payload from key, value pairs. A pair with no value is
+// left out: the kind's reference says when a field may be absent.
 func fields(kv ...string) []Arg {
 	out := make([]Arg, 0, len(kv)/2)
 	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, Arg{Key: kv[i], Value: kv[i+1]})
+		if kv[i+1] != "" {
+			out = append(out, Arg{Key: kv[i], Value: kv[i+1]})
+		}
 	}
 	return out
 }
@@ -249,6 +252,16 @@ func (w *World) EventsSince(org int32, tick int32) ([]Event, bool) {
 }
 
 func itoa32(v int32) string { return strconv.Itoa(int(v)) }
+
+func itoa64(v int64) string { return strconv.FormatInt(v, 10) }
+
+// assetIDOr is an asset's id, or "" for None.
+func assetIDOr(w *World, a int32) string {
+	if a < 0 || int(a) >= len(w.Assets) {
+		return ""
+	}
+	return w.AssetID(a)
+}
 
 // campaignIDOr is a campaign's id, or "" for None.
 func campaignIDOr(w *World, c int32) string {

@@ -1,6 +1,9 @@
 package engine
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Infrastructure levels are recomputed each tick in declaration order from
 // the levels of the previous tick, so a cascade takes at least one tick per
@@ -71,7 +74,8 @@ func (w *World) cascade() {
 			f.Level = level
 			{ // every change: a hospital going onto generators matters even above 500‰
 				w.emit(Event{Kind: EvInfraChanged, Subject: f.ID, Value: int64(level),
-					Text: fmt.Sprintf("%s now at %d‰ (was %d‰)", f.ID, level, old), Visible: vis(f.Owner), Public: f.Priority && level < 500})
+					Text: fmt.Sprintf("%s now at %d‰ (was %d‰)", f.ID, level, old), Visible: vis(f.Owner), Public: f.Priority && level < 500,
+					Fields: fields("infrastructure", f.ID, "cause", "level", "level", itoa32(int32(level)), "was", itoa32(int32(old)))})
 			}
 		}
 		if f.Priority && f.Level < 500 {
@@ -129,7 +133,12 @@ func (w *World) DeliverInject(i int32) {
 	for _, t := range in.To {
 		w.learnNamed(t, in.Subject+"\n"+in.Body)
 	}
-	w.emit(Event{Kind: EvInjectDelivered, Subject: in.ID, Text: text, Visible: vis(in.To...)})
+	to := make([]string, 0, len(in.To))
+	for _, t := range in.To {
+		to = append(to, w.orgID(t))
+	}
+	w.emit(Event{Kind: EvInjectDelivered, Subject: in.ID, Text: text, Visible: vis(in.To...),
+		Fields: fields("inject", in.ID, "from", in.From, "to", strings.Join(to, ","), "title", in.Subject)})
 }
 
 // AddInject appends an ad-hoc inject (from a controller or a script) and

@@ -40,7 +40,7 @@ func (w *World) obtain(ei, org int32, cust Custody) {
 	e.ObtainedTick = append(e.ObtainedTick, w.Tick)
 	how := map[Custody]string{CustodyInformal: "informally (intelligence only)", CustodyLawful: "lawfully (admissible)"}[cust]
 	w.emit(Event{Kind: EvEvidenceObtained, Org: w.orgID(org), Subject: e.ID, Text: fmt.Sprintf("%s obtained %s %s", w.orgID(org), e.ID, how), Visible: vis(org),
-		Fields: fields("custody", custodyWords[cust], "holder", w.orgID(e.Holder))})
+		Fields: fields("evidence", e.ID, "kind", e.Kind, "custody", custodyWords[cust], "holder", w.orgID(e.Holder))})
 }
 
 func (w *World) preserve(ei, by int32) {
@@ -50,7 +50,8 @@ func (w *World) preserve(ei, by int32) {
 	}
 	e.Preserved = true
 	w.Counters.EvidencePreserved++
-	w.emit(Event{Kind: EvEvidencePreserved, Org: w.orgID(by), Subject: e.ID, Text: fmt.Sprintf("%s preserved at %s", e.ID, w.orgID(e.Holder)), Visible: vis(by, e.Holder)})
+	w.emit(Event{Kind: EvEvidencePreserved, Org: w.orgID(by), Subject: e.ID, Text: fmt.Sprintf("%s preserved at %s", e.ID, w.orgID(e.Holder)), Visible: vis(by, e.Holder),
+		Fields: fields("evidence", e.ID, "kind", e.Kind, "holder", w.orgID(e.Holder), "by", w.orgID(by))})
 }
 
 // decayEvidence: what is not preserved is gone after its retention.
@@ -73,7 +74,8 @@ func (w *World) decayEvidence() {
 		w.Counters.EvidenceLost++
 		watch := []int32{e.Holder}
 		watch = append(watch, e.ObtainedBy...)
-		w.emit(Event{Kind: EvEvidenceLost, Subject: e.ID, Text: fmt.Sprintf("%s at %s is gone (retention over)", e.ID, w.orgID(e.Holder)), Visible: vis(watch...)})
+		w.emit(Event{Kind: EvEvidenceLost, Subject: e.ID, Text: fmt.Sprintf("%s at %s is gone (retention over)", e.ID, w.orgID(e.Holder)), Visible: vis(watch...),
+			Fields: fields("evidence", e.ID, "kind", e.Kind, "holder", w.orgID(e.Holder))})
 	}
 	w.decayNext = next
 }
@@ -635,7 +637,8 @@ func applyShare(w *World, a *Action) {
 			}
 			w.Counters.ReshareRefused++
 			w.emit(Event{Kind: EvReshareRefused, Org: w.orgID(a.Org), Subject: ReportID(n),
-				Text: fmt.Sprintf("TLP:%s forbids %s to pass rep-%d to %s", orig.TLP, w.orgID(a.Org), n, w.orgID(t)), Visible: vis(a.Org)})
+				Text: fmt.Sprintf("TLP:%s forbids %s to pass rep-%d to %s", orig.TLP, w.orgID(a.Org), n, w.orgID(t)), Visible: vis(a.Org),
+				Fields: fields("report", ReportID(n), "tlp", orig.TLP.String(), "to", w.orgID(t))})
 		}
 		to = ok
 	}

@@ -448,7 +448,8 @@ func (w *World) SetObjective(i int32, s ObjectiveStatus) {
 	}
 	o.Status = s
 	o.Tick = w.Tick
-	w.emit(Event{Kind: EvObjectiveChanged, Subject: o.ID, Value: int64(s), Text: fmt.Sprintf("objective %s %s at tick %d", o.ID, s, w.Tick)})
+	w.emit(Event{Kind: EvObjectiveChanged, Subject: o.ID, Value: int64(s), Text: fmt.Sprintf("objective %s %s at tick %d", o.ID, s, w.Tick),
+		Fields: fields("objective", o.ID, "status", s.String())})
 }
 
 // Finish judges the objectives that wait for the end of the exercise.

@@ -180,8 +180,19 @@ type EventRef struct {
 	Org     string `json:"org,omitempty"`   // what Org is, if set
 	Subject string `json:"subject"`         // what Subject names
 	Value   string `json:"value,omitempty"` // what Value means, if used
-	// Fields names the kind's payload (Event.Fields), if it has one.
-	Fields string `json:"fields,omitempty"`
+	// Fields is the kind's payload (Event.Fields), in the order events
+	// carry it.
+	Fields []PayloadField `json:"fields,omitempty"`
+}
+
+// PayloadField documents one field of a kind's payload. Values are
+// strings on the wire and in Lua; Type says how to read them.
+type PayloadField struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	Doc  string `json:"doc"`
+	// When says when the field is present; empty: always.
+	When string `json:"when,omitempty"`
 }
 
 // EventField documents one field every event carries.
@@ -202,18 +213,18 @@ var EventFields = []EventField{
 	{"text", "string", "one line for people"},
 	{"value", "integer", "a figure, by kind"},
 	{"command", "integer", "the id of the command it answers, if any"},
-	{"visible", "list of organisation ids", "who sees it (besides controllers)"},
+	{"visible", "list of organisation ids", "who sees it (besides controllers); the story's handlers get it, a team's handlers (team(org, …)) do not"},
 	{"public", "boolean", "everyone sees it"},
 	{"fields", "list of {k, v} (in Lua: a table of strings)", "the kind's payload, named below; ids are canonical"},
 }
 
 var eventRefs = map[string]EventRef{
-	EvCommandAccepted:   {Doc: "a command was checked and queued; the text says when it should start (queued behind N actions, about T ticks)", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target", Value: "ticks it should wait for staff (0: starts now; -1: more than 256 actions ahead, too many to say)", Fields: "verb, ticks, staff, ahead (actions waiting before it)"},
-	EvCommandRejected:   {Doc: "a command was refused at once; the text says why", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target", Fields: "verb, reason"},
+	EvCommandAccepted:   {Doc: "a command was checked and queued; the text says when it should start (queued behind N actions, about T ticks)", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target", Value: "ticks it should wait for staff (0: starts now; -1: more than 256 actions ahead, too many to say)"},
+	EvCommandRejected:   {Doc: "a command was refused at once; the text says why", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target"},
 	EvCommandStarted:    {Doc: "a queued command started after waiting for staff", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target", Value: "ticks it waited"},
-	EvCommandDone:       {Doc: "a command completed (or failed on its second check: the world moved on)", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target", Fields: "verb, result (done or failed), reason (when failed)"},
+	EvCommandDone:       {Doc: "a command completed (or failed on its second check: the world moved on)", Seen: "the commanding organisation", Org: "the commanding organisation", Subject: "the command's target"},
 	EvAssetCompromised:  {Doc: "a campaign took control of an asset (exploit, lateral movement, recruitment)", Seen: "the campaign's actor only: defenders learn of it by detection (asset.detected, botnet.alert)", Subject: "the asset"},
-	EvAssetDetected:     {Doc: "an organisation found compromise: its sensor, an investigation or a scan", Seen: "the organisation that found it", Org: "that organisation", Subject: "the asset or segment", Value: "assets found compromised", Fields: "by (investigation), c2s (the C2 servers its hosts call, comma separated) — for an investigation"},
+	EvAssetDetected:     {Doc: "an organisation found compromise: its sensor, an investigation or a scan", Seen: "the organisation that found it", Org: "that organisation", Subject: "the asset or segment", Value: "assets found compromised"},
 	EvAssetRestored:     {Doc: "assets were rebuilt, cleaned or patched (restore, remediate, update)", Seen: "the acting organisation", Org: "the acting organisation", Subject: "the asset or segment", Value: "assets changed"},
 	EvAssetIsolated:     {Doc: "an asset or segment was isolated (contain) or reconnected (allow)", Seen: "the acting organisation and the owner", Org: "the acting organisation", Subject: "the asset or segment", Value: "assets changed"},
 	EvAssetDestroyed:    {Doc: "an asset was wiped by a campaign", Seen: "the asset's owner", Subject: "the asset"},
@@ -230,10 +241,10 @@ var eventRefs = map[string]EventRef{
 	EvEvidenceCreated:   {Doc: "an attack left evidence (logs, C2 records, payment records)", Seen: "the holder", Subject: "the evidence item"},
 	EvEvidenceLost:      {Doc: "evidence passed its retention unpreserved", Seen: "the holder and everyone who obtained a copy", Subject: "the evidence item"},
 	EvEvidencePreserved: {Doc: "evidence was preserved (by its holder, or on a request)", Seen: "the preserving organisation and the holder", Org: "who preserved it", Subject: "the evidence item"},
-	EvEvidenceObtained:  {Doc: "an organisation obtained a copy of evidence (investigation, disclosure, assist)", Seen: "the organisation", Org: "the organisation", Subject: "the evidence item", Fields: "custody (lawful or informal), holder"},
-	EvRequestSent:       {Doc: "a request was sent", Seen: "the sender and the receiver", Org: "the sender", Subject: "req-N", Fields: "request (req-N), from, to, kind, target, channel, offence"},
-	EvRequestAnswered:   {Doc: "a request was decided or carried out (accepted, refused, done)", Seen: "the sender and the receiver", Org: "the receiver", Subject: "req-N", Fields: "request (req-N), from, to, kind, target, channel, offence, status, result or reason"},
-	EvReportShared:      {Doc: "a report was shared", Seen: "the author and the receivers (everyone for TLP:CLEAR)", Org: "the author", Subject: "rep-N", Fields: "report (rep-N), tlp, campaign, to (comma separated), title"},
+	EvEvidenceObtained:  {Doc: "an organisation obtained a copy of evidence (investigation, disclosure, assist)", Seen: "the organisation", Org: "the organisation", Subject: "the evidence item"},
+	EvRequestSent:       {Doc: "a request was sent", Seen: "the sender and the receiver", Org: "the sender", Subject: "req-N"},
+	EvRequestAnswered:   {Doc: "a request was decided or carried out (accepted, refused, done)", Seen: "the sender and the receiver", Org: "the receiver", Subject: "req-N"},
+	EvReportShared:      {Doc: "a report was shared", Seen: "the author and the receivers (everyone for TLP:CLEAR)", Org: "the author", Subject: "rep-N"},
 	EvReshareRefused:    {Doc: "a re-share was refused by the report's TLP label", Seen: "the organisation that tried", Org: "that organisation", Subject: "rep-N"},
 	EvContentPublished:  {Doc: "propaganda was published on a platform; the text names the uploader's account records", Seen: "everyone (public)", Subject: "the content item", Value: "its initial reach"},
 	EvContentRemoved:    {Doc: "content was removed", Seen: "everyone (public)", Org: "who removed it", Subject: "the content item", Value: "the reach it had"},
@@ -245,7 +256,7 @@ var eventRefs = map[string]EventRef{
 	EvObjectiveChanged:  {Doc: "an objective was met or failed", Seen: "controllers and evaluators", Subject: "the objective", Value: "1 met, 2 failed"},
 	EvCaseOpened:        {Doc: "a prosecutor opened a case", Seen: "the prosecutor", Org: "the prosecutor", Subject: "the campaign", Value: "the case's strength"},
 	EvStatement:         {Doc: "a public statement (a counter-narrative with campaign=)", Seen: "everyone (public)", Org: "the speaker", Subject: "the campaign, if any"},
-	EvMessage:           {Doc: "a message between organisations, or the answer to a query", Seen: "the sender and the receiver", Org: "the sender", Subject: "the receiver (or the queried id)", Fields: "message (msg-N), to — for a message command"},
+	EvMessage:           {Doc: "a message between organisations, or the answer to a query", Seen: "the sender and the receiver", Org: "the sender", Subject: "the receiver (or the queried id)"},
 	EvCampaignStarted:   {Doc: "a campaign started", Seen: "the campaign's actor", Subject: "the campaign"},
 	EvLog:               {Doc: "a line the scenario's scripts logged (log, print), or an attack step's note", Seen: "controllers", Subject: "file:line of the script, or the campaign"},
 	EvControl:           {Doc: "the answer to a controller's command (pause, resume, pace, inject, set_scripted...)", Seen: "controllers", Org: "control", Subject: "the command's target"},
@@ -258,6 +269,7 @@ func EventRefs() []EventRef {
 	for _, k := range EventKinds {
 		r := eventRefs[k]
 		r.Kind = k
+		r.Fields = eventPayloads[k]
 		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })

@@ -210,7 +210,8 @@ func (w *World) spreadBotnets(sc *scratch) {
 					watchers = append(watchers, int32(oi))
 				}
 			}
-			w.emit(Event{Kind: EvC2Disrupted, Subject: c.ID, Text: fmt.Sprintf("botnet %s has lost its command and control", c.ID), Visible: vis(watchers...)})
+			w.emit(Event{Kind: EvC2Disrupted, Subject: c.ID, Text: fmt.Sprintf("botnet %s has lost its command and control", c.ID), Visible: vis(watchers...),
+				Fields: fields("how", "lost", "campaign", c.ID)})
 		}
 		bots, cut := sc.botRow(int32(ci)), sc.cutRow(int32(ci))
 		total := int64(0)
@@ -352,7 +353,9 @@ func (w *World) recruit(ci int32, sc *scratch) {
 				sc.susceptible[s]--
 				if sc.named[s] {
 					if _, named := w.idx.nameOf[seg.First+int32(i)]; named {
-						w.emit(Event{Kind: EvAssetCompromised, Subject: w.AssetID(seg.First + int32(i)), Text: fmt.Sprintf("%s recruited into %s", w.AssetID(seg.First+int32(i)), c.ID), Visible: vis(c.Actor)})
+						id := w.AssetID(seg.First + int32(i))
+						w.emit(Event{Kind: EvAssetCompromised, Subject: id, Text: fmt.Sprintf("%s recruited into %s", id, c.ID), Visible: vis(c.Actor),
+							Fields: fields("asset", id, "campaign", c.ID, "how", "recruited")})
 					}
 				}
 			}
@@ -365,7 +368,8 @@ func (w *World) recruit(ci int32, sc *scratch) {
 		}
 		c.Bots += newBots
 		c.BotsEver += newBots
-		w.emit(Event{Kind: EvBotsRecruited, Subject: c.ID, Value: newBots, Text: fmt.Sprintf("%s recruited %d hosts (%d bots)", c.ID, newBots, c.Bots), Visible: vis(c.Actor)})
+		w.emit(Event{Kind: EvBotsRecruited, Subject: c.ID, Value: newBots, Text: fmt.Sprintf("%s recruited %d hosts (%d bots)", c.ID, newBots, c.Bots), Visible: vis(c.Actor),
+			Fields: fields("campaign", c.ID, "recruited", itoa64(newBots), "bots", itoa64(c.Bots))})
 	}
 }
 
@@ -469,7 +473,12 @@ func (w *World) endDDoS() {
 		if t.Availability >= 500 {
 			text = fmt.Sprintf("%s back at %d‰: the attack traffic has dropped", w.AssetID(m.asset), t.Availability)
 		}
-		w.emit(Event{Kind: EvDDoS, Subject: w.AssetID(m.asset), Value: int64(t.Availability), Text: text, Visible: vis(t.Owner), Public: t.Availability < 500})
+		state := "down"
+		if t.Availability >= 500 {
+			state = "back"
+		}
+		w.emit(Event{Kind: EvDDoS, Subject: w.AssetID(m.asset), Value: int64(t.Availability), Text: text, Visible: vis(t.Owner), Public: t.Availability < 500,
+			Fields: fields("asset", w.AssetID(m.asset), "owner", w.orgID(t.Owner), "availability", itoa32(int32(t.Availability)), "power", itoa64(power), "state", state)})
 	}
 }
 
@@ -617,7 +626,8 @@ func (w *World) detect(sc *scratch) {
 			w.Counters.Detections++
 			o.Indicators = insertSorted(o.Indicators, a.Controller) // the alert's signature
 			w.emit(Event{Kind: EvAssetDetected, Org: o.ID, Subject: n.ID,
-				Text: fmt.Sprintf("%s: alert on %s (%s)", o.ID, n.ID, w.Campaigns[a.Controller].Kind), Visible: vis(a.Owner)})
+				Text: fmt.Sprintf("%s: alert on %s (%s)", o.ID, n.ID, w.Campaigns[a.Controller].Kind), Visible: vis(a.Owner),
+				Fields: fields("by", "sensor", "asset", n.ID, "campaign", w.Campaigns[a.Controller].ID, "campaign_kind", w.Campaigns[a.Controller].Kind.String())})
 		}
 	}
 	for ci := range w.Campaigns {
@@ -645,7 +655,8 @@ func (w *World) detect(sc *scratch) {
 					w.learnC2(x, int32(ci))
 				}
 				w.emit(Event{Kind: EvBotnetAlert, Org: o.ID, Subject: seg.ID, Value: bots[s],
-					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", bots[s], seg.ID), Visible: watchers})
+					Text: fmt.Sprintf("%d hosts in %s show botnet traffic", bots[s], seg.ID), Visible: watchers,
+					Fields: fields("segment", seg.ID, "isp", w.orgID(seg.ISP), "campaign", c.ID, "c2", assetIDOr(w, c.C2))})
 			}
 		}
 	}

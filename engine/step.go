@@ -52,7 +52,8 @@ func (w *World) Step(cmds []Command) ([]Event, error) {
 			// goes on without it.
 			w.storyStop = &StoryStop{Tick: w.Tick, Err: err}
 			w.emit(Event{Kind: EvStoryStopped, Org: ControlOrg,
-				Text: "the story stopped (the world goes on; scripted teams stopped with it: hand them to people with control.people): " + err.Error()})
+				Text:   "the story stopped (the world goes on; scripted teams stopped with it: hand them to people with control.people): " + err.Error(),
+				Fields: fields("error", err.Error())})
 		}
 	}
 	late := len(w.events)

@@ -216,7 +216,7 @@ func applyInvestigate(w *World, a *Action) {
 	}
 	w.Counters.Detections += fresh
 	w.emit(Event{Kind: EvAssetDetected, Org: org.ID, Subject: a.Target, Text: text, Value: found, Visible: vis(a.Org),
-		Fields: fields("by", "investigation", "c2s", strings.Join(uniqueSorted(c2s), ","))})
+		Fields: fields("by", "investigation", "target", a.Target, "compromised", itoa64(found), "c2s", strings.Join(uniqueSorted(c2s), ","))})
 }
 
 // factsPerInvestigation bounds the compromised hosts of others one
@@ -249,7 +249,8 @@ func applyScan(w *World, a *Action) {
 		}
 	})
 	w.emit(Event{Kind: EvAssetDetected, Org: w.orgID(a.Org), Subject: a.Target, Value: bad,
-		Text: fmt.Sprintf("scan of %s: %d vulnerable, %d compromised", a.Target, vuln, bad), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("scan of %s: %d vulnerable, %d compromised", a.Target, vuln, bad), Visible: vis(a.Org),
+		Fields: fields("by", "scan", "target", a.Target, "vulnerable", itoa64(vuln), "compromised", itoa64(bad))})
 }
 
 func applyQuery(w *World, a *Action) {
@@ -276,7 +277,8 @@ func applyQuery(w *World, a *Action) {
 	if text == "" {
 		text = fmt.Sprintf("nothing you may see about %q", a.Target)
 	}
-	w.emit(Event{Kind: EvMessage, Org: w.orgID(a.Org), Subject: a.Target, Text: text, Visible: vis(a.Org)})
+	w.emit(Event{Kind: EvMessage, Org: w.orgID(a.Org), Subject: a.Target, Text: text, Visible: vis(a.Org),
+		Fields: fields("query", a.Target)})
 }
 
 func (w *World) setIsolated(a *Action, on bool) {
@@ -306,7 +308,8 @@ func (w *World) setIsolated(a *Action, on bool) {
 		owner = w.Segments[seg].Owner
 	}
 	w.emit(Event{Kind: EvAssetIsolated, Org: w.orgID(a.Org), Subject: a.Target, Value: n,
-		Text: fmt.Sprintf("%s %s %s (%d assets); its services are %s", w.orgID(a.Org), word, a.Target, n, map[bool]string{true: "down", false: "back"}[on]), Visible: vis(a.Org, owner)})
+		Text: fmt.Sprintf("%s %s %s (%d assets); its services are %s", w.orgID(a.Org), word, a.Target, n, map[bool]string{true: "down", false: "back"}[on]), Visible: vis(a.Org, owner),
+		Fields: fields("target", a.Target, "state", word, "owner", w.orgID(owner), "assets", itoa64(n))})
 }
 
 func (w *World) refreshAvailability(i int32) {
@@ -349,12 +352,14 @@ func applyDeny(w *World, a *Action) {
 		// Only this ISP's customers lose the C2: a partial block, not a
 		// disruption of the botnet (botnet.c2_disrupted).
 		w.emit(Event{Kind: EvC2Blocked, Org: w.orgID(a.Org), Subject: a.Target,
-			Text: fmt.Sprintf("%s blocks traffic to %s for its customers", w.orgID(a.Org), a.Target), Visible: vis(a.Org)})
+			Text: fmt.Sprintf("%s blocks traffic to %s for its customers", w.orgID(a.Org), a.Target), Visible: vis(a.Org),
+			Fields: fields("c2", w.AssetID(i), "isp", w.orgID(a.Org))})
 		return
 	}
 	as.Flags |= FlagBlocked // scrubbing in front of the target
 	w.emit(Event{Kind: EvDDoSScrubbed, Org: w.orgID(a.Org), Subject: a.Target,
-		Text: fmt.Sprintf("%s scrubs traffic to %s", w.orgID(a.Org), a.Target), Visible: vis(a.Org, as.Owner)})
+		Text: fmt.Sprintf("%s scrubs traffic to %s", w.orgID(a.Org), a.Target), Visible: vis(a.Org, as.Owner),
+		Fields: fields("asset", w.AssetID(i), "owner", w.orgID(as.Owner), "by", w.orgID(a.Org))})
 }
 
 func (w *World) isC2(i int32) bool {
@@ -394,7 +399,8 @@ func applyRestore(w *World, a *Action) {
 		}
 		f.Tripped = false
 		w.emit(Event{Kind: EvInfraChanged, Org: w.orgID(a.Org), Subject: f.ID,
-			Text: fmt.Sprintf("%s restores %s (repairs done by tick %d)", w.orgID(a.Org), f.ID, max32(w.Tick, f.RepairUntil)), Visible: vis(a.Org)})
+			Text: fmt.Sprintf("%s restores %s (repairs done by tick %d)", w.orgID(a.Org), f.ID, max32(w.Tick, f.RepairUntil)), Visible: vis(a.Org),
+			Fields: fields("infrastructure", f.ID, "cause", "restore", "ready", itoa32(max32(w.Tick, f.RepairUntil)))})
 		return
 	}
 	n := int64(0)
@@ -416,7 +422,8 @@ func applyRestore(w *World, a *Action) {
 		n++
 	})
 	w.emit(Event{Kind: EvAssetRestored, Org: w.orgID(a.Org), Subject: a.Target, Value: n,
-		Text: fmt.Sprintf("%s restored %s (%d assets)", w.orgID(a.Org), a.Target, n), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("%s restored %s (%d assets)", w.orgID(a.Org), a.Target, n), Visible: vis(a.Org),
+		Fields: fields("target", a.Target, "how", "restore", "assets", itoa64(n))})
 }
 
 func applyRemediate(w *World, a *Action) {
@@ -433,7 +440,8 @@ func applyRemediate(w *World, a *Action) {
 	})
 	w.Counters.HostsCleaned += n
 	w.emit(Event{Kind: EvAssetRestored, Org: w.orgID(a.Org), Subject: a.Target, Value: n,
-		Text: fmt.Sprintf("%s cleaned %d hosts in %s", w.orgID(a.Org), n, a.Target), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("%s cleaned %d hosts in %s", w.orgID(a.Org), n, a.Target), Visible: vis(a.Org),
+		Fields: fields("target", a.Target, "how", "remediate", "assets", itoa64(n))})
 }
 
 func checkUpdate(w *World, a *Action) error {
@@ -465,7 +473,8 @@ func applyUpdate(w *World, a *Action) {
 		as.Flags |= FlagHardened
 	})
 	w.emit(Event{Kind: EvAssetRestored, Org: w.orgID(a.Org), Subject: a.Target, Value: n,
-		Text: fmt.Sprintf("%s patched %d assets in %s", w.orgID(a.Org), n, a.Target), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("%s patched %d assets in %s", w.orgID(a.Org), n, a.Target), Visible: vis(a.Org),
+		Fields: fields("target", a.Target, "how", "update", "assets", itoa64(n))})
 }
 
 func checkContentOwned(w *World, a *Action) error {
@@ -495,7 +504,8 @@ func (w *World) removeContent(i, by int32) {
 	c.Removed = w.Tick
 	w.Counters.ContentRemoved++
 	w.emit(Event{Kind: EvContentRemoved, Org: w.orgID(by), Subject: c.ID, Value: c.Reach,
-		Text: fmt.Sprintf("%s removed %s after it reached %d people", w.orgID(c.Platform), c.ID, c.Reach), Public: true})
+		Text: fmt.Sprintf("%s removed %s after it reached %d people", w.orgID(c.Platform), c.ID, c.Reach), Public: true,
+		Fields: fields("content", c.ID, "platform", w.orgID(c.Platform), "by", w.orgID(by), "reach", itoa64(c.Reach))})
 }
 
 func checkPreserve(w *World, a *Action) error {
@@ -550,7 +560,8 @@ func (w *World) takeDown(i, by int32) {
 	w.touched()
 	as.Availability = 0
 	w.emit(Event{Kind: EvC2Disrupted, Org: w.orgID(by), Subject: w.AssetID(i),
-		Text: fmt.Sprintf("%s took %s down", w.orgID(by), w.AssetID(i)), Visible: vis(by, as.Owner)})
+		Text: fmt.Sprintf("%s took %s down", w.orgID(by), w.AssetID(i)), Visible: vis(by, as.Owner),
+		Fields: fields("how", "takedown", "c2", w.AssetID(i), "by", w.orgID(by))})
 }
 
 func checkSinkhole(w *World, a *Action) error {
@@ -575,7 +586,8 @@ func applySinkhole(w *World, a *Action) {
 func (w *World) sinkhole(i, by int32) {
 	w.Assets[i].Flags |= FlagSinkholed
 	w.emit(Event{Kind: EvC2Disrupted, Org: w.orgID(by), Subject: w.AssetID(i),
-		Text: fmt.Sprintf("%s sinkholed %s: infected hosts now report to the sinkhole", w.orgID(by), w.AssetID(i)), Visible: vis(by)})
+		Text: fmt.Sprintf("%s sinkholed %s: infected hosts now report to the sinkhole", w.orgID(by), w.AssetID(i)), Visible: vis(by),
+		Fields: fields("how", "sinkhole", "c2", w.AssetID(i), "by", w.orgID(by))})
 }
 
 func checkMessage(w *World, a *Action) error {
@@ -604,7 +616,8 @@ func applyStatement(w *World, a *Action) {
 		}
 	}
 	w.record(MsgStatement, a.Org, nil, a.arg("campaign"), a.arg("text"))
-	w.emit(Event{Kind: EvStatement, Org: w.orgID(a.Org), Subject: a.arg("campaign"), Text: a.arg("text"), Public: true})
+	w.emit(Event{Kind: EvStatement, Org: w.orgID(a.Org), Subject: a.arg("campaign"), Text: a.arg("text"), Public: true,
+		Fields: fields("speaker", w.orgID(a.Org), "campaign", a.arg("campaign"))})
 }
 
 func checkInfraOwned(w *World, a *Action) error {
@@ -665,7 +678,8 @@ func applyTrace(w *World, a *Action) {
 	pay.Traced = true
 	w.Counters.MoneyTraced = addSat(w.Counters.MoneyTraced, pay.Amount)
 	w.emit(Event{Kind: EvFundsTraced, Org: w.orgID(a.Org), Subject: pay.ID, Value: pay.Amount,
-		Text: fmt.Sprintf("%s traced %s: %d to the campaign", w.orgID(a.Org), pay.ID, pay.Amount), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("%s traced %s: %d to the campaign", w.orgID(a.Org), pay.ID, pay.Amount), Visible: vis(a.Org),
+		Fields: fields("payment", pay.ID, "how", "trace", "amount", itoa64(pay.Amount), "service", w.orgID(pay.Service))})
 }
 
 func checkFreeze(w *World, a *Action) error {
@@ -692,7 +706,8 @@ func (w *World) freeze(p, by int32) {
 	pay.Frozen = true
 	w.Counters.MoneyFrozen = addSat(w.Counters.MoneyFrozen, pay.Amount)
 	w.emit(Event{Kind: EvFundsTraced, Org: w.orgID(by), Subject: pay.ID, Value: pay.Amount,
-		Text: fmt.Sprintf("%s froze %s (%d)", w.orgID(by), pay.ID, pay.Amount), Visible: vis(by)})
+		Text: fmt.Sprintf("%s froze %s (%d)", w.orgID(by), pay.ID, pay.Amount), Visible: vis(by),
+		Fields: fields("payment", pay.ID, "how", "freeze", "amount", itoa64(pay.Amount), "service", w.orgID(pay.Service))})
 }
 
 func checkProsecute(w *World, a *Action) error {
@@ -721,7 +736,8 @@ func applyProsecute(w *World, a *Action) {
 	k := &w.Cases[len(w.Cases)-1]
 	k.Strength = w.caseStrength(k)
 	w.emit(Event{Kind: EvCaseOpened, Org: w.orgID(a.Org), Subject: a.Target, Value: int64(k.Strength),
-		Text: fmt.Sprintf("%s opened a case against %s (evidence strength %d)", w.orgID(a.Org), a.Target, k.Strength), Visible: vis(a.Org)})
+		Text: fmt.Sprintf("%s opened a case against %s (evidence strength %d)", w.orgID(a.Org), a.Target, k.Strength), Visible: vis(a.Org),
+		Fields: fields("campaign", w.Campaigns[c].ID, "prosecutor", w.orgID(a.Org), "strength", itoa32(int32(k.Strength)))})
 }
 
 func max32(a, b int32) int32 {

@@ -252,7 +252,8 @@ func (d *Director) luaSetScripted(L *lua.LState) int {
 		if v {
 			who = "its policy"
 		}
-		d.w.Emit(engine.Event{Kind: engine.EvLog, Subject: o.ID, Text: fmt.Sprintf("%s is now played by %s", o.ID, who)})
+		d.w.Emit(engine.Event{Kind: engine.EvLog, Subject: o.ID, Text: fmt.Sprintf("%s is now played by %s", o.ID, who),
+			Fields: []engine.Arg{{Key: "source", Value: "script"}, {Key: "played_by", Value: map[bool]string{true: "script", false: "people"}[o.Scripted]}}})
 	}
 	return 0
 }

@@ -614,7 +614,7 @@ func (d *Director) logLine(line string) {
 	if pos.file != "" {
 		subject = fmt.Sprintf("%s:%d", pos.file, pos.line)
 	}
-	d.w.Emit(engine.Event{Kind: engine.EvLog, Subject: subject, Text: line})
+	d.w.Emit(engine.Event{Kind: engine.EvLog, Subject: subject, Text: line, Fields: []engine.Arg{{Key: "source", Value: "script"}}})
 }
 
 // apiFuncs are the globals the director adds to the sandbox's.

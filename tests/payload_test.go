@@ -1,0 +1,236 @@
+package tests
+
+// Every event the engine emits carries the payload its kind documents
+// (engine.EventRefs, docs/reference.md): each field named there and only
+// those, every field that is always present present, each value of its
+// documented type (an id that names a thing of the world, an integer, one
+// of the listed words). Run over every mission scenario, with the
+// commands they ship.
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"cyberex/engine"
+	"cyberex/headless"
+	"cyberex/journal"
+)
+
+func TestEveryEventCarriesItsPayload(t *testing.T) {
+	refs := map[string]engine.EventRef{}
+	for _, r := range engine.EventRefs() {
+		refs[r.Kind] = r
+	}
+	seen := map[string]int{}
+	for _, name := range missionScenarios {
+		t.Run(name, func(t *testing.T) {
+			s := loadMission(t, name)
+			var cmds []engine.Command
+			if f := filepath.Join("..", "scenarios", name, "commands.jsonl"); fileExists(f) {
+				cs, err := journal.ReadCommandsFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cmds = cs.List
+			}
+			const upTo = 0 // to the end: about two seconds for all four
+			var world *engine.World
+			var pending []engine.Event
+			fails := 0
+			check := func(w *engine.World, evs []engine.Event) {
+				for i := range evs {
+					e := &evs[i]
+					if strings.HasPrefix(e.Kind, "script.") {
+						continue // the scenario's own kinds: its scripts say what they carry
+					}
+					seen[e.Kind]++
+					for _, p := range payloadProblems(w, refs, e) {
+						if fails++; fails <= 20 {
+							t.Errorf("tick %d %s %s: %s (fields %v)", e.Tick, e.Kind, e.Subject, p, e.Fields)
+						}
+					}
+				}
+			}
+			_, err := headless.Run(s, headless.RunOptions{Seed: 1, Ticks: upTo, Commands: cmds,
+				OnEvents: func(evs []engine.Event) {
+					if world == nil {
+						pending = append(pending, evs...)
+						return
+					}
+					check(world, evs)
+				},
+				AfterStep: func(w *engine.World) {
+					if world == nil {
+						world = w
+						check(w, pending)
+					}
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	var kinds []string
+	for k, n := range seen {
+		kinds = append(kinds, k+"="+strconv.Itoa(n))
+	}
+	sort.Strings(kinds)
+	t.Logf("%d kinds checked: %s", len(seen), strings.Join(kinds, " "))
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// payloadProblems lists what is wrong with an event's fields against its
+// kind's reference.
+func payloadProblems(w *engine.World, refs map[string]engine.EventRef, e *engine.Event) []string {
+	r, ok := refs[e.Kind]
+	if !ok {
+		return []string{"a kind the reference does not list"}
+	}
+	var out []string
+	doc := map[string]engine.PayloadField{}
+	for _, f := range r.Fields {
+		doc[f.Name] = f
+	}
+	got := map[string]bool{}
+	for _, f := range e.Fields {
+		d, ok := doc[f.Key]
+		switch {
+		case !ok:
+			out = append(out, "field "+f.Key+" is not documented")
+			continue
+		case got[f.Key]:
+			out = append(out, "field "+f.Key+" twice")
+		case f.Value == "":
+			out = append(out, "field "+f.Key+" is empty (leave it out)")
+		}
+		got[f.Key] = true
+		if p := typeProblem(w, d.Type, f.Value); p != "" {
+			out = append(out, "field "+f.Key+": "+p)
+		}
+	}
+	for _, f := range r.Fields {
+		if f.When == "" && !got[f.Name] {
+			out = append(out, "field "+f.Name+" is missing")
+		}
+	}
+	return out
+}
+
+// typeProblem checks one value against its documented type.
+func typeProblem(w *engine.World, typ, v string) string {
+	is := func(ok bool) string {
+		if ok {
+			return ""
+		}
+		return strconv.Quote(v) + " is not a " + typ
+	}
+	each := func(ok func(string) bool) string {
+		for _, p := range strings.Split(v, ",") {
+			if !ok(p) {
+				return strconv.Quote(p) + " is not one of " + typ
+			}
+		}
+		return ""
+	}
+	org := func(s string) bool { _, ok := w.OrgIndex(s); return ok || s == engine.ControlOrg }
+	asset := func(s string) bool { _, ok := w.AssetIndex(s); return ok }
+	switch typ {
+	case "organisation id":
+		return is(org(v))
+	case "organisation ids, comma separated":
+		return each(org)
+	case "asset id":
+		return is(asset(v))
+	case "asset ids, comma separated":
+		return each(asset)
+	case "asset or segment id":
+		_, seg := w.SegmentIndex(v)
+		return is(asset(v) || seg)
+	case "segment id":
+		_, ok := w.SegmentIndex(v)
+		return is(ok)
+	case "campaign id":
+		_, ok := w.CampaignIndex(v)
+		return is(ok)
+	case "infrastructure id":
+		_, ok := w.InfraIndex(v)
+		return is(ok)
+	case "evidence id":
+		_, ok := w.EvidenceIndex(v)
+		return is(ok)
+	case "payment id":
+		_, ok := w.PaymentIndex(v)
+		return is(ok)
+	case "content id":
+		_, ok := w.ContentIndex(v)
+		return is(ok)
+	case "inject id":
+		_, ok := w.InjectIndex(v)
+		return is(ok)
+	case "objective id":
+		_, ok := w.ObjectiveIndex(v)
+		return is(ok)
+	case "integer", "tick", "ticks", "‰":
+		_, err := strconv.ParseInt(v, 10, 64)
+		return is(err == nil)
+	case "req-N":
+		return is(strings.HasPrefix(v, "req-"))
+	case "rep-N":
+		return is(strings.HasPrefix(v, "rep-"))
+	case "msg-N":
+		return is(strings.HasPrefix(v, "msg-"))
+	}
+	if words := strings.Split(typ, " | "); len(words) > 1 {
+		for _, x := range words {
+			if x == v || x == "…" {
+				return ""
+			}
+		}
+		return strconv.Quote(v) + " is none of " + typ
+	}
+	return "" // free text, or an id the reference names in words
+}
+
+// TestPayloadCheckCatchesEachFault: the check above fails an event for
+// each way a payload can be wrong.
+func TestPayloadCheckCatchesEachFault(t *testing.T) {
+	s := loadMission(t, "tutorial")
+	var world *engine.World
+	if _, err := headless.Run(s, headless.RunOptions{Seed: 1, Ticks: 1, AfterStep: func(w *engine.World) { world = w }}); err != nil {
+		t.Fatal(err)
+	}
+	refs := map[string]engine.EventRef{}
+	for _, r := range engine.EventRefs() {
+		refs[r.Kind] = r
+	}
+	org := world.Orgs[0].ID
+	good := []engine.Arg{{Key: "evidence", Value: "x"}, {Key: "kind", Value: "logs"}, {Key: "holder", Value: org}}
+	for _, c := range []struct {
+		name string
+		ev   engine.Event
+		want string
+	}{
+		{"unknown kind", engine.Event{Kind: "asset.vanished"}, "does not list"},
+		{"undocumented field", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[1:3:3], engine.Arg{Key: "evidence", Value: "x"}, engine.Arg{Key: "secret", Value: "1"})}, "secret is not documented"},
+		{"missing field", engine.Event{Kind: engine.EvEvidenceLost, Fields: good[1:]}, "evidence is missing"},
+		{"twice", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:3:3], good[2])}, "holder twice"},
+		{"empty", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:2:2], engine.Arg{Key: "holder"})}, "holder is empty"},
+		{"not an org", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:2:2], engine.Arg{Key: "holder", Value: "nobody"})}, "not a organisation id"},
+		{"not an integer", engine.Event{Kind: engine.EvCommandStarted, Fields: []engine.Arg{{Key: "verb", Value: "scan"}, {Key: "waited", Value: "3x"}}}, "not a ticks"},
+		{"not a listed word", engine.Event{Kind: engine.EvFundsTraced, Fields: []engine.Arg{{Key: "payment", Value: "p"}, {Key: "how", Value: "seize"}, {Key: "amount", Value: "1"}, {Key: "service", Value: org}}}, "none of trace | freeze"},
+		{"one bad id in a list", engine.Event{Kind: engine.EvInjectDelivered, Fields: []engine.Arg{{Key: "inject", Value: "i"}, {Key: "to", Value: org + ",nobody"}}}, `"nobody" is not one of`},
+	} {
+		ps := payloadProblems(world, refs, &c.ev)
+		if !strings.Contains(strings.Join(ps, "; "), c.want) {
+			t.Errorf("%s: problems %q, want one saying %q", c.name, ps, c.want)
+		}
+	}
+}
