@@ -52,6 +52,10 @@ func (d *Director) luaOn(L *lua.LState) int {
 	kind := checkString(L, 1, "on: the event kind")
 	checkKind(L, kind, true)
 	fn := checkLuaFunction(L, 2, "on")
+	// An on() handler runs as the story, seeing every event and the whole
+	// world: registered from a team's handler it would be a way round the
+	// team's view.
+	d.storyOnly(L, "on", "on() handlers are the story's (they see every event); a team reacts in its on_event")
 	if len(d.handlers) >= HandlersMax {
 		L.RaiseError("more than %d event handlers (HandlersMax)", HandlersMax)
 	}
@@ -147,8 +151,9 @@ func (d *Director) luaEmit(L *lua.LState) int {
 }
 
 // eventTable is what handlers receive: {tick, kind, org, subject, text,
-// value, command, public, visible = {org ids}}.
-func (d *Director) eventTable(L *lua.LState, ev *engine.Event) *lua.LTable {
+// value, command, public, fields = {name = value}} and, for the story's
+// handlers (withVisible), visible = {org ids}.
+func (d *Director) eventTable(L *lua.LState, ev *engine.Event, withVisible bool) *lua.LTable {
 	tb := L.CreateTable(0, 9)
 	tb.RawSetString("tick", lua.LNumber(ev.Tick))
 	tb.RawSetString("kind", lua.LString(ev.Kind))
@@ -164,13 +169,15 @@ func (d *Director) eventTable(L *lua.LState, ev *engine.Event) *lua.LTable {
 		tb.RawSetString("command", lua.LNumber(ev.Command))
 	}
 	tb.RawSetString("public", lua.LBool(ev.Public))
-	vis := L.CreateTable(len(ev.Visible), 0)
-	for _, o := range ev.Visible {
-		if o >= 0 && int(o) < len(d.w.Orgs) {
-			vis.Append(lua.LString(d.w.Orgs[o].ID))
+	if withVisible {
+		vis := L.CreateTable(len(ev.Visible), 0)
+		for _, o := range ev.Visible {
+			if o >= 0 && int(o) < len(d.w.Orgs) {
+				vis.Append(lua.LString(d.w.Orgs[o].ID))
+			}
 		}
+		tb.RawSetString("visible", vis)
 	}
-	tb.RawSetString("visible", vis)
 	if len(ev.Fields) > 0 {
 		ft := L.CreateTable(0, len(ev.Fields))
 		for _, f := range ev.Fields {
@@ -178,5 +185,27 @@ func (d *Director) eventTable(L *lua.LState, ev *engine.Event) *lua.LTable {
 		}
 		tb.RawSetString("fields", ft)
 	}
+	return tb
+}
+
+// teamEventTable is the event as a team's on_event receives it: its own
+// table (what one team's handler writes into it no other team reads),
+// without visible: who else saw an event is not the team's to know (a
+// report's receivers are in its payload, ev.fields.to). Reading
+// ev.visible is an error that says so.
+func (d *Director) teamEventTable(L *lua.LState, t *team, ev *engine.Event) *lua.LTable {
+	tb := d.eventTable(L, ev, false)
+	if t.evMeta == nil {
+		org := t.org
+		t.evMeta = L.CreateTable(0, 1)
+		t.evMeta.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+			if k, ok := L.Get(2).(lua.LString); ok && k == "visible" {
+				d.hidden(L, "on_event", org, "who else saw an event is not its to know, ev.visible is the story's (a report's receivers: ev.fields.to)")
+			}
+			L.Push(lua.LNil)
+			return 1
+		}))
+	}
+	L.SetMetatable(tb, t.evMeta)
 	return tb
 }

@@ -122,6 +122,8 @@ type team struct {
 	org                        int32
 	name                       string
 	onRequest, onEvent, onTick *lua.LFunction
+	// evMeta makes its event tables raise on ev.visible (made once).
+	evMeta *lua.LTable
 }
 
 type objCheck struct {
@@ -438,7 +440,7 @@ func (d *Director) deliver(L *lua.LState, ev engine.Event) {
 	var tb *lua.LTable
 	table := func() *lua.LTable {
 		if tb == nil {
-			tb = d.eventTable(L, &ev)
+			tb = d.eventTable(L, &ev, true)
 		}
 		return tb
 	}
@@ -464,7 +466,7 @@ func (d *Director) deliver(L *lua.LState, ev engine.Event) {
 		if t.onEvent == nil || !d.scripted(t.org) || !ev.VisibleTo(t.org) {
 			continue
 		}
-		d.callAs(L, t.org, t.onEvent, table())
+		d.callAs(L, t.org, t.onEvent, d.teamEventTable(L, t, &ev))
 	}
 }
 

@@ -67,3 +67,39 @@ false	scenarios/test/story.lua:9: assets: isp-a's handlers see what isp-a knows:
 3`},
 	})
 }
+
+// TestTeamEventTables: a team's on_event gets the event without visible
+// (reading it is an error that says where the receivers are), in a table
+// of its own (what one team writes into it the next does not read); the
+// story's handlers still get visible; a team's handler cannot register an
+// on() handler, which would run as the story.
+func TestTeamEventTables(t *testing.T) {
+	runAPICases(t, []apiCase{
+		{"visible is the story's; each team its own table", `
+set_scripted("csirt-a", true)
+set_scripted("police-a", true)
+team("csirt-a", {on_event = function(ev)
+  if ev.kind == "report.shared" then
+    log("csirt-a", pcall(function() return ev.visible end))
+    log("csirt-a", rawget(ev, "visible"), ev.fields.to, ev.fields.report)
+    ev.note = "planted"
+    ev.fields.to = "everyone"
+  end
+end})
+team("police-a", {on_event = function(ev)
+  if ev.kind == "report.shared" then log("police-a", ev.note, ev.fields.to) end
+end})
+on("report.shared", function(ev) log("story", table.concat(ev.visible, ",")) end)
+at(1, function() command{org = "csirt-a", verb = "share", target = "police-a", args = {tlp = "AMBER", title = "x"}} end)`, 30, `
+story	csirt-a,police-a
+csirt-a	false	scenarios/test/story.lua:6: on_event: csirt-a's handlers see what csirt-a knows: who else saw an event is not its to know, ev.visible is the story's (a report's receivers: ev.fields.to)
+csirt-a	nil	police-a	rep-1
+police-a	nil	police-a`},
+		{"on() from a team's handler", `
+set_scripted("csirt-a", true)
+team("csirt-a", {on_tick = function()
+  if tick() == 1 then log(pcall(on, "*", function(ev) end)) end
+end})`, 1, `
+false	scenarios/test/story.lua:4: on: csirt-a's handlers see what csirt-a knows: on() handlers are the story's (they see every event); a team reacts in its on_event`},
+	})
+}

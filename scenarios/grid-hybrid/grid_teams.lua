@@ -196,7 +196,7 @@ function M.csirt_a(P)
     name = "csirt-a (" .. P.name .. ")",
     on_event = function(ev)
       if ev.kind == "report.shared" then
-        if ev.org == me() and has(ev.visible, "csirt-n") then shared = true end
+        if ev.org == me() and ("," .. ev.fields.to .. ","):find(",csirt-n,", 1, true) then shared = true end
         if ev.org ~= me() and has(org(me()).indicators, C) then learned() end
       elseif ev.kind == "asset.detected" and ev.org == me() and lib.campaign_of(ev) == C then
         learned()
