@@ -5,10 +5,25 @@ import (
 	"strings"
 )
 
+// DependencyDownPermille: a dependency supplying less than this is down
+// and supplies nothing to its dependants.
+const DependencyDownPermille = 500
+
 // Infrastructure levels are recomputed each tick in declaration order from
 // the levels of the previous tick, so a cascade takes at least one tick per
 // hop plus each dependency's delay, and the order of declaration cannot
 // change the outcome.
+//
+// What a dependency supplies passes on in proportion: an asset its
+// availability, an infrastructure its level (a substation at 700‰ gives
+// its dependants 700‰). Under DependencyDownPermille a dependency is down
+// and supplies nothing: a feeder that has lost more than half its supply
+// trips (load shedding) rather than running at a third. A dependant is
+// short from the first tick one of its dependencies supplies less than
+// 1000‰; once short for that dependency's delay (the buffer: a
+// reservoir, a battery, the inertia of a process) it runs on the lowest
+// supply, topped up by its backup while the backup lasts and by manual
+// operation when its crews run it by hand.
 func (w *World) cascade() {
 	prev := w.infraPrev[:0]
 	for _, f := range w.Infras {
@@ -21,24 +36,33 @@ func (w *World) cascade() {
 			f.Damaged = false
 			f.RepairUntil = None
 		}
-		failing := false
+		short := false
+		supply := int32(1000)
 		var delay int32 = 1 << 30
 		for _, d := range f.DependsOn {
-			down := false
+			s := int32(1000)
 			if d.Asset != None {
 				a := &w.Assets[d.Asset]
-				down = a.Availability < 500 || a.Flags&FlagDestroyed != 0
-			} else if !f.Islanded {
-				down = prev[d.Infra] < 500
-			}
-			if down {
-				failing = true
-				if d.DelayTicks < delay {
-					delay = d.DelayTicks
+				s = int32(a.Availability)
+				if a.Flags&FlagDestroyed != 0 {
+					s = 0
 				}
+			} else if !f.Islanded {
+				s = prev[d.Infra]
+			}
+			if s >= 1000 {
+				continue
+			}
+			if s < DependencyDownPermille {
+				s = 0
+			}
+			short = true
+			supply = min32(supply, s)
+			if d.DelayTicks < delay {
+				delay = d.DelayTicks
 			}
 		}
-		if failing {
+		if short {
 			if f.DownSince == None {
 				f.DownSince = w.Tick
 			}
@@ -59,15 +83,15 @@ func (w *World) cascade() {
 				level = 0
 			}
 		}
-		if failing && w.Tick-f.DownSince >= delay {
-			backup := int32(0)
-			if int64(w.Tick-f.DownSince) < int64(delay)+int64(f.BackupTicks) {
-				backup = f.BackupPermille
+		if short && w.Tick-f.DownSince >= delay {
+			fallback := supply
+			if int64(w.Tick-f.DownSince) < int64(delay)+int64(f.BackupTicks) && f.BackupPermille > fallback {
+				fallback = f.BackupPermille
 			}
-			if f.Manual && f.ManualPermille > backup {
-				backup = f.ManualPermille
+			if f.Manual && f.ManualPermille > fallback {
+				fallback = f.ManualPermille
 			}
-			level = min32(level, backup)
+			level = min32(level, fallback)
 		}
 		if level != f.Level {
 			old := f.Level

@@ -427,8 +427,8 @@ func TestCyberPhysicalCascade(t *testing.T) {
 	if v := metric(t, w, "infra:substation"); v != 600 {
 		t.Fatalf("substation in manual at %d‰, want 600", v)
 	}
-	if v := metric(t, w, "infra:hospital"); v != 1000 {
-		t.Fatalf("hospital at %d‰ with the substation at 600‰, want 1000", v)
+	if v := metric(t, w, "infra:hospital"); v != 600 {
+		t.Fatalf("hospital at %d‰ with the substation at 600‰, want 600 (levels pass on in proportion)", v)
 	}
 }
 

@@ -307,7 +307,7 @@ type Infra struct {
 	// Level is the share of service delivered now, in permille.
 	Level Permille `json:"level"`
 	// BackupPermille is what redundancy (generators, a second feed) keeps
-	// up while dependencies are down; BackupTicks how long it lasts.
+	// up while dependencies fall short; BackupTicks how long it lasts.
 	BackupPermille Permille `json:"backup_permille"`
 	BackupTicks    int32    `json:"backup_ticks"`
 	// ManualPermille is the output when run by hand after SCADA is lost.
@@ -317,7 +317,7 @@ type Infra struct {
 	// means the site cannot run islanded.
 	IslandPermille Permille `json:"island_permille"`
 	// Dynamic state.
-	DownSince   int32 `json:"down_since"`   // tick a dependency first failed, or None
+	DownSince   int32 `json:"down_since"`   // tick a dependency first fell short, or None
 	Manual      bool  `json:"manual"`       // operating by hand
 	Islanded    bool  `json:"islanded"`     // cut from the wider grid to protect it
 	Damaged     bool  `json:"damaged"`      // physical damage: needs RestoreTicks of repair

@@ -79,9 +79,9 @@ func TestInvestigatingDefacedSiteGivesIndicators(t *testing.T) {
 	}
 }
 
-// An asset dependency counts as down when the asset's availability is
-// under 500‰ (isolated, taken down, destroyed, or a DDoS that halves its
-// service); the dependant falls after the dependency's delay.
+// What a dependency supplies passes on in proportion (an asset's
+// availability, an infrastructure's level); under 500‰ it is down and
+// supplies nothing. The dependant feels it after the dependency's delay.
 func TestAssetDependencyDown(t *testing.T) {
 	b := newBuilder()
 	a := b.jur("A")
@@ -92,14 +92,68 @@ func TestAssetDependencyDown(t *testing.T) {
 	w := b.build(t, 1)
 	for _, tc := range []struct {
 		avail int16
-		down  bool
-	}{{1000, false}, {500, false}, {499, true}, {0, true}} {
+		level int32
+	}{{1000, 1000}, {700, 700}, {500, 500}, {499, 0}, {0, 0}} {
 		w.Assets[scada].Availability = tc.avail
-		run(t, w, 7, nil)
-		if got := w.Infras[0].Level < 1000; got != tc.down {
-			t.Errorf("availability %d‰: plant down %v, want %v", tc.avail, got, tc.down)
+		run(t, w, 4, nil)
+		if w.Infras[0].Level != 1000 {
+			t.Errorf("availability %d‰: plant at %d‰ before the dependency's delay, want 1000", tc.avail, w.Infras[0].Level)
+		}
+		run(t, w, 3, nil)
+		if got := w.Infras[0].Level; got != tc.level {
+			t.Errorf("availability %d‰: plant at %d‰, want %d", tc.avail, got, tc.level)
 		}
 		w.Assets[scada].Availability = 1000
 		run(t, w, 2, nil)
+	}
+}
+
+// Levels pass on in proportion along a chain of infrastructure, one tick
+// per hop; a backup tops the supply up while it lasts, manual operation
+// for as long as the crews run it; an islanded site ignores upstream.
+func TestDependencyLevelsPassOnInProportion(t *testing.T) {
+	type setup struct {
+		backup, backupTicks, manual int32
+		islanded                    bool
+	}
+	for _, tc := range []struct {
+		name     string
+		s        setup
+		upstream int32 // the substation's level
+		want     []int32
+		at       []int32 // ticks after the change
+	}{
+		{"in proportion", setup{}, 700, []int32{1000, 700, 700}, []int32{1, 3, 50}},
+		{"down under half", setup{}, 499, []int32{0}, []int32{3}},
+		{"backup tops up, then runs out", setup{backup: 900, backupTicks: 20}, 700, []int32{900, 700}, []int32{5, 30}},
+		{"a smaller backup changes nothing", setup{backup: 600, backupTicks: 20}, 700, []int32{700}, []int32{5}},
+		{"manual operation", setup{manual: 800}, 300, []int32{800, 800}, []int32{5, 60}},
+		{"islanded ignores upstream", setup{islanded: true}, 300, []int32{800}, []int32{5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBuilder()
+			a := b.jur("A")
+			op := b.org("op", OrgOperator, a, 3)
+			b.w.Infras = append(b.w.Infras,
+				Infra{ID: "substation", Owner: op, Level: 1000, DownSince: None, RepairUntil: None},
+				Infra{ID: "feeder", Owner: op, Level: 1000, DownSince: None, RepairUntil: None,
+					DependsOn: []Dependency{{Asset: None, Infra: 0, DelayTicks: 0}}},
+				Infra{ID: "hospital", Owner: op, Level: 1000, DownSince: None, RepairUntil: None, IslandPermille: 800,
+					BackupPermille: tc.s.backup, BackupTicks: tc.s.backupTicks, ManualPermille: tc.s.manual,
+					Manual: tc.s.manual > 0, Islanded: tc.s.islanded,
+					DependsOn: []Dependency{{Asset: None, Infra: 1, DelayTicks: 0}}})
+			w := b.build(t, 1)
+			run(t, w, 2, nil)
+			// The substation's own state sets its level: a tripped process
+			// run by hand at the level under test.
+			w.Infras[0].Tripped, w.Infras[0].Manual, w.Infras[0].ManualPermille = true, true, tc.upstream
+			start := w.Tick
+			for k, at := range tc.at {
+				run(t, w, int(start+at-w.Tick), nil)
+				if got := w.Infras[2].Level; got != tc.want[k] {
+					t.Errorf("%d ticks after the substation went to %d‰: hospital at %d‰, want %d", at, tc.upstream, got, tc.want[k])
+				}
+			}
+		})
 	}
 }

@@ -15,7 +15,7 @@ import (
 
 // Version names the engine's rules. It goes into journals: a journal
 // recorded under other rules cannot be expected to replay to the same hash.
-const Version = "0.4.0"
+const Version = "0.5.0"
 
 // Settings are the scenario-wide knobs.
 type Settings struct {

@@ -211,8 +211,8 @@ type InfraSpec struct {
 	Owner     string           `yaml:"owner" required:"true" doc:"organisation that runs it"`
 	Priority  bool             `yaml:"priority" doc:"a priority site (hospital...): counted by priority_min and priority_down_ticks"`
 	DependsOn []DependencySpec `yaml:"depends_on" doc:"assets and infrastructure it needs"`
-	Backup    *BackupSpec      `yaml:"backup" doc:"redundancy while dependencies are down"`
-	Manual    *Fraction        `yaml:"manual" doc:"output when run by hand after its SCADA is lost (default 0)"`
+	Backup    *BackupSpec      `yaml:"backup" doc:"redundancy while dependencies fall short (counted from the first shortfall)"`
+	Manual    *Fraction        `yaml:"manual" doc:"output when run by hand: after its SCADA is tripped, or while a dependency falls short (default 0)"`
 	Restore   *Duration        `yaml:"restore" doc:"repair time after physical damage (default 2h)"`
 	Island    *Fraction        `yaml:"island" doc:"output when islanded on local generation (default 80%; 0% = cannot run islanded)"`
 }
