@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,7 +53,13 @@ import (
 //     would share it, and a replay would not see it);
 //
 //   - pointer-format: a %p verb in a fmt format (an address differs from
-//     run to run).
+//     run to run), and any other verb (%v, %+v, %x, %d...) or a fmt.Sprint
+//     of a value that fmt prints as an address: a pointer (but a pointer
+//     to a struct, array, slice or map as the argument itself, which fmt
+//     prints as &{...}), a channel, a function, an unsafe.Pointer, or a
+//     struct, array, slice or map holding one; a fmt.Stringer or error
+//     prints its own text. An argument of interface type is not known
+//     until run time and is not reported.
 //
 // What a package may do anyway is in purityExclusions, each with its
 // reason; an exclusion that matches nothing fails the test, so the list
@@ -393,12 +400,160 @@ func checkCall(info *types.Info, n *ast.CallExpr, parent ast.Node, stack []ast.N
 		}
 		if at >= 0 && at < len(n.Args) {
 			if tv, ok := info.Types[n.Args[at]]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
-				if hasVerb(constant.StringVal(tv.Value), 'p') {
+				format := constant.StringVal(tv.Value)
+				if hasVerb(format, 'p') {
 					report(n.Pos(), "pointer-format", "%%p formats an address, which differs from run to run")
+				}
+				if !n.Ellipsis.IsValid() {
+					args := n.Args[at+1:]
+					for _, d := range formatDirectives(format) {
+						if d.verb != 'p' && d.verb != 'T' && d.arg < len(args) {
+							reportAddress(info, args[d.arg], "%"+d.flags+string(d.verb), report)
+						}
+					}
 				}
 			}
 		}
+		switch name {
+		case "Sprint", "Sprintln", "Print", "Println", "Fprint", "Fprintln", "Append", "Appendln", "Errorf":
+			if name == "Errorf" || n.Ellipsis.IsValid() {
+				break
+			}
+			first := 0
+			if strings.HasPrefix(name, "F") || strings.HasPrefix(name, "Append") {
+				first = 1
+			}
+			for _, a := range n.Args[min(first, len(n.Args)):] {
+				reportAddress(info, a, "fmt."+name, report)
+			}
+		}
 	}
+}
+
+// reportAddress reports an argument fmt would print as an address.
+func reportAddress(info *types.Info, arg ast.Expr, how string, report func(token.Pos, string, string, ...any)) {
+	tv, ok := info.Types[arg]
+	if !ok || tv.Type == nil {
+		return
+	}
+	if what := printsAddress(tv.Type, 0, map[types.Type]bool{}); what != "" {
+		report(arg.Pos(), "pointer-format", "%s of %s prints %s, an address that differs from run to run", how, types.ExprString(arg), what)
+	}
+}
+
+// printsAddress says what in a value of type t fmt prints as an address
+// ("" when nothing), following fmt's printValue: methods first, a pointer
+// to a composite as the argument itself printed as &{...}, the elements
+// of composites one level down.
+func printsAddress(t types.Type, depth int, seen map[types.Type]bool) string {
+	if depth > 8 || seen[t] {
+		return ""
+	}
+	if implementsText(t) {
+		return ""
+	}
+	seen[t] = true
+	defer delete(seen, t)
+	switch u := t.Underlying().(type) {
+	case *types.Pointer:
+		if depth == 0 {
+			switch u.Elem().Underlying().(type) {
+			case *types.Struct, *types.Array, *types.Slice, *types.Map:
+				return printsAddress(u.Elem(), depth+1, seen)
+			}
+		}
+		return "a pointer (" + types.TypeString(t, func(p *types.Package) string { return p.Name() }) + ")"
+	case *types.Chan:
+		return "a channel"
+	case *types.Signature:
+		return "a function"
+	case *types.Basic:
+		if u.Kind() == types.UnsafePointer {
+			return "an unsafe.Pointer"
+		}
+	case *types.Slice:
+		return printsAddress(u.Elem(), depth+1, seen)
+	case *types.Array:
+		return printsAddress(u.Elem(), depth+1, seen)
+	case *types.Map:
+		if w := printsAddress(u.Key(), depth+1, seen); w != "" {
+			return w
+		}
+		return printsAddress(u.Elem(), depth+1, seen)
+	case *types.Struct:
+		for i := 0; i < u.NumFields(); i++ {
+			if w := printsAddress(u.Field(i).Type(), depth+1, seen); w != "" {
+				return w + " in field " + u.Field(i).Name()
+			}
+		}
+	}
+	return ""
+}
+
+// implementsText says whether fmt prints a value of type t by its own
+// String or Error method.
+func implementsText(t types.Type) bool {
+	for _, m := range []string{"String", "Error"} {
+		obj, _, _ := types.LookupFieldOrMethod(t, true, nil, m)
+		if f, ok := obj.(*types.Func); ok {
+			sig := f.Signature()
+			if sig.Params().Len() == 0 && sig.Results().Len() == 1 && types.Identical(sig.Results().At(0).Type(), types.Typ[types.String]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fmtDirective is one verb of a fmt format and the argument it formats.
+type fmtDirective struct {
+	verb  byte
+	flags string
+	arg   int
+}
+
+// formatDirectives lists a format's verbs with their argument indexes
+// (explicit [n] indexes and * widths followed as fmt does; %% is none).
+func formatDirectives(format string) []fmtDirective {
+	var out []fmtDirective
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		flags := ""
+		for i < len(format) {
+			c := format[i]
+			switch {
+			case c == '[':
+				j := strings.IndexByte(format[i:], ']')
+				if j < 0 {
+					return out
+				}
+				if n, err := strconv.Atoi(format[i+1 : i+j]); err == nil && n > 0 {
+					arg = n - 1
+				}
+				i += j + 1
+				continue
+			case c == '*':
+				arg++
+			case strings.IndexByte("+-# ", c) >= 0:
+				flags += string(c)
+			case c >= '0' && c <= '9' || c == '.':
+			default:
+				goto verb
+			}
+			i++
+		}
+	verb:
+		if i >= len(format) || format[i] == '%' {
+			continue
+		}
+		out = append(out, fmtDirective{verb: format[i], flags: flags, arg: arg})
+		arg++
+	}
+	return out
 }
 
 // hasVerb says whether a fmt format uses verb v (flags, width, precision
@@ -624,7 +779,7 @@ func TestPurityFixtures(t *testing.T) {
 		{"syncmap", map[string]int{"import": 1, "sync-map": 1}},
 		{"typeparam", map[string]int{"map-range": 3}},
 		{"weak", map[string]int{"import": 1}},
-		{"pointerformat", map[string]int{"pointer-format": 3}},
+		{"pointerformat", map[string]int{"pointer-format": 12, "import": 1, "goroutine": 1}}, // unsafe and a chan parameter for the cases
 		{"clean", map[string]int{}},
 	}
 	for _, tc := range cases {
