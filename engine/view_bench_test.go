@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"slices"
 	"syscall"
 	"testing"
 )
@@ -84,4 +85,74 @@ func BenchmarkViewDelta(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(cpuNanos()-cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(bytes)/2, "delta-bytes")
+}
+
+// BenchmarkViewDeltaLearning is a team's delta on a tick it learns of an
+// asset it does not own (its assets are listed again): the team owns ten
+// thousand hosts of a million, and learns and unlearns the name of one
+// host elsewhere in turn. It alternates, in rounds, the merge by asset
+// index UpdateView does (cpu-ns/op) with what it did before: a view of
+// every asset and a comparison by key (cpu-ns/by-key):
+//
+//	go test -run '^$' -bench ViewDeltaLearning -benchtime 100x ./engine/
+func BenchmarkViewDeltaLearning(b *testing.B) {
+	_, w, org := viewBenchWorlds(b)
+	other := w.AssetID(int32(len(w.Assets) - 1))
+	if i, ok := w.AssetIndex(other); !ok || w.Assets[i].Owner == org {
+		b.Fatalf("no asset %s", other)
+	}
+	facts := w.Orgs[org].Facts
+	learn := func(i int) {
+		if i%2 == 0 {
+			w.Orgs[org].Facts = append(facts, Fact{Kind: "named", Subject: other, Campaign: None, Tick: w.Tick})
+		} else {
+			w.Orgs[org].Facts = facts
+		}
+	}
+	v := w.View(org)
+	byKey := func() { // UpdateView's relisting as it was
+		old := *v
+		next := View{orgIdx: org, built: true, facts: w.learnedCount(org)}
+		w.fillView(&next)
+		d := diff(&old, &next)
+		next.assetObs = w.viewAssets(org, make([]assetObs, 0, len(old.assetObs)+1))
+		next.Assets = make([]AssetView, len(next.assetObs))
+		for i := range next.assetObs {
+			next.Assets[i] = w.assetView(&next.assetObs[i])
+		}
+		if d.Assets = diffSection(old.Assets, next.Assets, sameAsset); d.Assets == nil {
+			b.Fatal("no change")
+		}
+		*v = next
+	}
+	const round = 10
+	var merged, keyed []int64
+	i := 0
+	for b.Loop() {
+		cpu := cpuNanos()
+		for j := 0; j < round; j++ {
+			learn(i)
+			i++
+			if d := w.UpdateView(v); d.Assets == nil {
+				b.Fatal("no change")
+			}
+		}
+		merged = append(merged, (cpuNanos()-cpu)/round)
+		cpu = cpuNanos()
+		for j := 0; j < round; j++ {
+			learn(i)
+			i++
+			byKey()
+		}
+		keyed = append(keyed, (cpuNanos()-cpu)/round)
+	}
+	w.Orgs[org].Facts = facts
+	b.ReportMetric(float64(medianInt64(merged)), "cpu-ns/op")
+	b.ReportMetric(float64(medianInt64(keyed)), "cpu-ns/by-key")
+	b.ReportMetric(float64(len(v.Assets)), "assets")
+}
+
+func medianInt64(v []int64) int64 {
+	slices.Sort(v)
+	return v[len(v)/2]
 }

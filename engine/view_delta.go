@@ -253,13 +253,10 @@ func (w *World) UpdateView(v *View) *ViewDelta {
 	assets, obs := old.Assets, old.assetObs
 	if facts := w.learnedCount(org); facts != old.facts {
 		// It learned of other assets (their set may have changed): list
-		// them again and compare by key.
+		// them again and compare with the old list.
 		obs = w.viewAssets(org, make([]assetObs, 0, len(old.assetObs)+1))
 		assets = make([]AssetView, len(obs))
-		for i := range obs {
-			assets[i] = w.assetView(&obs[i])
-		}
-		d.Assets = diffSection(old.Assets, assets, sameAsset)
+		d.Assets = w.diffObserved(old.assetObs, old.Assets, obs, assets)
 		next.facts = facts
 	} else {
 		// The same assets: compare their observed records in place (the
@@ -282,6 +279,63 @@ func (w *World) UpdateView(v *View) *ViewDelta {
 	d.Events, d.Complete = w.EventsSince(org, old.Tick)
 	*v = next
 	return d
+}
+
+// diffObserved fills assets with the views of obs and returns what
+// changed from the old lists (oldAssets[i] is the view of oldObs[i]), as
+// diffSection would by key. Both lists are in asset index order (an
+// organisation's, viewAssets): they are merged by index, and an asset
+// whose observed record is unchanged keeps its old view, so learning one
+// fact costs the organisation's records rather than a fresh AssetView and
+// two maps of ids for each of them (an ISP's 36,000 hosts: tens of ms).
+func (w *World) diffObserved(oldObs []assetObs, oldAssets []AssetView, obs []assetObs, assets []AssetView) *Changes[AssetView] {
+	if !byIndex(oldObs) || !byIndex(obs) || len(oldObs) != len(oldAssets) {
+		for i := range obs {
+			assets[i] = w.assetView(&obs[i])
+		}
+		return diffSection(oldAssets, assets, sameAsset)
+	}
+	var c Changes[AssetView]
+	j := 0
+	for i := range obs {
+		for j < len(oldObs) && oldObs[j].idx < obs[i].idx {
+			j++
+		}
+		had := j < len(oldObs) && oldObs[j].idx == obs[i].idx
+		if had && oldObs[j] == obs[i] {
+			assets[i] = oldAssets[j]
+			continue
+		}
+		assets[i] = w.assetView(&obs[i])
+		if had && sameAsset(&oldAssets[j], &assets[i]) {
+			continue
+		}
+		c.Upsert = append(c.Upsert, assets[i])
+	}
+	k := 0
+	for j := range oldObs {
+		for k < len(obs) && obs[k].idx < oldObs[j].idx {
+			k++
+		}
+		if k == len(obs) || obs[k].idx != oldObs[j].idx {
+			c.Remove = append(c.Remove, oldAssets[j].Key())
+		}
+	}
+	if len(c.Upsert) == 0 && len(c.Remove) == 0 {
+		return nil
+	}
+	return &c
+}
+
+// byIndex says whether observed records are in strictly increasing asset
+// index order.
+func byIndex(obs []assetObs) bool {
+	for i := 1; i < len(obs); i++ {
+		if obs[i].idx <= obs[i-1].idx {
+			return false
+		}
+	}
+	return true
 }
 
 // learnedCount is how many facts org has learned: they only grow, so an

@@ -45,12 +45,23 @@ func TestViewDeltasRebuildTheView(t *testing.T) {
 	for k, o := range orgs {
 		lagged[k] = w.View(o)
 	}
+	relisted := 0 // updates after the organisation learned of assets
 	for tick := int32(1); tick <= ticks; tick++ {
 		if _, err := w.Step(scriptedCommands(tick)); err != nil {
 			t.Fatal(err)
 		}
 		for k, o := range orgs {
+			before := append([]AssetView(nil), server[k].Assets...)
+			learned := w.learnedCount(o) != server[k].facts
 			d := w.UpdateView(server[k])
+			if learned {
+				relisted++
+				// The assets' changes are exactly what comparing the two
+				// lists by key gives.
+				if want := diffSection(before, server[k].Assets, sameAsset); !bytes.Equal(mustJSON(t, d.Assets), mustJSON(t, want)) {
+					t.Fatalf("tick %d org %d: asset changes after learning\n got %s\nwant %s", tick, o, mustJSON(t, d.Assets), mustJSON(t, want))
+				}
+			}
 			var wire ViewDelta
 			if err := json.Unmarshal(mustJSON(t, d), &wire); err != nil {
 				t.Fatal(err)
@@ -78,6 +89,9 @@ func TestViewDeltasRebuildTheView(t *testing.T) {
 				}
 			}
 		}
+	}
+	if relisted == 0 {
+		t.Error("no organisation learned of an asset: the relisting path went untested")
 	}
 }
 
