@@ -108,7 +108,7 @@ func branchRun(e *env, path, dir string, at int32, commandsPath, out string, kee
 	if err != nil {
 		return failure(err)
 	}
-	if err := debrief.SameUntil(j, bj, at); err != nil {
+	if _, err := debrief.SameUntil(j, bj, at); err != nil {
 		return failure(fmt.Errorf("the branch does not reproduce the run up to tick %d: %w", at, err))
 	}
 	if asJSON {

@@ -139,7 +139,8 @@ func Branch(s *scenario.Scenario, j *journal.Journal, opt BranchOptions) (*headl
 
 // SameUntil checks that a branch's journal reproduces its run's hashes up
 // to the fork tick (the checkpoints both recorded): the fork is faithful.
-func SameUntil(run, branch *journal.Journal, at int32) error {
+// It returns how many checkpoints it compared.
+func SameUntil(run, branch *journal.Journal, at int32) (int, error) {
 	mine := map[int32]string{}
 	for _, h := range branch.Hashes {
 		mine[h.Tick] = h.Hash
@@ -152,12 +153,12 @@ func SameUntil(run, branch *journal.Journal, at int32) error {
 		if got, ok := mine[h.Tick]; ok {
 			n++
 			if got != h.Hash {
-				return fmt.Errorf("the branch's state at tick %d differs from the run's (%s, run %s)", h.Tick, got, h.Hash)
+				return n, fmt.Errorf("the branch's state at tick %d differs from the run's (%s, run %s)", h.Tick, got, h.Hash)
 			}
 		}
 	}
 	if n == 0 {
-		return fmt.Errorf("the branch and the run share no checkpoint up to tick %d", at)
+		return 0, fmt.Errorf("the branch and the run share no checkpoint up to tick %d", at)
 	}
-	return nil
+	return n, nil
 }

@@ -59,10 +59,10 @@ func TestBranch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := SameUntil(j, bj, at); err != nil {
+	if n, err := SameUntil(j, bj, at); err != nil || n == 0 {
 		t.Fatal(err)
 	}
-	if err := SameUntil(j, bj, j.LastTick()); err == nil {
+	if _, err := SameUntil(j, bj, j.LastTick()); err == nil {
 		t.Fatal("a branch without the preservation request has the run's states after the fork")
 	}
 	if res.StateHash == j.End.Hash {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"cyberex/engine"
@@ -39,8 +40,9 @@ type room struct {
 	log  *slog.Logger
 	info roomInfo
 	in   chan any
-	quit chan struct{} // closed to stop the loop
-	done chan struct{} // closed when the loop has stopped
+	quit chan struct{}  // closed to stop the loop
+	done chan struct{}  // closed when the loop has stopped
+	jobs sync.WaitGroup // what-if goroutines (whatif.go); stop waits for them
 
 	// Owned by the loop.
 	sess     *session.Session
@@ -54,6 +56,7 @@ type room struct {
 	waiting  map[int64]submission // acknowledged, waiting for their tick's verdict
 	teamRate map[string]*bucket
 	apiErr   *wire.Error // the last refusal of an HTTP API call
+	asking   bool        // a what-if question is being answered (whatif.go)
 	next     time.Time   // when the next tick is due while the clock runs
 	lastTick time.Time   // when the last tick ended
 }
@@ -204,6 +207,7 @@ func (r *room) stop() {
 		close(r.quit)
 	}
 	<-r.done
+	r.jobs.Wait() // a what-if still replaying writes in the exercise's folder
 }
 
 // run is the room's loop.
@@ -449,6 +453,12 @@ func (r *room) message(c *client, m wire.Message) {
 			}
 			r.submit(c, m.Ref, engine.ControlOrg, cmd, nil)
 		}
+	case *wire.WhatIf:
+		if c.role != wire.RoleController {
+			r.refuse(c, m.Ref, wire.ErrForbidden, "only the white cell (controller) looks back and forks what-if branches")
+			return
+		}
+		r.whatIf(c, m)
 	case *wire.Note:
 		if c.role == wire.RoleTeam {
 			r.refuse(c, m.Ref, wire.ErrForbidden, "notes are the evaluators' and the white cell's")

@@ -94,18 +94,21 @@ var clientTypes = map[string]func() Message{
 	TypeControl: func() Message { return new(Control) },
 	TypeChat:    func() Message { return new(Chat) },
 	TypeNote:    func() Message { return new(Note) },
+	TypeWhatIf:  func() Message { return new(WhatIf) },
 }
 
 var serverTypes = map[string]func() Message{
-	TypeWelcome: func() Message { return new(Welcome) },
-	TypeView:    func() Message { return new(View) },
-	TypeDelta:   func() Message { return new(Delta) },
-	TypeAck:     func() Message { return new(Ack) },
-	TypeResult:  func() Message { return new(Result) },
-	TypeStatus:  func() Message { return new(Status) },
-	TypeNoted:   func() Message { return new(Noted) },
-	TypeError:   func() Message { return new(Error) },
-	TypeBye:     func() Message { return new(Bye) },
+	TypeWelcome:  func() Message { return new(Welcome) },
+	TypeView:     func() Message { return new(View) },
+	TypeDelta:    func() Message { return new(Delta) },
+	TypeAck:      func() Message { return new(Ack) },
+	TypeResult:   func() Message { return new(Result) },
+	TypeStatus:   func() Message { return new(Status) },
+	TypeNoted:    func() Message { return new(Noted) },
+	TypeError:    func() Message { return new(Error) },
+	TypeBye:      func() Message { return new(Bye) },
+	TypePast:     func() Message { return new(Past) },
+	TypeBranched: func() Message { return new(Branched) },
 }
 
 // ClientTypes and ServerTypes list the message types of each side, sorted.

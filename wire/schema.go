@@ -11,6 +11,7 @@ import (
 // enums are the value lists named by enum:"..." tags.
 var enums = map[string]func() []string{
 	"control": ControlActions,
+	"whatif":  WhatIfActions,
 	"role":    Roles,
 	"state":   States,
 	"error":   ErrorCodes,

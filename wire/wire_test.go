@@ -77,6 +77,12 @@ func examples() []Message {
 			Queue:  &engine.Changes[engine.ActionView]{Upsert: []engine.ActionView{{ActionCore: engine.ActionCore{N: 31, ID: "cmd-31", Org: "csirt-a", Verb: "request", Target: "c2-1", Staff: 1, Ticks: 15, Queued: 13, Running: true, Start: 13, Done: 28}}}},
 			Events: []engine.Event{{Tick: 13, Kind: engine.EvCommandAccepted, Org: "csirt-a", Subject: "c2-1", Command: 31, Text: "csirt-a request c2-1 accepted: 15 ticks, 1 staff"}}},
 			Metrics: []engine.Metric{{Name: "website_integrity", Value: 1000}}},
+		&WhatIf{Ref: 9, Action: WhatIfBranch, Tick: 300, Until: 900, Keep: true, Name: "early-preservation",
+			Commands: []BranchCommand{{Tick: 301, Org: "police-a", Verb: "request", Target: "logs-b", Args: map[string]string{"kind": "preserve"}}}},
+		&Past{Ref: 10, Tick: 300, View: &engine.View{Tick: 300, Clock: 1772456400, Controller: true}, Metrics: []engine.Metric{{Name: "bots", Value: 40}}},
+		&Branched{Ref: 9, Name: "early-preservation", At: 300, Until: 900, Commands: 1, Keep: true, Checked: 301,
+			Run:    Outcome{Tick: 900, Hash: "5f0c", Objectives: []engine.ObjectiveView{{N: 0, ID: "logs-preserved", Description: "the logs are preserved", Status: "failed", Tick: 610}}, Metrics: []engine.Metric{{Name: "evidence_lost", Value: 1}}},
+			Branch: Outcome{Tick: 900, Hash: "a11e", Objectives: []engine.ObjectiveView{{N: 0, ID: "logs-preserved", Description: "the logs are preserved", Status: "met", Tick: 340}}, Metrics: []engine.Metric{{Name: "evidence_lost", Value: 0}}}},
 	}
 }
 
@@ -164,6 +170,11 @@ func TestDecodeClientRefuses(t *testing.T) {
 		{"bad action", `{"type":"control","data":{"action":"explode"}}`, ErrMalformed, "not one of"},
 		{"negative ticks", `{"type":"control","data":{"action":"advance","ticks":-3}}`, ErrMalformed, "negative"},
 		{"inject without to", `{"type":"control","data":{"action":"inject","inject":{"subject":"s"}}}`, ErrMalformed, "inject.to"},
+		{"bad whatif action", `{"type":"whatif","data":{"action":"rewind"}}`, ErrMalformed, "not one of"},
+		{"negative fork", `{"type":"whatif","data":{"action":"branch","tick":-1}}`, ErrMalformed, "negative"},
+		{"branch command without org", `{"type":"whatif","data":{"action":"branch","tick":1,"commands":[{"tick":2,"verb":"scan"}]}}`, ErrMalformed, "commands[0].org: missing"},
+		{"branch command without verb", `{"type":"whatif","data":{"action":"branch","tick":1,"commands":[{"tick":2,"org":"a","verb":""}]}}`, ErrMalformed, "commands[0].verb: missing"},
+		{"branch command long arg", `{"type":"whatif","data":{"action":"branch","tick":1,"commands":[{"tick":2,"org":"a","verb":"message","args":{"text":"` + long + `"}}]}}`, ErrMalformed, "commands[0].args.text"},
 		{"chat without text", `{"type":"chat","data":{"to":"a"}}`, ErrMalformed, "text: empty"},
 		{"long note", `{"type":"note","data":{"text":"` + long + `"}}`, ErrMalformed, "at most"},
 		{"bad utf8", "{\"type\":\"note\",\"data\":{\"text\":\"\xff\"}}", ErrMalformed, "UTF-8"},
