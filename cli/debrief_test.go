@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"cyberex/debrief"
+	"cyberex/journal"
+	"cyberex/scenario"
 	"cyberex/server"
 	"cyberex/store"
 )
@@ -95,12 +98,37 @@ func TestReportOfAServerExercise(t *testing.T) {
 	if code, _, errOut := cyberex(t, "run", botnet, "--journal", jpath); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, errOut)
 	}
+	// A what-if branch forked from the console is kept beside the journal
+	// (server.BranchesDir): the report compares it without being told.
+	if err := os.MkdirAll(server.BranchesDir(data, ex.ID), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// It stops at the tick it was compared at (40), as the console's do:
+	// the report compares it with this run at that tick too.
+	sc, err := scenario.Load(botnet, scenario.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.ReadFile(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := filepath.Join(server.BranchesDir(data, ex.ID), "late-csirt.jsonl")
+	f, err := journal.CreateFile(kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(botnet)
+	if _, err := debrief.Branch(sc, j, debrief.BranchOptions{At: 10, Ticks: 40, Journal: f, CreatedBy: "cyberex serve what-if late-csirt --at 10", ScenarioDir: abs}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 	out := filepath.Join(t.TempDir(), "aar.html")
 	if code, _, errOut := cyberex(t, "report", ex.ID, "--data", data, "-o", out); code != 0 {
 		t.Fatalf("report: exit %d: %s", code, errOut)
 	}
 	html := string(mustRead(t, out))
-	for _, want := range []string{"the CSIRT shared late", "eva (observer)", "csirt → hoster: please take c2 down"} {
+	for _, want := range []string{"the CSIRT shared late", "eva (observer)", "csirt → hoster: please take c2 down", "What-if branches", "late-csirt", "this run to +0d", "this run up to tick 40"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the report lacks %q", want)
 		}

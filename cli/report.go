@@ -6,10 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"cyberex/debrief"
 	aar "cyberex/report"
 	"cyberex/server"
 	"cyberex/store"
@@ -41,7 +43,8 @@ on the PATH).
 EXERCISE is the id of an exercise of cyberex serve's data folder (--data,
 default cyberex-data): its journal, and the evaluators' notes and the teams'
 chat from the server's catalogue (opened read-only: stop the server first, or
-export them from its HTTP API as notes). --notes adds evaluators' notes and
+export them from its HTTP API as notes), and every what-if branch the white
+cell forked from the controller console, side by side. --notes adds evaluators' notes and
 chat (JSON lines) at their tick;
 --branch adds what-if branches (journals written by cyberex branch) side by
 side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
@@ -59,11 +62,11 @@ side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 			if out == "" {
 				out = "report." + format
 			}
-			path, stored, err := exerciseInput(e, args[0], data, c.Flags().Changed("data"))
+			path, stored, kept, err := exerciseInput(e, args[0], data, c.Flags().Changed("data"))
 			if err != nil {
 				return err
 			}
-			a, err := buildReport(e, path, dir, notes, branches, sweeps, tests, stored)
+			a, err := buildReport(e, path, dir, notes, append(kept, branches...), sweeps, tests, stored)
 			if err != nil {
 				return err
 			}
@@ -120,6 +123,7 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 	}
 	notes = aar.SortNotes(notes)
 	a := aar.Build(run, l.s, notes)
+	var cuts []int32
 	for _, bp := range branchPaths {
 		bj, bl, err := loadJournal(e, bp, "")
 		if err != nil {
@@ -131,6 +135,18 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 		br, err := aar.Collect(bl.s, bj, strings.TrimSuffix(filepath.Base(bp), filepath.Ext(bp)))
 		if err != nil {
 			return nil, classify(fmt.Errorf("branch %s: %w", bp, err))
+		}
+		// A branch forked from the controller console stops at the tick
+		// it was compared at, often before this run's end: it is compared
+		// with this run at that tick too, not only at its end.
+		if br.Ticks < run.Ticks && !slices.Contains(cuts, br.Ticks) {
+			cuts = append(cuts, br.Ticks)
+			cut, err := aar.Collect(l.s, debrief.Cut(j, br.Ticks), "this run to "+run.When(br.Ticks))
+			if err != nil {
+				return nil, classify(fmt.Errorf("this run up to tick %d: %w", br.Ticks, err))
+			}
+			cut.CreatedBy = fmt.Sprintf("this run up to tick %d", br.Ticks)
+			a.Branches = append(a.Branches, cut)
 		}
 		a.Branches = append(a.Branches, br)
 	}
@@ -176,35 +192,41 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 }
 
 // exerciseInput resolves the report's argument: a journal file, or the id
-// of an exercise in the server's data folder, whose journal it names and
-// whose notes and chat it reads from the catalogue.
-func exerciseInput(e *env, arg, data string, dataGiven bool) (string, []aar.Note, error) {
+// of an exercise in the server's data folder, whose journal it names,
+// whose notes and chat it reads from the catalogue, and whose what-if
+// branches (forked from the controller console) it lists.
+func exerciseInput(e *env, arg, data string, dataGiven bool) (string, []aar.Note, []string, error) {
 	if fi, err := os.Stat(arg); err == nil && !fi.IsDir() {
-		return arg, nil, nil
+		return arg, nil, nil, nil
 	}
 	if !dataGiven {
 		if _, err := os.Stat(filepath.Join(data, store.FileName)); err != nil {
-			return "", nil, inputErrorf("%s: no such journal file (nor an exercise: no server data folder %s; give it with --data)", safe(arg), safe(data))
+			return "", nil, nil, inputErrorf("%s: no such journal file (nor an exercise: no server data folder %s; give it with --data)", safe(arg), safe(data))
 		}
 	}
 	st, err := store.Open(filepath.Join(data, store.FileName), true)
 	if err != nil {
-		return "", nil, inputError(err)
+		return "", nil, nil, inputError(err)
 	}
 	defer st.Close()
 	ex, err := st.Exercise(arg)
 	if err != nil {
-		return "", nil, inputErrorf("%s: neither a journal file nor an exercise of %s: %v", safe(arg), safe(data), err)
+		return "", nil, nil, inputErrorf("%s: neither a journal file nor an exercise of %s: %v", safe(arg), safe(data), err)
 	}
 	notes, err := st.Notes(ex.ID)
 	if err != nil {
-		return "", nil, failure(err)
+		return "", nil, nil, failure(err)
 	}
 	chat, err := st.ChatLog(ex.ID)
 	if err != nil {
-		return "", nil, failure(err)
+		return "", nil, nil, failure(err)
 	}
-	return server.JournalFile(data, ex.ID), storedNotes(notes, chat), nil
+	// The what-if branches the white cell forked from the console.
+	kept, err := filepath.Glob(filepath.Join(server.BranchesDir(data, ex.ID), "*.jsonl"))
+	if err != nil {
+		return "", nil, nil, failure(err)
+	}
+	return server.JournalFile(data, ex.ID), storedNotes(notes, chat), kept, nil
 }
 
 // storedNotes turns the catalogue's notes and chat into the report's.

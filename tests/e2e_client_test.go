@@ -156,6 +156,22 @@ func TestDesktopClientUnderXvfb(t *testing.T) {
 	checkShot(t, before, 1280, 800)
 	checkShot(t, after, 1280, 800)
 
+	// The white cell looks back at tick 60 (the map and the panels show
+	// the world then), then forks a branch at tick 100 where the ministry
+	// is left to people who do nothing, and reads it beside the exercise.
+	past := filepath.Join(shots, "whatif-past.png")
+	branch := filepath.Join(shots, "whatif-branch.png")
+	log = playClient(t, client, link("controller"),
+		"wait view; wait tick 200; tab 8; action jump; type 60; key enter; wait text showing tick 60; wait frames 5; shot "+past+
+			"; action branch; type 100; key tab; type 101 control control.people ministry-a; key tab; key tab; key tab; type 190; key tab; type no-ministry; key enter; wait text branch no-ministry ran; wait frames 5; shot "+branch+"; quit")
+	for _, want := range []string{"wait text showing tick 60", "wait text branch no-ministry ran"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the console did not show %q:\n%s", want, log)
+		}
+	}
+	checkShot(t, past, 1280, 800)
+	checkShot(t, branch, 1280, 800)
+
 	// High contrast, for the README.
 	hc := filepath.Join(shots, "team-high-contrast.png")
 	playClient(t, client, link("ministry-a"), "wait view; contrast; select ministry-site; tab 2; wait frames 5; shot "+hc+"; quit")

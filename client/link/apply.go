@@ -1,8 +1,11 @@
 package link
 
 import (
+	"strconv"
+
 	"cyberex/client/locale"
 	"cyberex/client/model"
+	"cyberex/engine"
 	"cyberex/wire"
 )
 
@@ -33,11 +36,7 @@ func Apply(m *model.Model, msg wire.Message) (resync bool) {
 			return true
 		}
 		if len(x.Metrics) > 0 {
-			figs := make([]model.Figure, len(x.Metrics))
-			for i, mt := range x.Metrics {
-				figs[i] = model.Figure{Name: mt.Name, Value: mt.Value}
-			}
-			m.SetFigures(figs)
+			m.SetFigures(figures(x.Metrics))
 		}
 	case *wire.Ack:
 		if x.Paused {
@@ -56,6 +55,12 @@ func Apply(m *model.Model, msg wire.Message) (resync bool) {
 			}
 		}
 		m.Answer(x.Ref, text, !x.Accepted, true)
+	case *wire.Past:
+		m.ShowPast(x.View, figures(x.Metrics))
+		m.Answer(x.Ref, t.F(locale.KeyPastAnswer, x.Tick), false, true)
+	case *wire.Branched:
+		m.AddBranch(branch(x))
+		m.Answer(x.Ref, t.F(locale.KeyBranchAnswer, x.Name), false, true)
 	case *wire.Noted:
 		m.Answer(x.Ref, t.F(locale.KeyNoted, x.Tick), false, true)
 	case *wire.Error:
@@ -87,4 +92,48 @@ func setStatus(m *model.Model, s *wire.Status) {
 	for _, tm := range s.Teams {
 		m.Teams = append(m.Teams, model.Team{Org: tm.Org, People: tm.People, Scripted: tm.Scripted})
 	}
+}
+
+func figures(ms []engine.Metric) []model.Figure {
+	figs := make([]model.Figure, len(ms))
+	for i, mt := range ms {
+		figs[i] = model.Figure{Name: mt.Name, Value: mt.Value}
+	}
+	return figs
+}
+
+// branch puts a branch's outcome beside the exercise's: every objective,
+// and the key figures that differ.
+func branch(x *wire.Branched) model.Branch {
+	b := model.Branch{Name: x.Name, At: x.At, Until: x.Until, Commands: x.Commands, Keep: x.Keep, Checked: x.Checked}
+	status := func(os []engine.ObjectiveView, id string) (string, int8) {
+		for _, o := range os {
+			if o.ID == id {
+				switch o.Status {
+				case "met":
+					return o.Status + " @" + strconv.Itoa(int(o.Tick)), 1
+				case "failed":
+					return o.Status + " @" + strconv.Itoa(int(o.Tick)), -1
+				}
+				return o.Status, 0
+			}
+		}
+		return "—", 0
+	}
+	for _, o := range x.Run.Objectives {
+		c := model.Compared{Name: o.ID}
+		c.Run, c.RunOK = status(x.Run.Objectives, o.ID)
+		c.Branch, c.BrOK = status(x.Branch.Objectives, o.ID)
+		b.Objectives = append(b.Objectives, c)
+	}
+	theirs := map[string]int64{}
+	for _, mt := range x.Branch.Metrics {
+		theirs[mt.Name] = mt.Value
+	}
+	for _, mt := range x.Run.Metrics {
+		if v, ok := theirs[mt.Name]; ok && v != mt.Value {
+			b.Figures = append(b.Figures, model.Compared{Name: mt.Name, Run: strconv.FormatInt(mt.Value, 10), Branch: strconv.FormatInt(v, 10)})
+		}
+	}
+	return b
 }

@@ -248,6 +248,18 @@ func Encode(o model.Out) wire.Message {
 		return wire.Chat{Ref: o.Ref, To: o.Target, Text: o.Text}
 	case model.OutNote:
 		return wire.Note{Ref: o.Ref, Text: o.Text}
+	case model.OutWhatIf:
+		w := wire.WhatIf{Ref: o.Ref, Action: o.Verb, Name: o.Args["name"], Keep: o.Args["keep"] == "true"}
+		if n, err := strconv.ParseInt(o.Args["tick"], 10, 32); err == nil {
+			w.Tick = int32(n)
+		}
+		if n, err := strconv.ParseInt(o.Args["until"], 10, 32); err == nil {
+			w.Until = int32(n)
+		}
+		for _, c := range o.Commands {
+			w.Commands = append(w.Commands, wire.BranchCommand{Tick: c.Tick, Org: c.Org, Verb: c.Verb, Target: c.Target, Args: c.Args})
+		}
+		return w
 	}
 	return wire.Command{Ref: o.Ref, Verb: o.Verb, Target: o.Target, Args: o.Args}
 }
@@ -286,7 +298,7 @@ func (l *Link) Pump(m *model.Model) {
 	}
 	if m.View != nil {
 		l.mu.Lock()
-		l.since = m.View.Tick
+		l.since = m.LiveTick() // not a past tick the white cell looks at
 		l.mu.Unlock()
 	}
 }

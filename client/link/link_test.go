@@ -1,6 +1,7 @@
 package link
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -29,6 +30,10 @@ func TestEncode(t *testing.T) {
 			`{"type":"control","data":{"ref":5,"action":"inject","inject":{"to":["a","b"],"subject":"Call","body":"x"}}}`},
 		{model.Out{Ref: 6, Kind: model.OutChat, Target: "b", Text: "hi"}, `{"type":"chat","data":{"ref":6,"to":"b","text":"hi"}}`},
 		{model.Out{Ref: 7, Kind: model.OutNote, Text: "good call"}, `{"type":"note","data":{"ref":7,"text":"good call"}}`},
+		{model.Out{Ref: 8, Kind: model.OutWhatIf, Verb: model.OpJump, Args: map[string]string{"tick": "12"}}, `{"type":"whatif","data":{"ref":8,"action":"jump","tick":12}}`},
+		{model.Out{Ref: 9, Kind: model.OutWhatIf, Verb: model.OpBranch, Args: map[string]string{"tick": "20", "until": "30", "keep": "true", "name": "early"},
+			Commands: []engine.Command{{Tick: 21, Org: "police-a", Verb: "request", Target: "logs-b", Args: map[string]string{"kind": "preserve"}}}},
+			`{"type":"whatif","data":{"ref":9,"action":"branch","tick":20,"until":30,"keep":true,"name":"early","commands":[{"tick":21,"org":"police-a","verb":"request","target":"logs-b","args":{"kind":"preserve"}}]}}`},
 	}
 	for _, c := range cases {
 		b, err := wire.Encode(Encode(c.out))
@@ -130,5 +135,35 @@ func TestLinkOverAWebsocket(t *testing.T) {
 	}
 	if bad.Conn != model.Disconnected {
 		t.Errorf("connection state %d after a refused code, want disconnected", bad.Conn)
+	}
+}
+
+// TestApplyWhatIf: a past answer shows the world then, a branch's answer
+// puts its objectives beside the exercise's and keeps only the figures
+// that differ.
+func TestApplyWhatIf(t *testing.T) {
+	m := model.New(locale.English)
+	m.Join(model.Welcome{Role: model.RoleController, TickSeconds: 60})
+	m.SetSnapshot(&engine.View{Tick: 50, Controller: true})
+	Apply(m, &wire.Past{Tick: 10, View: &engine.View{Tick: 10, Controller: true}, Metrics: []engine.Metric{{Name: "bots", Value: 4}}})
+	if m.Past == nil || m.View.Tick != 10 || m.LiveTick() != 50 || m.Past.Figures[0].Value != 4 {
+		t.Fatalf("past %+v at %d", m.Past, m.View.Tick)
+	}
+	obj := func(status string, tick int32) []engine.ObjectiveView {
+		return []engine.ObjectiveView{{ID: "logs-preserved", Status: status, Tick: tick}, {ID: "site-restored", Status: "pending", Tick: -1}}
+	}
+	Apply(m, &wire.Branched{Name: "early", At: 20, Until: 50, Commands: 1, Checked: 21,
+		Run:    wire.Outcome{Tick: 50, Objectives: obj("failed", 40), Metrics: []engine.Metric{{Name: "evidence_lost", Value: 1}, {Name: "tick", Value: 50}}},
+		Branch: wire.Outcome{Tick: 50, Objectives: obj("met", 30), Metrics: []engine.Metric{{Name: "evidence_lost", Value: 0}, {Name: "tick", Value: 50}}}})
+	if len(m.Branches) != 1 {
+		t.Fatal("no branch")
+	}
+	b := m.Branches[0]
+	want := []model.Compared{{Name: "logs-preserved", Run: "failed @40", Branch: "met @30", RunOK: -1, BrOK: 1}, {Name: "site-restored", Run: "pending", Branch: "pending"}}
+	if fmt.Sprint(b.Objectives) != fmt.Sprint(want) {
+		t.Errorf("objectives %+v", b.Objectives)
+	}
+	if len(b.Figures) != 1 || b.Figures[0] != (model.Compared{Name: "evidence_lost", Run: "1", Branch: "0"}) {
+		t.Errorf("figures %+v", b.Figures)
 	}
 }

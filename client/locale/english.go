@@ -127,6 +127,25 @@ const (
 	KeyNotesPrompt
 	KeyReadOnly
 
+	// What-if (the debrief, controller only).
+	KeyTabWhatIf
+	KeyWhatIfHelp
+	KeyBackToLive
+	KeyLookingBack
+	KeyLookingBackAt
+	KeyBranchHead
+	KeyBranchKeep
+	KeyBranchReplace
+	KeyBranchChecked
+	KeyThisExercise
+	KeyThisBranch
+	KeyFiguresDiffer
+	KeyNoFigureDiffers
+	KeyEarlierBranches
+	KeyAsking
+	KeyPastAnswer
+	KeyBranchAnswer
+
 	// Errors and status.
 	KeyErrorPrefix
 	KeyAccepted
@@ -262,6 +281,24 @@ var english = [keyCount]string{
 	KeyNotesPrompt:    "Type a note, Enter to save it at this tick",
 	KeyReadOnly:       "read-only",
 
+	KeyTabWhatIf:       "What-if",
+	KeyWhatIfHelp:      "Look back at any tick, or fork a branch with other commands and compare it with the exercise. The exercise goes on untouched; branches go into the after-action report.",
+	KeyBackToLive:      "Back to live",
+	KeyLookingBack:     "looking back · live at tick %d",
+	KeyLookingBackAt:   "The world at tick %d (%s); the map shows it too",
+	KeyBranchHead:      "%s: forked at tick %d, compared at tick %d",
+	KeyBranchKeep:      "the exercise's commands after the fork kept, %d added",
+	KeyBranchReplace:   "the exercise's commands after the fork replaced by %d",
+	KeyBranchChecked:   "same state as the exercise at %d ticks up to the fork",
+	KeyThisExercise:    "exercise",
+	KeyThisBranch:      "branch",
+	KeyFiguresDiffer:   "Key figures that differ",
+	KeyNoFigureDiffers: "No key figure differs.",
+	KeyEarlierBranches: "Earlier branches (select one to compare)",
+	KeyAsking:          "asked: replaying the exercise…",
+	KeyPastAnswer:      "showing tick %d",
+	KeyBranchAnswer:    "branch %s ran",
+
 	KeyErrorPrefix:  "refused: %s",
 	KeyAccepted:     "accepted: %s",
 	KeyJoinFailed:   "could not join: %s",
@@ -313,6 +350,8 @@ var opLabels = map[string]string{
 	"script":  "Hand to its script:",
 	"people":  "Hand to people:",
 	"end":     "End the exercise",
+	"jump":    "Look back…",
+	"branch":  "Fork a branch…",
 }
 
 // Verb returns the label of an engine verb (the verb itself if the table

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"cyberex/client/locale"
 	"cyberex/engine"
 )
 
@@ -55,6 +56,7 @@ const (
 	OutControl                // a controller's command (Verb: the action)
 	OutChat                   // a chat line to Target
 	OutNote                   // an observer's note
+	OutWhatIf                 // the white cell's debrief (Verb: OpJump or OpBranch)
 )
 
 // Out is a message for the server. The transport turns it into the wire
@@ -66,6 +68,8 @@ type Out struct {
 	Target string
 	Args   map[string]string
 	Text   string // a note's text
+	// Commands are a what-if branch's commands.
+	Commands []engine.Command
 }
 
 // FieldKind is how a form field is filled in.
@@ -420,6 +424,9 @@ func (m *Model) Do(a Action) {
 	if a.Op != "" && a.Target == "" {
 		place = Place{Tab: TabControl}
 	}
+	if a.Op == OpJump || a.Op == OpBranch {
+		place = Place{Tab: TabWhatIf}
+	}
 	if len(a.Fields) > 0 {
 		f := &Form{Action: a, Place: place}
 		f.Fields = append([]Field(nil), a.Fields...)
@@ -465,6 +472,18 @@ func (m *Model) SubmitForm() {
 func (m *Model) CancelForm() { m.Form = nil }
 
 func (m *Model) send(a Action, place Place) {
+	if a.Op == OpJump || a.Op == OpBranch {
+		o, err := whatIf(a)
+		if err != nil {
+			m.notify(place, err.Error(), true)
+			return
+		}
+		o.Ref = m.newRef()
+		m.pending[o.Ref] = place
+		m.out = append(m.out, o)
+		m.notify(place, m.Text.T(locale.KeyAsking), false)
+		return
+	}
 	ref := m.newRef()
 	m.pending[ref] = place
 	if a.Op != "" {
@@ -517,8 +536,13 @@ func (m *Model) Answer(ref int64, text string, err, final bool) {
 	if final {
 		delete(m.pending, ref)
 	}
+	m.notify(place, text, err)
+}
+
+// notify shows text at place: one notice per place, the latest replaces
+// the one before.
+func (m *Model) notify(place Place, text string, err bool) {
 	n := Notice{Place: place, Text: text, Error: err}
-	// One notice per place: the latest answer replaces the one before.
 	for i := range m.Notices {
 		if m.Notices[i].Place == place {
 			m.Notices[i] = n

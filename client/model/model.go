@@ -69,6 +69,7 @@ const (
 	TabChat
 	TabControl // controller only
 	TabNotes   // observer and controller
+	TabWhatIf  // controller only: look back, fork branches
 	TabHelp
 	TabCount
 )
@@ -120,6 +121,15 @@ type Model struct {
 	// Map is the network map's derived data: assets grouped by segment,
 	// with their state; rebuilt when the set of assets changes.
 	Map MapData
+
+	// Past is set while the white cell looks back at a past tick: View
+	// is then the world at that tick, and live the exercise now.
+	Past *Past
+	live *engine.View
+	// Branches are the what-if branches forked from this console, newest
+	// first; Shown is the one compared on the what-if panel.
+	Branches []Branch
+	Shown    int
 
 	out     []Out
 	pending map[int64]Place
@@ -185,6 +195,7 @@ func (m *Model) SetStatus(st Status) {
 
 // SetSnapshot replaces the view (on join and after a reconnect).
 func (m *Model) SetSnapshot(v *engine.View) {
+	m.Past, m.live = nil, nil
 	m.View = v
 	m.Status.Ended = m.Status.Ended || v.Ended
 	m.Map.Rebuild(v)
@@ -195,6 +206,10 @@ func (m *Model) SetSnapshot(v *engine.View) {
 // delta does not fit the view (a missed message): the caller asks for a
 // snapshot again.
 func (m *Model) ApplyDelta(d *engine.ViewDelta) error {
+	if m.live != nil {
+		// Looking back: the live view follows in the background.
+		return m.live.Apply(d)
+	}
 	if m.View == nil {
 		return errNoView
 	}

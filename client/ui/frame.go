@@ -312,6 +312,9 @@ func (u *UI) buildTopBar(th *theme.Theme) {
 		}
 		f.UI.Text(cx, 6, clock, th.Text, draw.Normal)
 		sub := t.F(locale.KeyTick, m.View.Tick)
+		if m.Past != nil {
+			sub += " · " + t.F(locale.KeyLookingBack, m.LiveTick())
+		}
 		if m.View.Self != nil {
 			s := m.View.Self
 			sub += " · " + t.F(locale.KeyStaff, s.Busy, s.Staff, s.Waiting)
@@ -357,7 +360,7 @@ func (u *UI) buildTopBar(th *theme.Theme) {
 func (u *UI) Tabs() []model.Tab {
 	switch u.M.Role {
 	case model.RoleController:
-		return []model.Tab{model.TabControl, model.TabInbox, model.TabRequests, model.TabReports, model.TabInfra, model.TabChat, model.TabNotes, model.TabHelp}
+		return []model.Tab{model.TabControl, model.TabInbox, model.TabRequests, model.TabReports, model.TabInfra, model.TabChat, model.TabNotes, model.TabWhatIf, model.TabHelp}
 	case model.RoleObserver:
 		return []model.Tab{model.TabNotes, model.TabInbox, model.TabRequests, model.TabReports, model.TabInfra, model.TabHelp}
 	}
@@ -373,6 +376,7 @@ var tabKeys = [model.TabCount]locale.Key{
 	model.TabChat:     locale.KeyTabChat,
 	model.TabControl:  locale.KeyTabControl,
 	model.TabNotes:    locale.KeyTabNotes,
+	model.TabWhatIf:   locale.KeyTabWhatIf,
 	model.TabHelp:     locale.KeyTabHelp,
 }
 

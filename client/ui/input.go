@@ -28,7 +28,9 @@ const (
 	HitControl
 	HitContrast
 	HitLegend
-	HitMap // the map itself: clicks select assets; not a focus stop
+	HitBackToLive // what-if: leave the past tick
+	HitBranch     // what-if: compare branch I
+	HitMap        // the map itself: clicks select assets; not a focus stop
 )
 
 // hitKey identifies a control across frames, so focus survives a rebuild.
@@ -328,6 +330,12 @@ func (u *UI) activate(h *Hit) {
 		m.ToggleContrast()
 	case HitLegend:
 		u.Legend = !u.Legend
+	case HitBackToLive:
+		m.BackToLive()
+	case HitBranch:
+		if h.I < len(m.Branches) {
+			m.Shown = h.I
+		}
 	}
 }
 

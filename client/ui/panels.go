@@ -124,6 +124,8 @@ func (u *UI) buildPanel(th *theme.Theme, x, y, w, h float32) {
 		u.control(p)
 	case model.TabNotes:
 		u.notes(p)
+	case model.TabWhatIf:
+		u.whatIf(p)
 	case model.TabHelp:
 		u.help(p)
 	}
