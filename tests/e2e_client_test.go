@@ -157,14 +157,15 @@ func TestDesktopClientUnderXvfb(t *testing.T) {
 	checkShot(t, after, 1280, 800)
 
 	// The white cell looks back at tick 60 (the map and the panels show
-	// the world then), then forks a branch at tick 100 where the ministry
-	// is left to people who do nothing, and reads it beside the exercise.
+	// the world then), back to live, then forks a branch at tick 100 where
+	// the ministry restores its website as soon as it is defaced, and reads
+	// it beside the exercise now.
 	past := filepath.Join(shots, "whatif-past.png")
 	branch := filepath.Join(shots, "whatif-branch.png")
 	log = playClient(t, client, link("controller"),
 		"wait view; wait tick 200; tab 8; action jump; type 60; key enter; wait text showing tick 60; wait frames 5; shot "+past+
-			"; action branch; type 100; key tab; type 101 control control.people ministry-a; key tab; key tab; key tab; type 190; key tab; type no-ministry; key enter; wait text branch no-ministry ran; wait frames 5; shot "+branch+"; quit")
-	for _, want := range []string{"wait text showing tick 60", "wait text branch no-ministry ran"} {
+			"; wait frames 3; action live; action branch; type 100; key tab; type 125 ministry-a restore ministry-site; key tab; key tab; key tab; key tab; type restore-at-once; key enter; wait text branch restore-at-once ran; wait frames 5; shot "+branch+"; quit")
+	for _, want := range []string{"wait text showing tick 60", "wait text branch restore-at-once ran"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the console did not show %q:\n%s", want, log)
 		}

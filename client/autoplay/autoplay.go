@@ -13,7 +13,7 @@
 //	wait frames N        N frames
 //	select ID            click the asset ID on the map
 //	tab N                click panel tab N (1-based, as the hotkeys)
-//	action VERB          click the action button for VERB (or a controller op)
+//	action VERB          click the action button for VERB (or a controller op; live: back to live)
 //	control OP           click the control panel's button for OP
 //	key NAME             press tab, enter, escape, backspace, left, right, up, down
 //	type TEXT            type TEXT

@@ -130,6 +130,7 @@ const (
 	// What-if (the debrief, controller only).
 	KeyTabWhatIf
 	KeyWhatIfHelp
+	KeyWhatIfForm
 	KeyBackToLive
 	KeyLookingBack
 	KeyLookingBackAt
@@ -283,12 +284,13 @@ var english = [keyCount]string{
 
 	KeyTabWhatIf:       "What-if",
 	KeyWhatIfHelp:      "Look back at any tick, or fork a branch with other commands and compare it with the exercise. The exercise goes on untouched; branches go into the after-action report.",
+	KeyWhatIfForm:      "Fork: the tick it forks at; commands as TICK ORG VERB [TARGET] [key=value], separated by ; (e.g. 301 police-a request hosting-b kind=preserve target=crew-server-logs); later: replace or keep the exercise's commands after the fork; compare at a tick (empty: now); a name (empty: branch-N).",
 	KeyBackToLive:      "Back to live",
 	KeyLookingBack:     "looking back · live at tick %d",
 	KeyLookingBackAt:   "The world at tick %d (%s); the map shows it too",
 	KeyBranchHead:      "%s: forked at tick %d, compared at tick %d",
-	KeyBranchKeep:      "the exercise's commands after the fork kept, %d added",
-	KeyBranchReplace:   "the exercise's commands after the fork replaced by %d",
+	KeyBranchKeep:      "the exercise's commands kept, and %d of its own after the fork",
+	KeyBranchReplace:   "%d command(s) of its own instead of the exercise's after the fork",
 	KeyBranchChecked:   "same state as the exercise at %d ticks up to the fork",
 	KeyThisExercise:    "exercise",
 	KeyThisBranch:      "branch",

@@ -104,11 +104,11 @@ func (m *Model) JumpForm() Action {
 // [key=value ...] (a value with spaces in double quotes).
 func (m *Model) BranchForm() Action {
 	return Action{Op: OpBranch, Fields: []Field{
-		{Label: "fork at tick", Kind: FieldText, Key: "tick"},
-		{Label: "commands (TICK ORG VERB [TARGET] [key=value] ; ...)", Kind: FieldText, Key: "commands"},
-		{Label: "the exercise's later commands", Kind: FieldChoice, Key: "keep", Options: []string{"replace", "keep"}},
-		{Label: "compare at tick (empty: now)", Kind: FieldText, Key: "until"},
-		{Label: "name (empty: branch-N)", Kind: FieldText, Key: "name"},
+		{Label: "fork at", Kind: FieldText, Key: "tick"},
+		{Label: "commands", Kind: FieldText, Key: "commands"},
+		{Label: "later", Kind: FieldChoice, Key: "keep", Options: []string{"replace", "keep"}},
+		{Label: "compare", Kind: FieldText, Key: "until"},
+		{Label: "name", Kind: FieldText, Key: "name"},
 	}}
 }
 

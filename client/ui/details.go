@@ -259,7 +259,12 @@ func (u *UI) buildForm(th *theme.Theme, x, y, w, h float32) {
 	if fm.Target != "" {
 		title += " " + fm.Target
 	}
-	f.UI.Text(x, y, title+" · "+t.F(locale.KeyCost, m.Ticks(fm.Ticks), fm.Staff), th.Text, draw.Normal)
+	if fm.Op != "" {
+		// The white cell's operations cost the exercise no staff or time.
+		f.UI.Text(x, y, strings.TrimSuffix(t.Op(fm.Op), "…"), th.Text, draw.Normal)
+	} else {
+		f.UI.Text(x, y, title+" · "+t.F(locale.KeyCost, m.Ticks(fm.Ticks), fm.Staff), th.Text, draw.Normal)
+	}
 	cy := y + 26
 	for i := range fm.Fields {
 		fl := &fm.Fields[i]

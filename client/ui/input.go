@@ -472,6 +472,9 @@ func (u *UI) ActionHit(verb string) (Hit, bool) {
 		if h.Kind == HitAction && h.I < len(u.actions) && (u.actions[h.I].Verb == verb || u.actions[h.I].Op == verb) {
 			return h, true
 		}
+		if h.Kind == HitBackToLive && verb == "live" {
+			return h, true
+		}
 		if h.Kind == HitControl && strings.HasPrefix(h.S, verb+":") {
 			return h, true
 		}

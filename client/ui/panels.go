@@ -444,22 +444,7 @@ func (u *UI) control(p *panel) {
 	if len(m.Figures) > 0 {
 		p.cy += 4
 		p.line(t.T(locale.KeyFigures), th.Text, draw.Normal)
-		// Two columns: the figures are many and short.
-		half := (len(m.Figures) + 1) / 2
-		colW := (p.w - 16) / 2
-		for i := 0; i < half; i++ {
-			if p.cy+draw.LineH[draw.Small] > p.y+p.h {
-				break
-			}
-			for c, k := range []int{i, i + half} {
-				if k < len(m.Figures) {
-					fg := m.Figures[k]
-					s := draw.Fit(fg.Name+" = "+strconv.FormatInt(fg.Value, 10), colW-8, draw.Small)
-					u.Frame.UI.Text(p.x+8+float32(c)*colW, p.cy, s, th.Muted, draw.Small)
-				}
-			}
-			p.cy += draw.LineH[draw.Small]
-		}
+		u.figureColumns(p, m.Figures, 0, false)
 	}
 	if m.Status.Problem != "" {
 		p.line(m.Status.Problem, th.Error, draw.Small)

@@ -14,7 +14,11 @@ import (
 func (u *UI) whatIf(p *panel) {
 	m := u.M
 	th, t := p.th, m.Text
-	for _, l := range wrap(t.T(locale.KeyWhatIfHelp), p.w-16, draw.Small, 4) {
+	help := locale.KeyWhatIfHelp
+	if m.Form != nil && m.Form.Op == model.OpBranch {
+		help = locale.KeyWhatIfForm
+	}
+	for _, l := range wrap(t.T(help), p.w-16, draw.Small, 6) {
 		p.line(l, th.Muted, draw.Small)
 	}
 	p.cy += 4
@@ -39,25 +43,32 @@ func (u *UI) whatIf(p *panel) {
 	}
 	if m.Past != nil && m.View != nil {
 		p.cy += 4
-		p.line(t.F(locale.KeyLookingBackAt, m.Past.Tick, m.Clock()), th.Text, draw.Normal)
+		for _, l := range wrap(t.F(locale.KeyLookingBackAt, m.Past.Tick, m.Clock()), p.w-16, draw.Normal, 2) {
+			p.line(l, th.Text, draw.Normal)
+		}
 		for _, o := range m.View.Objectives {
 			for _, l := range wrap("["+o.Status+"] "+o.Description, p.w-16, draw.Small, 2) {
 				p.line(l, statusColour(th.OK, th.Error, th.Muted, o.Status), draw.Small)
 			}
 		}
-		u.figureColumns(p, m.Past.Figures, 6)
+		u.figureColumns(p, m.Past.Figures, 6, true)
 	}
 	if len(m.Branches) == 0 {
 		return
 	}
 	b := m.Branches[min(max(m.Shown, 0), len(m.Branches)-1)]
 	p.cy += 6
-	p.line(t.F(locale.KeyBranchHead, b.Name, b.At, b.Until), th.Text, draw.Normal)
+	for _, l := range wrap(t.F(locale.KeyBranchHead, b.Name, b.At, b.Until), p.w-16, draw.Normal, 2) {
+		p.line(l, th.Text, draw.Normal)
+	}
 	how := t.F(locale.KeyBranchReplace, b.Commands)
 	if b.Keep {
 		how = t.F(locale.KeyBranchKeep, b.Commands)
 	}
-	p.line(how+" · "+t.F(locale.KeyBranchChecked, b.Checked), th.Muted, draw.Small)
+	for _, l := range wrap(how+"; "+t.F(locale.KeyBranchChecked, b.Checked), p.w-16, draw.Small, 3) {
+		p.line(l, th.Muted, draw.Small)
+	}
+	p.cy += 4
 	// Three columns: what, the exercise, the branch.
 	col := (p.w - 16) / 3
 	head := func() {
@@ -118,19 +129,23 @@ func (u *UI) whatIf(p *panel) {
 	}
 }
 
-// figureColumns draws key figures in two columns, at most rows rows (the
-// non-zero ones first: a past tick's figures are many and mostly zero).
-func (u *UI) figureColumns(p *panel, figs []model.Figure, rows int) {
-	var shown []model.Figure
-	for _, f := range figs {
-		if f.Value != 0 {
-			shown = append(shown, f)
+// figureColumns draws key figures in two columns (they are many and
+// short): at most rows rows (0: as many as fit), only the non-zero ones
+// with nonZero (a past tick's figures are mostly zero).
+func (u *UI) figureColumns(p *panel, figs []model.Figure, rows int, nonZero bool) {
+	shown := figs
+	if nonZero {
+		shown = nil
+		for _, f := range figs {
+			if f.Value != 0 {
+				shown = append(shown, f)
+			}
 		}
 	}
-	if len(shown) == 0 {
-		return
+	half := (len(shown) + 1) / 2
+	if rows > 0 {
+		half = min(half, rows)
 	}
-	half := min((len(shown)+1)/2, rows)
 	colW := (p.w - 16) / 2
 	for i := 0; i < half; i++ {
 		if p.cy+draw.LineH[draw.Small] > p.y+p.h {
