@@ -358,7 +358,6 @@ var containVerbs = []string{"contain", "deny", "sinkhole", "takedown", "remediat
 // attack, and told someone (shared a report, sent a request, made a
 // statement).
 func timings(r *Run) []OrgTiming {
-	verbOf := r.Verbs
 	var out []OrgTiming
 	for _, o := range r.Orgs {
 		if o.Kind == "adversary" {
@@ -375,7 +374,7 @@ func timings(r *Run) []OrgTiming {
 					t.Detect = e.Tick
 				}
 			case engine.EvCommandDone:
-				if t.Contain < 0 && slices.Contains(containVerbs, verbOf[e.Command]) && strings.HasSuffix(e.Text, " done") {
+				if t.Contain < 0 && slices.Contains(containVerbs, e.Field("verb")) && e.Field("result") == "done" {
 					t.Contain = e.Tick
 				}
 			case engine.EvReportShared, engine.EvRequestSent, engine.EvStatement:
@@ -394,13 +393,8 @@ func timings(r *Run) []OrgTiming {
 // found says a detection event found something: a botnet alert, a
 // sensor's alert (it has no count), or an investigation or scan that
 // counted compromised assets (Value; one that found none is no detection).
-// The engine's events carry no field that tells a sensor's alert from an
-// investigation's result, so the text does ("investigated", "scan of").
 func found(e engine.Event) bool {
-	if e.Kind == engine.EvBotnetAlert || e.Value > 0 {
-		return true
-	}
-	return !strings.Contains(e.Text, " investigated ") && !strings.HasPrefix(e.Text, "scan of ")
+	return e.Kind == engine.EvBotnetAlert || e.Value > 0 || e.Field("by") == "sensor"
 }
 
 // findings lists strengths and areas for improvement from the ratings,

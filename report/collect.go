@@ -65,9 +65,6 @@ type Run struct {
 	Injects    []engine.Inject
 	Rejected   int // commands rejected during the run
 	SampleStep int32
-	// Verbs maps the id of every command accepted during the run to its
-	// verb.
-	Verbs map[int64]string
 }
 
 // Org is an organisation of the exercise.
@@ -163,7 +160,6 @@ func Collect(s *scenario.Scenario, j *journal.Journal, name string) (*Run, error
 	for _, cmd := range c.log.Scripted {
 		r.Commands = append(r.Commands, Command{Command: cmd, Scripted: true})
 	}
-	r.Verbs = c.log.Verbs
 	slices.SortStableFunc(r.Commands, func(a, b Command) int { return int(a.Tick - b.Tick) })
 	return r, nil
 }

@@ -241,20 +241,24 @@ func FuzzReadNotes(f *testing.F) {
 	})
 }
 
+// TestFoundIsADetection: the payload decides (by, Value), not the text:
+// the texts below are worded to mislead.
 func TestFoundIsADetection(t *testing.T) {
+	by := func(how string) []engine.Arg { return []engine.Arg{{Key: "by", Value: how}} }
 	cases := []struct {
 		e    engine.Event
 		want bool
 	}{
-		{engine.Event{Kind: engine.EvAssetDetected, Text: "isp-a: alert on victim-pc (botnet)"}, true},
-		{engine.Event{Kind: engine.EvAssetDetected, Text: "csirt-a investigated bb-1: 0 compromised"}, false},
-		{engine.Event{Kind: engine.EvAssetDetected, Text: "csirt-a investigated bb-1: 3 compromised", Value: 3}, true},
-		{engine.Event{Kind: engine.EvAssetDetected, Text: "scan of bb-1: 5 vulnerable, 0 compromised"}, false},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "scan of victim-pc", Fields: by("sensor")}, true},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "isp-a: alert on bb-1", Fields: by("investigation")}, false},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "csirt-a investigated bb-1: 3 compromised", Value: 3, Fields: by("investigation")}, true},
+		{engine.Event{Kind: engine.EvAssetDetected, Text: "alert on bb-1", Fields: by("scan")}, false},
+		{engine.Event{Kind: engine.EvAssetDetected, Value: 2, Fields: by("scan")}, true},
 		{engine.Event{Kind: engine.EvBotnetAlert, Text: "11 hosts in bb-22 show botnet traffic", Value: 11}, true},
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		if got := found(c.e); got != c.want {
-			t.Errorf("%q: %v, want %v", c.e.Text, got, c.want)
+			t.Errorf("%d %q %v: %v, want %v", i, c.e.Text, c.e.Fields, got, c.want)
 		}
 	}
 }
