@@ -234,3 +234,63 @@ func TestPayloadCheckCatchesEachFault(t *testing.T) {
 		}
 	}
 }
+
+// TestPayloadOfKindsTheScenariosMiss drives the tutorial's world to the
+// kinds no shipped scenario's seed-1 run emits (a containment, scrubbing,
+// a refused re-share, a controller's command, an exfiltration), checks
+// their payloads as above. With the scenarios' runs that leaves ddos.impact
+// (no seed-1 run takes a target under 500‰) and story.stopped (a live
+// exercise's) unchecked here.
+func TestPayloadOfKindsTheScenariosMiss(t *testing.T) {
+	refs := map[string]engine.EventRef{}
+	for _, r := range engine.EventRefs() {
+		refs[r.Kind] = r
+	}
+	w, err := loadMission(t, "tutorial").NewWorld(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	check := func(evs []engine.Event) {
+		for i := range evs {
+			seen[evs[i].Kind] = true
+			for _, p := range payloadProblems(w, refs, &evs[i]) {
+				t.Errorf("tick %d %s %s: %s (fields %v)", evs[i].Tick, evs[i].Kind, evs[i].Subject, p, evs[i].Fields)
+			}
+		}
+	}
+	crew, _ := w.CampaignIndex("deface-ministry")
+	for tick := int32(1); tick <= 40; tick++ {
+		var cmds []engine.Command
+		switch tick {
+		case 1:
+			cmds = []engine.Command{
+				{Org: engine.ControlOrg, Verb: engine.ControlPause},
+				{Org: "ministry-a", Verb: "contain", Target: "office-a-3"},
+				{Org: "isp-a", Verb: "deny", Target: "ministry-site"},
+				{Org: "csirt-a", Verb: "share", Target: "police-a", Args: map[string]string{"tlp": "RED", "title": "only for you"}},
+			}
+		case 10:
+			cmds = []engine.Command{{Org: "police-a", Verb: "share", Target: "ministry-a", Args: map[string]string{"tlp": "RED", "origin": "rep-1"}}}
+		}
+		evs, err := w.Step(cmds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(evs)
+		if tick == 2 {
+			for _, step := range []struct{ action, target string }{{"start", ""}, {"exploit", "ministry-site"}, {"escalate", "ministry-site"}, {"exfiltrate", "ministry-site"}} {
+				before := len(w.TickEvents())
+				if err := w.Attack(crew, step.action, step.target, "T1190", nil); err != nil {
+					t.Fatalf("%s %s: %v", step.action, step.target, err)
+				}
+				check(w.TickEvents()[before:])
+			}
+		}
+	}
+	for _, k := range []string{engine.EvControl, engine.EvAssetIsolated, engine.EvDDoSScrubbed, engine.EvReshareRefused, engine.EvExfiltration} {
+		if !seen[k] {
+			t.Errorf("no %s event", k)
+		}
+	}
+}

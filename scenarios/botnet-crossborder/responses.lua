@@ -190,7 +190,7 @@ local function police_a(p)
       base.on_event(ev)
       if ev.kind == "inject.delivered" or ev.kind == "report.shared" then tip() end
       -- a takedown answered done: that server is down
-      if ev.kind == "request.answered" and type(ev.text) == "string" and ev.text:find("takedown", 1, true) and ev.text:find(": done$") then
+      if ev.kind == "request.answered" and ev.fields.kind == "takedown" and ev.fields.result == "done" then
         local r = request(ev.subject)
         if r then down[r.target] = true end
       end

@@ -93,7 +93,7 @@ function M.new(o)
     if lib.own_result(ev) then
       -- its own alert or investigation: what it found, the C2 it names
       found = lib.found(ev)
-      c2s = lib.c2s_named(ev.text)
+      c2s = lib.result_c2s(ev)
       if ev.subject and not inv.looked(ev.subject) and inv.want(ev, ev.subject) then leads[1] = ev.subject end
     elseif ALERTS[ev.kind] then
       if not inv.want(ev, ev.subject) then return end

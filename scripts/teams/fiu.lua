@@ -79,8 +79,8 @@ function M.new(o)
   return {
     name = o.name or "fiu",
     on_event = function(ev)
-      if ev.kind == "funds.raised" and type(ev.text) == "string" then
-        learn(ev.text:match("%(records: ([^%)]+)%)"))
+      if ev.kind == "funds.raised" and ev.fields then
+        learn(ev.fields.records)
       elseif ev.kind == "funds.traced" and ev.org == me() and ev.subject then
         -- its own trace is done: ask the service to freeze the payment
         local p = payment(ev.subject)

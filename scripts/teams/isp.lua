@@ -54,7 +54,7 @@ function M.new(o)
         end
         block(lib.alert_c2s(ev))
       elseif lib.own_result(ev) then
-        block(lib.c2s_named(ev.text))
+        block(lib.result_c2s(ev))
       elseif lib.is_tip(ev) and ev.org ~= me() then
         block(lib.c2s_named(ev.text))
       elseif ev.kind == "ddos.impact" and o.scrub ~= false and ev.subject and not scrubbing[ev.subject] and lib.mine(ev.subject) then

@@ -199,9 +199,10 @@ function lib.named(text)
   return got
 end
 
---- c2s_named(text): command-and-control servers a text names: those an
---- investigation found ("... they call home to c2-a, c2-b"), and servers
---- of kind c2 named in a report, a message or an inject.
+--- c2s_named(text): command-and-control servers a text names: those it
+--- says hosts "call home to" (an investigation's words, quoted in a report
+--- or a message), and servers of kind c2 named in a report, a message or
+--- an inject. For the team's own results read the payload: result_c2s(ev).
 function lib.c2s_named(text)
   local out, seen = {}, {}
   if type(text) ~= "string" then return out end
@@ -237,10 +238,10 @@ function lib.own_result(ev)
 end
 
 --- defacer(ev): the campaign a defaced page shows (public: anyone who
---- opens it reads the crew's name), or nil.
+--- opens it reads the crew's name; ev.fields.campaign), or nil.
 function lib.defacer(ev)
-  if ev.kind ~= "website.defaced" or type(ev.text) ~= "string" then return nil end
-  return ev.text:match(" shows (.+)'s page$")
+  if ev.kind ~= "website.defaced" or not ev.fields then return nil end
+  return ev.fields.campaign
 end
 
 --- learned(kind, subject): the campaign of a fact the team learned
@@ -321,6 +322,28 @@ function lib.campaigns_named(text)
     local ok, c = pcall(campaign, w)
     if ok then out[#out + 1] = {id = c.id, offence = c.offence} end
   end
+  return out
+end
+
+--- result_c2s(ev): the command-and-control servers the team's own alert,
+--- investigation or scan (asset.detected) shows: those the compromised
+--- hosts call home to (ev.fields.c2s), then what it looked at when that is
+--- a C2 server itself.
+function lib.result_c2s(ev)
+  local out, seen = {}, {}
+  local function add(id)
+    if not seen[id] then
+      seen[id] = true
+      out[#out + 1] = id
+    end
+  end
+  if ev.fields and ev.fields.c2s then
+    for id in ev.fields.c2s:gmatch("[^,]+") do
+      if lib.whois(id) then add(id) end
+    end
+  end
+  local place = lib.whois(ev.subject)
+  if place and place.what == "asset" and place.kind == "c2" then add(place.id) end
   return out
 end
 

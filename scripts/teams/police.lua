@@ -147,7 +147,7 @@ function M.new(o)
     on_event = function(ev)
       inv.track(ev)
       if lib.own_result(ev) then
-        take(ev, {}, lib.c2s_named(ev.text), lib.found(ev), nil)
+        take(ev, {}, lib.result_c2s(ev), lib.found(ev), nil)
       elseif INCIDENTS[ev.kind] then
         if not inv.want(ev, ev.subject) then return end
         local cids = lib.found(ev)

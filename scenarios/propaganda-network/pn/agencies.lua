@@ -180,7 +180,7 @@ local function prosecutor(me, first_review)
     if ev.kind == "report.shared" then
       -- the report's campaign, from the title ("Dawn Media CAMPAIGN: ...")
       for _, c in ipairs({"videos", "fundraise"}) do
-        if string.find(ev.text or "", "Dawn Media " .. c, 1, true) then learn(c) end
+        if string.find(ev.fields.title or "", "Dawn Media " .. c, 1, true) then learn(c) end
       end
     elseif inject_event(ev, "first-video") or inject_event(ev, "video-100k") or inject_event(ev, "bomb-video") then
       learn("videos")
