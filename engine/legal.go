@@ -188,6 +188,14 @@ func (w *World) channelFits(from, to int32, c Channel) error {
 		return fmt.Errorf("channel=csirt joins CSIRTs' duty desks, and %s is a %s: ask it by 24/7, mla or police, or ask a CSIRT of its country to relay", tt.ID, tt.Kind)
 	case c == ChanDirect && fo.Jurisdiction != tt.Jurisdiction:
 		return fmt.Errorf("channel=direct is for organisations of one country, and %s is in %s: use 24/7, mla or police, or ask a CSIRT of its country to relay", tt.ID, w.Jurisdictions[tt.Jurisdiction].ID)
+	case c == ChanContactPoint:
+		// The 24/7 network joins two contact points: a country without one
+		// can neither be asked through it nor ask through it.
+		for _, j := range []int32{tt.Jurisdiction, fo.Jurisdiction} {
+			if !w.Jurisdictions[j].HasContactPoint() {
+				return fmt.Errorf("channel=24/7: %s has no 24/7 contact point (contact_point: none): ask %s by mla, or ask a CSIRT of its country to relay", w.Jurisdictions[j].ID, tt.ID)
+			}
+		}
 	}
 	return nil
 }
@@ -201,8 +209,10 @@ func (w *World) defaultChannel(from, to int32, kind RequestKind) Channel {
 		return ChanDirect
 	}
 	switch {
-	case kind == ReqPreserve:
+	case kind == ReqPreserve && w.Jurisdictions[fo.Jurisdiction].HasContactPoint() && w.Jurisdictions[tt.Jurisdiction].HasContactPoint():
 		return ChanContactPoint
+	case kind == ReqPreserve:
+		return ChanMLA // no 24/7 contact point on one side: the formal route
 	case kind == ReqDisclose:
 		return ChanMLA
 	}

@@ -25,7 +25,7 @@ type Jurisdiction struct {
 	// UTCOffsetMinutes places the jurisdiction's working day on the clock.
 	UTCOffsetMinutes int32 `json:"utc_offset_minutes"`
 	// Channel delays in ticks for requests received by this jurisdiction.
-	ContactPointTicks int32 `json:"contact_point_ticks"` // 24/7 network: fast preservation
+	ContactPointTicks int32 `json:"contact_point_ticks"` // 24/7 network: fast preservation; None: no contact point
 	MLATicks          int32 `json:"mla_ticks"`           // mutual legal assistance: disclosure
 	PoliceTicks       int32 `json:"police_ticks"`        // police-to-police cooperation
 	// NoDualCriminality says what happens to a request for an act that is
@@ -35,6 +35,10 @@ type Jurisdiction struct {
 	// (one source reports 13 requests with no reply).
 	AnswerPermille Permille `json:"answer_permille"`
 }
+
+// HasContactPoint says whether the jurisdiction takes part in the 24/7
+// network (scenario contact_point: none says it does not).
+func (j *Jurisdiction) HasContactPoint() bool { return j.ContactPointTicks != None }
 
 // Agreement is a bilateral treaty that speeds requests between two
 // jurisdictions (delay multiplied by SpeedPermille/1000).

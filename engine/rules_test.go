@@ -59,6 +59,68 @@ func TestForeignRequestChannels(t *testing.T) {
 	}
 }
 
+// A country without a 24/7 contact point (contact_point: none) can be
+// neither asked nor ask through the network: a preservation request that
+// would go 24/7 goes by MLA by default, and an explicit 24/7 is refused
+// with the reason; a CSIRT of the country remains the informal route.
+func TestNoContactPoint(t *testing.T) {
+	world := func(noneIn string) *World {
+		b := newBuilder()
+		a := b.jur("A", "botnet")
+		bj := b.jur("B", "botnet")
+		b.org("police-a", OrgPolice, a, 3)
+		b.org("csirt-b", OrgCSIRT, bj, 3)
+		h := b.org("host-b", OrgHosting, bj, 2)
+		b.w.Orgs[h].Scripted = true
+		c2 := b.asset("c2", AssetC2, h, bj, None, 0)
+		ci := b.campaign(Campaign{ID: "bot", Kind: CampBotnet, Offence: "botnet", Actor: None, EvidenceRetainTicks: 3000})
+		for j := range b.w.Jurisdictions {
+			if b.w.Jurisdictions[j].ID == noneIn {
+				b.w.Jurisdictions[j].ContactPointTicks = None
+			}
+		}
+		w := b.build(t, 1)
+		w.Campaigns[ci].C2 = c2
+		w.Attack(ci, "start", "", "", nil)
+		return w
+	}
+	for _, tc := range []struct {
+		none, to, channel string
+		want              string // the channel taken, or the refusal
+	}{
+		{"", "host-b", "", "24/7"},
+		{"B", "host-b", "", "mla"},
+		{"A", "host-b", "", "mla"},
+		{"B", "host-b", "24/7", "channel=24/7: B has no 24/7 contact point (contact_point: none): ask host-b by mla"},
+		{"A", "host-b", "24/7", "channel=24/7: A has no 24/7 contact point"},
+		{"B", "host-b", "mla", "mla"},
+		{"B", "csirt-b", "", "csirt"},
+	} {
+		w := world(tc.none)
+		args := map[string]string{"kind": "preserve", "target": "bot-c2-records-1"}
+		if tc.channel != "" {
+			args["channel"] = tc.channel
+		}
+		if tc.to == "csirt-b" {
+			args["target"] = "c2" // what csirt-b is asked about does not matter here: the channel does
+			args["kind"] = "assist"
+		}
+		ev := run(t, w, 20, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: tc.to, Args: args}}})
+		var got string
+		for _, e := range ev {
+			switch e.Kind {
+			case EvCommandRejected:
+				got = e.Text
+			case EvRequestSent:
+				got = e.Field("channel")
+			}
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("no contact point in %q, %s via %q: got %q, want %q", tc.none, tc.to, tc.channel, got, tc.want)
+		}
+	}
+}
+
 // Investigating a defaced site gives the campaign's indicators, as a
 // compromise does: a defacement takes control of the site first.
 func TestInvestigatingDefacedSiteGivesIndicators(t *testing.T) {

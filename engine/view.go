@@ -112,7 +112,7 @@ type JurisdictionCore struct {
 	ID                string `json:"id"`
 	Name              string `json:"name"`
 	UTCOffsetMinutes  int32  `json:"utc_offset_minutes"`
-	ContactPointTicks int32  `json:"contact_point_ticks"`
+	ContactPointTicks int32  `json:"contact_point_ticks"` // -1: no 24/7 contact point
 	MLATicks          int32  `json:"mla_ticks"`
 	PoliceTicks       int32  `json:"police_ticks"`
 }

@@ -42,6 +42,23 @@ func (c *checker) dur(d *Duration, defSecs int64) int32 {
 	return d.Ticks
 }
 
+// contactPoint is a jurisdiction's 24/7 delay in ticks, or engine.None
+// when it has no contact point.
+func (c *checker) contactPoint(cp *ContactPoint) int32 {
+	if cp != nil && cp.None {
+		return engine.None
+	}
+	return c.dur(contactPointDelay(cp), defaultContactPointSecs)
+}
+
+// contactPointDelay is the delay written, or nil (none, or not written).
+func contactPointDelay(cp *ContactPoint) *Duration {
+	if cp == nil || cp.None {
+		return nil
+	}
+	return &cp.Delay
+}
+
 func durOr(d *Duration, def int32) int32 {
 	if d == nil {
 		return def
@@ -186,7 +203,7 @@ func (c *checker) build(f *File) *engine.World {
 			ndc = "refuse"
 		}
 		w.Jurisdictions = append(w.Jurisdictions, engine.Jurisdiction{ID: j.ID, Name: j.Name, Crimes: crimes,
-			UTCOffsetMinutes: int32(j.UTCOffset), ContactPointTicks: c.dur(j.Channels.ContactPoint, defaultContactPointSecs),
+			UTCOffsetMinutes: int32(j.UTCOffset), ContactPointTicks: c.contactPoint(j.Channels.ContactPoint),
 			MLATicks: c.dur(j.Channels.MLA, defaultMLASecs), PoliceTicks: c.dur(j.Channels.Police, defaultPoliceSecs),
 			NoDualCriminality: ndc, AnswerPermille: fracOr(j.AnswerRate, 1000)})
 	}

@@ -345,6 +345,12 @@ func resolveDurations(c *checker, v reflect.Value, p string) {
 			resolveDurations(c, v.FieldByName("Tick"), p)
 			return
 		}
+		if v.Type() == reflect.TypeFor[ContactPoint]() {
+			if !v.FieldByName("None").Bool() {
+				resolveDurations(c, v.FieldByName("Delay"), p)
+			}
+			return
+		}
 		for _, f := range structFields(v.Type()) {
 			resolveDurations(c, v.FieldByIndex(f.index), joinPath(p, f.name))
 		}
@@ -667,7 +673,7 @@ func (c *checker) checkWorld(f *File) {
 		for _, ch := range []struct {
 			d *Duration
 			n string
-		}{{j.Channels.ContactPoint, "contact_point"}, {j.Channels.MLA, "mla"}, {j.Channels.Police, "police"}} {
+		}{{contactPointDelay(j.Channels.ContactPoint), "contact_point"}, {j.Channels.MLA, "mla"}, {j.Channels.Police, "police"}} {
 			if ch.d != nil && ch.d.Ticks < 1 {
 				c.errAt(p+".channels."+ch.n, "a channel takes at least 1 tick")
 			}

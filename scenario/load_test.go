@@ -553,3 +553,36 @@ func TestLibraryDigest(t *testing.T) {
 		t.Error("a changed policy kept the digest")
 	}
 }
+
+// contact_point: none is a jurisdiction without a 24/7 contact point (the
+// engine's None); anything else must still be a duration.
+func TestContactPointNone(t *testing.T) {
+	for _, tc := range []struct {
+		set  string
+		want int32
+		err  string
+	}{
+		{"jurisdictions.B.gov.channels.contact_point=none", engine.None, ""},
+		{"jurisdictions.B.gov.channels.contact_point=30", 30, ""},
+		{"jurisdictions.B.gov.channels.contact_point=nobody", 0, "contact_point"},
+		{"jurisdictions.B.gov.channels.contact_point=0", 0, "a channel takes at least 1 tick"},
+	} {
+		s, err := Load("testdata/good/full", Options{Set: []string{tc.set}})
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want one naming %q", tc.set, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.set, err)
+		}
+		w, err := s.NewWorld(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j := w.Jurisdictions[1]; j.ContactPointTicks != tc.want || j.HasContactPoint() != (tc.want != engine.None) {
+			t.Errorf("%s: contact point %d (has %v), want %d", tc.set, j.ContactPointTicks, j.HasContactPoint(), tc.want)
+		}
+	}
+}

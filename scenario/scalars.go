@@ -429,6 +429,33 @@ func (x *When) decodeNode(_ *decoder, n *yaml.Node, _ string) error {
 	return nil
 }
 
+// ---- ContactPoint ----
+
+// ContactPoint is the delay of a jurisdiction's 24/7 contact point, or
+// "none" for a country without one (docs/mechanics.md §6: what would go
+// 24/7 there goes by MLA).
+type ContactPoint struct {
+	None  bool
+	Delay Duration
+}
+
+func (x *ContactPoint) decodeNode(d *decoder, n *yaml.Node, path string) error {
+	s, err := scalarText(n, "a duration, or none")
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(s) == "none" {
+		*x = ContactPoint{None: true, Delay: Duration{Text: s}}
+		return nil
+	}
+	err = x.Delay.decodeNode(d, n, path)
+	if t := strings.TrimSpace(s); err != nil && (t == "" || t[0] < '0' || t[0] > '9') {
+		// a word, not a mistyped duration: the other thing it may be
+		return fmt.Errorf("%w, or none (a country without a 24/7 contact point)", err)
+	}
+	return err
+}
+
 // ---- Generates ----
 
 func (x *Generates) decodeNode(d *decoder, n *yaml.Node, path string) error {

@@ -131,6 +131,13 @@ func (OrgSet) jsonSchema() obj {
 	}}
 }
 
+func (ContactPoint) jsonSchema() obj {
+	return obj{"anyOf": []any{
+		Duration{}.jsonSchema(),
+		obj{"const": "none", "description": "no 24/7 contact point: preservation goes by MLA"},
+	}}
+}
+
 func (When) jsonSchema() obj {
 	return obj{"anyOf": []any{
 		obj{"type": "integer", "minimum": 1},

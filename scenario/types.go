@@ -83,9 +83,9 @@ type JurisdictionSpec struct {
 
 // ChannelsSpec gives the delay of each channel of a jurisdiction.
 type ChannelsSpec struct {
-	ContactPoint *Duration `yaml:"contact_point" doc:"24/7 contact point (fast preservation; default 2h)"`
-	MLA          *Duration `yaml:"mla" doc:"mutual legal assistance (disclosure; default 60d)"`
-	Police       *Duration `yaml:"police" doc:"police-to-police cooperation (default 2d)"`
+	ContactPoint *ContactPoint `yaml:"contact_point" doc:"24/7 contact point (fast preservation; default 2h), or none: a country without one, where preservation goes by MLA"`
+	MLA          *Duration     `yaml:"mla" doc:"mutual legal assistance (disclosure; default 60d)"`
+	Police       *Duration     `yaml:"police" doc:"police-to-police cooperation (default 2d)"`
 }
 
 // AgreementSpec is a bilateral treaty.

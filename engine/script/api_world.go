@@ -616,7 +616,11 @@ func (d *Director) luaJurisdiction(L *lua.LState) int {
 	tb.RawSetString("name", lua.LString(j.Name))
 	tb.RawSetString("crimes", stringList(L, j.Crimes))
 	tb.RawSetString("utc_offset", lua.LNumber(j.UTCOffsetMinutes))
-	tb.RawSetString("contact_point", lua.LNumber(j.ContactPointTicks))
+	if j.HasContactPoint() {
+		tb.RawSetString("contact_point", lua.LNumber(j.ContactPointTicks))
+	} else {
+		tb.RawSetString("contact_point", lua.LFalse) // contact_point: none
+	}
 	tb.RawSetString("mla", lua.LNumber(j.MLATicks))
 	tb.RawSetString("police", lua.LNumber(j.PoliceTicks))
 	tb.RawSetString("no_dual_criminality", lua.LString(j.NoDualCriminality))

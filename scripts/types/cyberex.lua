@@ -167,7 +167,7 @@ function Playbook:alive() end
 ---@field name string
 ---@field crimes string[]
 ---@field utc_offset integer minutes
----@field contact_point integer ticks
+---@field contact_point integer|false ticks, or false: no 24/7 contact point (contact_point: none)
 ---@field mla integer ticks
 ---@field police integer ticks
 ---@field no_dual_criminality string refuse or slow
