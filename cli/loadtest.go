@@ -30,7 +30,10 @@ teams) that send --rate commands a second each and read their deltas, run
 the clocks at --pace for --duration, and print: the time from a tick's end
 to a player's receipt of its delta (p50, p99, max), the commands
 acknowledged a second (each synced to its journal first) and their
-latency, the wall and CPU time. --idle N then joins N idle connections
+latency, the wall and CPU time, and what joining every player cost.
+The players run in this process, on the server's cores: by default they
+read only what they measure from each message (--decode: everything, as
+the real client does on its own machine). --idle N then joins N idle connections
 and prints what each costs in memory. docs/performance.md has the figures.`,
 		Args: noArgs,
 		RunE: func(c *cobra.Command, args []string) error {
@@ -75,6 +78,7 @@ and prints what each costs in memory. docs/performance.md has the figures.`,
 	f.Int64Var(&opt.MillisPerTick, "pace", 100, "wall milliseconds per tick (100 is 10 ticks a second)")
 	f.DurationVar(&opt.Duration, "duration", 10*time.Second, "how long the clocks run")
 	f.Float64Var(&opt.CommandsPerSecond, "rate", 0.5, "commands a second each player sends")
+	f.BoolVar(&opt.Decode, "decode", false, "every player decodes every message in full, as the real client does (default: it reads the type, tick and ref from each message's head: the players share the server's cores)")
 	f.IntVar(&opt.Idle, "idle", 0, "idle connections to open after the run, to measure their memory")
 	f.StringVar(&profile, "cpuprofile", "", "write a CPU profile of the whole run (server and players) to this file, for `go tool pprof`")
 	f.StringVar(&opt.DataDir, "data", "", "the server's data folder (default: a temporary one, removed after)")

@@ -8,6 +8,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -49,7 +51,14 @@ type Options struct {
 	DataDir string
 	// Load loads scenarios.
 	Load server.Loader
+	// Decode makes every player decode every message in full, as the
+	// real client does; otherwise they read what they measure from each
+	// message's head (see player.read).
+	Decode bool
 }
+
+// joinsAtOnce bounds the players joining at the same time.
+const joinsAtOnce = 64
 
 // Result is what was measured.
 type Result struct {
@@ -68,6 +77,9 @@ type Result struct {
 	IdleBytes      int64 // heap and stacks per idle connection, server and client sides together
 	Wall           time.Duration
 	CPU            time.Duration // the process's user + system time during the run
+	// JoinWall and JoinCPU are what joining every player took (welcome
+	// and view each), before the clocks ran.
+	JoinWall, JoinCPU time.Duration
 	// Cores the process may use (GOMAXPROCS), and the machine's load
 	// average (1 minute) before and after the run, -1 when unknown: on a
 	// shared machine they say whether the wall-time figures are the
@@ -98,6 +110,7 @@ type player struct {
 	refused  map[string]int64
 	welcomed chan struct{}
 	closed   atomic.Bool
+	decode   bool // every message in full, as the real client does
 }
 
 // Run makes the load and measures it.
@@ -134,8 +147,9 @@ func Run(opt Options) (*Result, error) {
 	defer stop()
 	url := "ws://" + addr + wire.Path
 
-	var players []*player
 	var ctls []*player
+	type seat struct{ ex, code string }
+	var seats []seat
 	for e := 0; e < opt.Exercises; e++ {
 		created, err := srv.Exercise(server.NewExercise{Title: fmt.Sprintf("load %d", e+1), Scenario: opt.Scenario, Seed: uint64(e + 1)})
 		if err != nil {
@@ -151,17 +165,40 @@ func Run(opt Options) (*Result, error) {
 				ctlCode = c.Code
 			}
 		}
-		ctl, err := connect(url, created.Exercise.ID, ctlCode)
+		ctl, err := connect(url, created.Exercise.ID, ctlCode, opt.Decode)
 		if err != nil {
 			return nil, err
 		}
 		ctls = append(ctls, ctl)
 		for i := 0; i < opt.Players; i++ {
-			p, err := connect(url, created.Exercise.ID, teams[i%len(teams)])
-			if err != nil {
-				return nil, fmt.Errorf("player %d of %s: %w", i+1, created.Exercise.ID, err)
+			seats = append(seats, seat{created.Exercise.ID, teams[i%len(teams)]})
+		}
+	}
+	// The players join together, joinsAtOnce at a time, as a room of
+	// people arriving does.
+	players := make([]*player, len(seats))
+	errs := make([]error, len(seats))
+	joinCPU, joinStart := cpuTime(), time.Now()
+	var jwg sync.WaitGroup
+	gate := make(chan struct{}, joinsAtOnce)
+	for i, s := range seats {
+		jwg.Add(1)
+		gate <- struct{}{}
+		go func() {
+			defer func() { <-gate; jwg.Done() }()
+			players[i], errs[i] = connect(url, s.ex, s.code, opt.Decode)
+		}()
+	}
+	jwg.Wait()
+	joinWall, joinCPU := time.Since(joinStart), cpuTime()-joinCPU
+	for i, err := range errs {
+		if err != nil {
+			for _, p := range players {
+				if p != nil {
+					p.conn.Close()
+				}
 			}
-			players = append(players, p)
+			return nil, fmt.Errorf("player %d of %s: %w", i%opt.Players+1, seats[i].ex, err)
 		}
 	}
 	loadBefore := loadAverage()
@@ -193,7 +230,7 @@ func Run(opt Options) (*Result, error) {
 	}
 	time.Sleep(200 * time.Millisecond) // the last acks and deltas arrive
 
-	res := &Result{Options: opt, Wall: wall, CPU: cpu, Refused: map[string]int64{},
+	res := &Result{Options: opt, Wall: wall, CPU: cpu, Refused: map[string]int64{}, JoinWall: joinWall, JoinCPU: joinCPU,
 		Cores: runtime.GOMAXPROCS(0), LoadBefore: loadBefore, LoadAfter: loadAverage()}
 	var lat, ack []time.Duration
 	endsMu.Lock()
@@ -241,13 +278,13 @@ func Run(opt Options) (*Result, error) {
 	return res, nil
 }
 
-func connect(url, ex, code string) (*player, error) {
+func connect(url, ex, code string, decode bool) (*player, error) {
 	d := websocket.Dialer{ReadBufferSize: 4096, WriteBufferPool: &sync.Pool{}}
 	conn, _, err := d.Dial(url, nil)
 	if err != nil {
 		return nil, err
 	}
-	p := &player{conn: conn, ex: ex, sent: map[int64]time.Time{}, refused: map[string]int64{}, welcomed: make(chan struct{})}
+	p := &player{conn: conn, ex: ex, sent: map[int64]time.Time{}, refused: map[string]int64{}, welcomed: make(chan struct{}), decode: decode}
 	b, _ := wire.Encode(&wire.Hello{Protocol: wire.Protocol, Code: code, Client: "loadtest"})
 	if err := conn.WriteMessage(websocket.TextMessage, b); err != nil {
 		return nil, err
@@ -268,41 +305,109 @@ func (p *player) send(m wire.Message) {
 	p.conn.WriteMessage(websocket.TextMessage, b)
 }
 
-// read decodes every message, as a client must.
+// read reads every message. A player that decodes (Options.Decode)
+// decodes each in full, as the real client does; otherwise it reads what
+// it measures from the message's head (type, tick, ref) and decodes in
+// full only what it cannot read so (errors, anything unexpected): the
+// players share the server's cores, and a delta decoded 500 times a tick
+// on them is the load generator's cost, not the server's.
 func (p *player) read() {
 	defer p.closed.Store(true)
 	first := true
+	var buf bytes.Buffer
 	for {
-		_, b, err := p.conn.ReadMessage()
+		_, r, err := p.conn.NextReader()
 		if err != nil {
 			return
 		}
+		buf.Reset()
+		if _, err := buf.ReadFrom(r); err != nil {
+			return
+		}
+		b := buf.Bytes()
 		now := time.Now()
-		m, err := wire.DecodeServer(b)
-		if err != nil {
-			continue
+		typ, num, ok := "", int64(0), false
+		if !p.decode {
+			typ, num, ok = peek(b)
+		}
+		var m wire.Message
+		if !ok {
+			if m, err = wire.DecodeServer(b); err != nil {
+				continue
+			}
+			typ = m.Type()
+			switch m := m.(type) {
+			case *wire.Delta:
+				num = int64(m.Tick)
+			case *wire.Ack:
+				num = m.Ref
+			}
 		}
 		p.mu.Lock()
-		switch m := m.(type) {
-		case *wire.View:
+		switch typ {
+		case wire.TypeView:
 			if first {
 				close(p.welcomed)
 				first = false
 			}
-		case *wire.Delta:
-			p.receipts = append(p.receipts, receipt{tickKey{p.ex, m.Tick}, now})
+		case wire.TypeDelta:
+			p.receipts = append(p.receipts, receipt{tickKey{p.ex, int32(num)}, now})
 			p.bytes += int64(len(b))
-		case *wire.Ack:
-			if t, ok := p.sent[m.Ref]; ok {
+		case wire.TypeAck:
+			if t, ok := p.sent[num]; ok {
 				p.ackLat = append(p.ackLat, now.Sub(t))
+				delete(p.sent, num)
+			}
+		case wire.TypeError:
+			if m, ok := m.(*wire.Error); ok {
+				p.refused[m.Code]++
 				delete(p.sent, m.Ref)
 			}
-		case *wire.Error:
-			p.refused[m.Code]++
-			delete(p.sent, m.Ref)
 		}
 		p.mu.Unlock()
 	}
+}
+
+// peek reads a message's type, and the tick of a delta or the ref of an
+// ack, from its head as wire.Encode writes it ({"type":"delta","data":
+// {"org":..,"from":..,"tick":N...}). ok is false for an error, or a
+// message it cannot read so: the caller decodes it in full.
+func peek(b []byte) (typ string, num int64, ok bool) {
+	const head = `{"type":"`
+	if !bytes.HasPrefix(b, []byte(head)) {
+		return "", 0, false
+	}
+	rest := b[len(head):]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return "", 0, false
+	}
+	typ, rest = string(rest[:end]), rest[end:]
+	key := ""
+	switch typ {
+	case wire.TypeDelta:
+		key = `"tick":` // after org and from
+	case wire.TypeAck:
+		key = `"ref":` // its first field
+	case wire.TypeError:
+		return "", 0, false
+	default:
+		return typ, 0, true
+	}
+	i := bytes.Index(rest, []byte(key))
+	if i < 0 {
+		return "", 0, false
+	}
+	rest = rest[i+len(key):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	n, err := strconv.ParseInt(string(rest[:j]), 10, 64)
+	if err != nil {
+		return "", 0, false
+	}
+	return typ, n, true
 }
 
 // play sends a command at random intervals averaging the rate.
@@ -342,7 +447,7 @@ func idleCost(url, code string, n int) (int64, error) {
 	before := measure()
 	conns := make([]*player, 0, n)
 	for i := 0; i < n; i++ {
-		p, err := connect(url, "ex-1", code)
+		p, err := connect(url, "ex-1", code, false)
 		if err != nil {
 			return 0, fmt.Errorf("idle connection %d: %w", i+1, err)
 		}
@@ -394,8 +499,15 @@ func (r *Result) TicksDue() int64 {
 
 // Print writes the result for people.
 func (r *Result) Print(w io.Writer) {
-	fmt.Fprintf(w, "%d exercise(s) of %s, %d players each, %d ms per tick, %s\n",
-		r.Exercises, r.Scenario, r.Players, r.MillisPerTick, r.Duration)
+	reads := "read the head of each message (type, tick, ref); --decode: in full"
+	if r.Decode {
+		reads = "decode every message in full, as the client does"
+	}
+	fmt.Fprintf(w, "%d exercise(s) of %s, %d players each, %d ms per tick, %s; players %s\n",
+		r.Exercises, r.Scenario, r.Players, r.MillisPerTick, r.Duration, reads)
+	n := r.Exercises * r.Players
+	fmt.Fprintf(w, "joined %d players (%d at a time, welcome and view each): wall %.2fs, CPU %.2fs (%.2f ms a player)\n",
+		n, joinsAtOnce, r.JoinWall.Seconds(), r.JoinCPU.Seconds(), r.JoinCPU.Seconds()*1e3/float64(n))
 	r.printCPU(w)
 	avg := int64(0)
 	if r.Deltas > 0 {

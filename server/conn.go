@@ -227,6 +227,17 @@ func (c *client) hello(m wire.Message) bool {
 	}
 	c.role, c.org, c.code = code.Role, code.Org, code.ID
 	c.log = c.log.With("exercise", code.Exercise, "role", code.Role, "org", code.Org)
+	// The participant is recorded here, not in the room's loop: the
+	// catalogue syncs each record, and people who join at once (a room
+	// arriving, everyone reconnecting after a restart) share a sync
+	// rather than stall the tick one after the other.
+	p, err := c.srv.store.AddPerson(code, c.srv.now())
+	if err != nil {
+		c.log.Error("catalogue: add person", "err", err)
+		c.refuse(0, wire.ErrServer, "the server could not record the participant: "+err.Error())
+		return false
+	}
+	c.person = p.ID
 	if !r.enter(c, h) {
 		c.refuse(0, wire.ErrCode, "the exercise is no longer served")
 		return false

@@ -44,6 +44,25 @@ func (r *room) fullView(a *audience, since int32) *wire.View {
 	return m
 }
 
+// viewMessage is the encoded View message for a client of audience a
+// that had the view up to tick since. A client that joins fresh gets the
+// audience's view as encoded for the first who joined at this tick: a
+// large organisation's view is megabytes (botnet-crossborder's ISP: 7 MB,
+// 50 ms to encode), and people arrive together.
+func (r *room) viewMessage(a *audience, since int32) ([]byte, error) {
+	if since != 0 {
+		return wire.Encode(r.fullView(a, since))
+	}
+	if a.encoded == nil {
+		b, err := wire.Encode(r.fullView(a, 0))
+		if err != nil {
+			return nil, err
+		}
+		a.encoded = b
+	}
+	return a.encoded, nil
+}
+
 // sendDeltas brings every audience's view to the tick just made and sends
 // each its delta, encoded once for all its clients.
 func (r *room) sendDeltas() {
@@ -55,6 +74,7 @@ func (r *room) sendDeltas() {
 			continue
 		}
 		d := w.UpdateView(a.view)
+		a.encoded = nil
 		m := &wire.Delta{ViewDelta: *d}
 		if key == "" {
 			if metrics == nil {

@@ -185,3 +185,52 @@ func TestReconnectAtRandomTicks(t *testing.T) {
 		t.Errorf("only %d drops", drops)
 	}
 }
+
+// TestFreshJoinsShareTheEncodedView: people who join fresh at the same
+// tick get the view encoded once; after the clock moves, the next ones
+// get the view of the new tick, not the one kept.
+func TestFreshJoinsShareTheEncodedView(t *testing.T) {
+	ts := newTestServer(t, "")
+	created, err := ts.Exercise(NewExercise{Scenario: "embedded:tutorial", Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := codes(created)
+	ctl, _, _ := dial(t, ts.url, code["controller"], 0)
+	steady, _, _ := dial(t, ts.url, code["csirt-a"], 0)
+	ctl.send(&wire.Control{Ref: 1, Action: wire.ControlPace, MillisPerTick: 2})
+	ctl.send(&wire.Control{Ref: 2, Action: wire.ControlStart})
+	for round := 0; round < 4; round++ {
+		steady.untilTick(int32(40 * (round + 1)))
+		ctl.send(&wire.Control{Ref: int64(10 + round), Action: wire.ControlPause})
+		st := ctl.expectWhere(wire.TypeStatus, func(m wire.Message) bool {
+			s := m.(*wire.Status)
+			return s.State == wire.StatePaused && s.Tick >= int32(40*(round+1))
+		}).(*wire.Status)
+		var want string
+		ts.inRoom(t, created.Exercise.ID, func(r *room) {
+			v, err := r.sess.World().ViewOf("csirt-a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = jsonOf(t, v)
+		})
+		var first []byte
+		for k := 0; k < 2; k++ {
+			c, _, v := dial(t, ts.url, code["csirt-a"], 0)
+			if v.View.Tick != st.Tick || jsonOf(t, v.View) != want {
+				t.Fatalf("round %d, joiner %d: view at tick %d (paused at %d) differs from the engine's", round, k, v.View.Tick, st.Tick)
+			}
+			c.mu.Lock()
+			raw := c.raw[1] // welcome, then the view
+			c.mu.Unlock()
+			if k == 0 {
+				first = raw
+			} else if string(raw) != string(first) {
+				t.Errorf("round %d: two fresh joiners at one tick got different bytes", round)
+			}
+			c.conn.Close()
+		}
+		ctl.send(&wire.Control{Ref: int64(20 + round), Action: wire.ControlResume})
+	}
+}

@@ -77,6 +77,9 @@ type audience struct {
 	org     string
 	clients map[*client]struct{}
 	view    *engine.View
+	// encoded is the View message of view for a client joining fresh,
+	// kept until the next tick changes the view.
+	encoded []byte
 }
 
 // submission is a client's message turned into a command, waiting to be
@@ -300,12 +303,6 @@ func (r *room) join(c *client, h *wire.Hello) bool {
 	if err != nil || code.ID != c.code {
 		return false
 	}
-	p, err := r.srv.store.AddPerson(code, r.srv.now())
-	if err != nil {
-		r.log.Error("catalogue: add person", "err", err)
-		return false
-	}
-	c.person = p.ID
 	key := ""
 	if c.role == wire.RoleTeam {
 		key = c.org
@@ -324,7 +321,11 @@ func (r *room) join(c *client, h *wire.Hello) bool {
 	r.sendTo(c, &wire.Welcome{Protocol: wire.Protocol, Server: r.srv.version, Exercise: r.ex.ID, Title: r.ex.Title,
 		Scenario: r.info.scenario, Role: c.role, Org: c.org, Person: c.person, TickSeconds: r.info.tickSeconds,
 		StartUnix: r.info.startUnix, Verbs: verbSpecs(w), Status: r.status(c.role != wire.RoleTeam)})
-	r.sendTo(c, r.fullView(a, h.Since))
+	if b, err := r.viewMessage(a, h.Since); err != nil {
+		r.log.Error("encode view", "org", key, "err", err)
+	} else {
+		r.sendBytes(c, b)
+	}
 	r.teamsChanged()
 	return true
 }

@@ -386,7 +386,10 @@ func (s *Store) RevokeCode(id string, now time.Time) (Code, error) {
 // AddPerson records that someone joined with a code and gives them an id.
 func (s *Store) AddPerson(c Code, now time.Time) (Person, error) {
 	p := Person{Exercise: c.Exercise, Code: c.ID, Role: c.Role, Org: c.Org, Joined: now.Unix(), Seen: now.Unix()}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	// People join together (a room arriving, everyone reconnecting after
+	// a restart): their records share a transaction and its sync. The
+	// function may run more than once; it sets the id each time.
+	err := s.db.Batch(func(tx *bolt.Tx) error {
 		n, err := next(tx, "person")
 		if err != nil {
 			return err

@@ -134,3 +134,45 @@ func TestOpenWhileInUse(t *testing.T) {
 		t.Errorf("second writer: %v", err)
 	}
 }
+
+// People who join at once share transactions (Batch): each still gets an
+// id of their own, and every one is kept.
+func TestPeopleJoinAtOnce(t *testing.T) {
+	s, _ := open(t)
+	ex, err := s.CreateExercise(Exercise{Title: "class", Scenario: "embedded:tutorial", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c, err := s.CreateCode(ex.ID, "team", "csirt", "CSIRT table", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 64
+	ids := make(chan string, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			p, err := s.AddPerson(c, now)
+			if err != nil {
+				t.Error(err)
+			}
+			ids <- p.ID
+		}()
+	}
+	seen := map[string]bool{}
+	for i := 0; i < n; i++ {
+		id := <-ids
+		if seen[id] || id == "" {
+			t.Errorf("id %q twice", id)
+		}
+		seen[id] = true
+	}
+	people, err := s.People(ex.ID)
+	if err != nil || len(people) != n {
+		t.Fatalf("%d people kept of %d: %v", len(people), n, err)
+	}
+	for _, p := range people {
+		if !seen[p.ID] {
+			t.Errorf("%s kept, never given", p.ID)
+		}
+	}
+}
