@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // DependencyDownPermille: a dependency supplying less than this is down
 // and supplies nothing to its dependants.
@@ -157,12 +154,10 @@ func (w *World) DeliverInject(i int32) {
 	for _, t := range in.To {
 		w.learnNamed(t, in.Subject+"\n"+in.Body)
 	}
-	to := make([]string, 0, len(in.To))
-	for _, t := range in.To {
-		to = append(to, w.orgID(t))
-	}
+	// No list of receivers: who else got it is not a receiver's to know
+	// (the server strips Visible from a team's events for that reason).
 	w.emit(Event{Kind: EvInjectDelivered, Subject: in.ID, Text: text, Visible: vis(in.To...),
-		Fields: fields("inject", in.ID, "from", in.From, "to", strings.Join(to, ","), "title", in.Subject)})
+		Fields: fields("inject", in.ID, "from", in.From, "title", in.Subject)})
 }
 
 // AddInject appends an ad-hoc inject (from a controller or a script) and

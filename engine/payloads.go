@@ -99,7 +99,7 @@ var eventPayloads = map[string][]PayloadField{
 		opt("ready", tTick, "the tick repairs are done", "cause is restore")},
 	EvPhysicalAttack: {pf("infrastructure", tInfra, "the infrastructure"), pf("owner", tOrg, "its owner")},
 	EvInjectDelivered: {pf("inject", "inject id", "the inject"), opt("from", tText, "who it says it is from", "it says"),
-		pf("to", tOrgs, "its receivers"), opt("title", tText, "its subject line", "it has one")},
+		opt("title", tText, "its subject line", "it has one")},
 	EvObjectiveChanged: {pf("objective", "objective id", "the objective"), pf("status", "met | failed", "its status now")},
 	EvCaseOpened: {pf("campaign", tCampaign, "the campaign prosecuted"), pf("prosecutor", tOrg, "who opened it (as Org)"),
 		pf("strength", tInt, "the case's evidence strength when opened (as Value)")},

@@ -10,6 +10,7 @@ package tests
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ func TestEveryEventCarriesItsPayload(t *testing.T) {
 						continue // the scenario's own kinds: its scripts say what they carry
 					}
 					seen[e.Kind]++
-					for _, p := range payloadProblems(w, refs, e) {
+					for _, p := range append(payloadProblems(w, refs, e), payloadLeaks(w, e)...) {
 						if fails++; fails <= 20 {
 							t.Errorf("tick %d %s %s: %s (fields %v)", e.Tick, e.Kind, e.Subject, p, e.Fields)
 						}
@@ -119,6 +120,46 @@ func payloadProblems(w *engine.World, refs map[string]engine.EventRef, e *engine
 	for _, f := range r.Fields {
 		if f.When == "" && !got[f.Name] {
 			out = append(out, "field "+f.Name+" is missing")
+		}
+	}
+	return out
+}
+
+// payloadLeaks lists the organisations an event shows a campaign they
+// cannot name. The engine's rules (engine/legal.go knows, view_build.go
+// fileKnows), restated: its actor; those who hold its indicators by the
+// end of the tick (the event's own detection or report gives them), or
+// whose case file does (police, prosecutor and FIU of one jurisdiction);
+// everyone once it shows itself in public (a defaced page, published
+// content).
+func payloadLeaks(w *engine.World, e *engine.Event) []string {
+	id := e.Field("campaign")
+	if id == "" || e.Public {
+		return nil
+	}
+	c, ok := w.CampaignIndex(id)
+	if !ok || w.Campaigns[c].Defaced > 0 || slices.ContainsFunc(w.Contents, func(x engine.Content) bool { return x.Campaign == c }) {
+		return nil
+	}
+	law := func(o int32) bool {
+		k := w.Orgs[o].Kind
+		return k == engine.OrgPolice || k == engine.OrgProsecutor || k == engine.OrgFIU
+	}
+	holds := func(o int32) bool {
+		if slices.Contains(w.Orgs[o].Indicators, c) {
+			return true
+		}
+		for p := range w.Orgs {
+			if law(o) && law(int32(p)) && w.Orgs[p].Jurisdiction == w.Orgs[o].Jurisdiction && slices.Contains(w.Orgs[p].Indicators, c) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	for _, o := range e.Visible {
+		if o != w.Campaigns[c].Actor && !holds(o) {
+			out = append(out, w.Orgs[o].ID+" is shown campaign "+id+" it cannot name")
 		}
 	}
 	return out
@@ -226,12 +267,21 @@ func TestPayloadCheckCatchesEachFault(t *testing.T) {
 		{"not an org", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:2:2], engine.Arg{Key: "holder", Value: "nobody"})}, "not a organisation id"},
 		{"not an integer", engine.Event{Kind: engine.EvCommandStarted, Fields: []engine.Arg{{Key: "verb", Value: "scan"}, {Key: "waited", Value: "3x"}}}, "not a ticks"},
 		{"not a listed word", engine.Event{Kind: engine.EvFundsTraced, Fields: []engine.Arg{{Key: "payment", Value: "p"}, {Key: "how", Value: "seize"}, {Key: "amount", Value: "1"}, {Key: "service", Value: org}}}, "none of trace | freeze"},
-		{"one bad id in a list", engine.Event{Kind: engine.EvInjectDelivered, Fields: []engine.Arg{{Key: "inject", Value: "i"}, {Key: "to", Value: org + ",nobody"}}}, `"nobody" is not one of`},
+		{"one bad id in a list", engine.Event{Kind: engine.EvReportShared, Fields: []engine.Arg{{Key: "report", Value: "rep-1"}, {Key: "tlp", Value: "RED"}, {Key: "to", Value: org + ",nobody"}}}, `"nobody" is not one of`},
 	} {
 		ps := payloadProblems(world, refs, &c.ev)
 		if !strings.Contains(strings.Join(ps, "; "), c.want) {
 			t.Errorf("%s: problems %q, want one saying %q", c.name, ps, c.want)
 		}
+	}
+	police, _ := world.OrgIndex("police-a")
+	leak := engine.Event{Kind: engine.EvCaseOpened, Visible: []int32{police}, Fields: []engine.Arg{{Key: "campaign", Value: "deface-ministry"}}}
+	if ps := payloadLeaks(world, &leak); len(ps) != 1 || !strings.Contains(ps[0], "police-a is shown campaign deface-ministry") {
+		t.Errorf("a campaign shown to police-a before anyone knows it: %q", ps)
+	}
+	leak.Public = true
+	if ps := payloadLeaks(world, &leak); len(ps) != 0 {
+		t.Errorf("a public event: %q", ps)
 	}
 }
 
