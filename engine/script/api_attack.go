@@ -32,7 +32,11 @@ func (d *Director) campaignFuncs() map[string]lua.LGFunction {
 	}
 }
 
-// campaignHandle is the (cached) handle of campaign ci.
+// campaignHandle is the (cached) handle of campaign ci: a table holding
+// its id, whose metatable's __index is a table of the methods, whose own
+// __index reads the campaign's live fields. A method call (c:exploit(...)
+// every tick of a scripted adversary) is then two table lookups, not a
+// call of a Go __index function.
 func (d *Director) campaignHandle(L *lua.LState, ci int32) *lua.LTable {
 	for len(d.campaignHandles) < len(d.w.Campaigns) {
 		d.campaignHandles = append(d.campaignHandles, nil)
@@ -40,10 +44,31 @@ func (d *Director) campaignHandle(L *lua.LState, ci int32) *lua.LTable {
 	if h := d.campaignHandles[ci]; h != nil {
 		return h
 	}
+	fields := L.CreateTable(0, 1)
+	fields.RawSetString("__index", L.NewFunction(func(L *lua.LState) int {
+		k, ok := L.Get(2).(lua.LString)
+		if !ok {
+			L.Push(lua.LNil)
+			return 1
+		}
+		L.Push(d.campaignField(L, ci, string(k)))
+		return 1
+	}))
+	methods := L.CreateTable(0, len(d.campaignMethods))
+	setSorted(methods, d.campaignMethods)
+	L.SetMetatable(methods, fields)
+	meta := L.CreateTable(0, 3)
+	meta.RawSetString("__index", methods)
+	meta.RawSetString("__newindex", d.campaignMeta.RawGetString("__newindex"))
+	meta.RawSetString("__tostring", d.campaignMeta.RawGetString("__tostring"))
 	h := L.CreateTable(0, 1)
 	h.RawSetString("id", lua.LString(d.w.Campaigns[ci].ID))
-	L.SetMetatable(h, d.campaignMeta)
+	L.SetMetatable(h, meta)
 	d.campaignHandles[ci] = h
+	if d.handleCampaign == nil {
+		d.handleCampaign = map[*lua.LTable]int32{}
+	}
+	d.handleCampaign[h] = ci
 	return h
 }
 
@@ -100,38 +125,13 @@ func (d *Director) luaCampaigns(L *lua.LState) int {
 
 // selfCampaign is the campaign of a method's self.
 func (d *Director) selfCampaign(L *lua.LState, method string) int32 {
-	tb, ok := L.Get(1).(*lua.LTable)
-	if !ok || tb.Metatable != d.campaignMeta {
-		L.RaiseError("%s: call it as a method of a campaign: c:%s(...)", method, method)
+	if tb, ok := L.Get(1).(*lua.LTable); ok {
+		if ci, ok := d.handleCampaign[tb]; ok {
+			return ci
+		}
 	}
-	id, _ := tb.RawGetString("id").(lua.LString)
-	ci, found := d.w.CampaignIndex(string(id))
-	if !found {
-		L.RaiseError("%s: not a campaign", method)
-	}
-	return ci
-}
-
-// campaignIndexMeta is __index of handles: a method, or a live field.
-func (d *Director) campaignIndexMeta(L *lua.LState) int {
-	tb := L.CheckTable(1)
-	k, ok := L.Get(2).(lua.LString)
-	if !ok {
-		L.Push(lua.LNil)
-		return 1
-	}
-	if m, ok := d.campaignMethods[string(k)]; ok {
-		L.Push(m)
-		return 1
-	}
-	id, _ := tb.RawGetString("id").(lua.LString)
-	ci, found := d.w.CampaignIndex(string(id))
-	if !found {
-		L.Push(lua.LNil)
-		return 1
-	}
-	L.Push(d.campaignField(L, ci, string(k)))
-	return 1
+	L.RaiseError("%s: call it as a method of a campaign: c:%s(...)", method, method)
+	return engine.None
 }
 
 // campaignFields are the fields a handle reads live.
@@ -234,7 +234,9 @@ func technique(L *lua.LState, n int, action string, required bool) string {
 
 // act performs a campaign action and pushes true, or false and the reason.
 func (d *Director) act(L *lua.LState, ci int32, action, target, tech string, args []engine.Arg) bool {
-	d.changing(L, "campaign:"+action)
+	if d.loading {
+		d.changing(L, "campaign:"+action)
+	}
 	d.s.charge(L, 16)
 	if err := d.w.Attack(ci, action, target, tech, args); err != nil {
 		L.Push(lua.LFalse)
@@ -259,10 +261,12 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 			return pushOK(L)
 		}
 	}
+	// The argument names are joined once, not on every call.
 	onAsset := func(action string) lua.LGFunction {
+		what := action + ": the asset"
 		return func(L *lua.LState) int {
 			ci := d.selfCampaign(L, action)
-			target := checkString(L, 2, action+": the asset")
+			target := checkString(L, 2, what)
 			ai := d.assetIndex(L, target, action)
 			tech := technique(L, 3, action, true)
 			if !d.act(L, ci, action, target, tech, nil) {
@@ -274,9 +278,10 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 	// aimAt points the campaign at an asset it need not control (a DDoS
 	// target, a new C2): method is the Lua name, action the engine's.
 	aimAt := func(method, action string) lua.LGFunction {
+		what := method + ": the asset"
 		return func(L *lua.LState) int {
 			ci := d.selfCampaign(L, method)
-			target := checkString(L, 2, method+": the asset")
+			target := checkString(L, 2, what)
 			d.assetIndex(L, target, method)
 			tech := technique(L, 3, method, true)
 			if !d.act(L, ci, action, target, tech, nil) {
@@ -286,9 +291,10 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 		}
 	}
 	onInfra := func(action string, techRequired bool) lua.LGFunction {
+		what := action + ": the infrastructure"
 		return func(L *lua.LState) int {
 			ci := d.selfCampaign(L, action)
-			target := checkString(L, 2, action+": the infrastructure")
+			target := checkString(L, 2, what)
 			d.infraIndex(L, target, action)
 			tech := technique(L, 3, action, techRequired)
 			if !d.act(L, ci, action, target, tech, nil) {

@@ -66,10 +66,18 @@ type Director struct {
 	delivered int              // index in the tick's events of the next to deliver
 	vars      map[string]lua.LValue
 
-	// Metatables and methods shared by every handle.
+	// Metatables and methods shared by every handle (campaignMeta: the
+	// metamethods each campaign handle's own metatable copies).
 	campaignMeta, timerMeta, handlerMeta, playbookMeta, jurMeta *lua.LTable
 	campaignMethods                                             map[string]lua.LValue
 	campaignHandles                                             []*lua.LTable // by campaign index
+	handleCampaign                                              map[*lua.LTable]int32
+
+	// tickFn runs the phases of a tick inside the protected call (made
+	// once: a closure a tick was an allocation on every scripted tick);
+	// tickErr is what they returned.
+	tickFn  *lua.LFunction
+	tickErr error
 }
 
 // DirectorOptions configure a Director.
@@ -280,15 +288,18 @@ func (d *Director) Tick(w *engine.World) error {
 		return err
 	}
 	d.delivered = 0
-	var inner error
-	_, err := d.s.call(d.s.ls.NewFunction(func(L *lua.LState) int {
-		inner = d.tick(L)
-		return 0
-	}), nil)
+	if d.tickFn == nil {
+		d.tickFn = d.s.ls.NewFunction(func(L *lua.LState) int {
+			d.tickErr = d.tick(L)
+			return 0
+		})
+	}
+	d.tickErr = nil
+	_, err := d.s.call(d.tickFn, nil)
 	d.s.sched.compact(d.s.taskThreads)
 	d.curTeam = engine.None
 	if err == nil {
-		err = inner
+		err = d.tickErr
 	}
 	if err != nil {
 		d.err = err
@@ -529,15 +540,19 @@ func (d *Director) applyDecision(L *lua.LState, t *team, n int32, decision, reas
 func (d *Director) runTimers(L *lua.LState) {
 	now := int64(d.w.Tick)
 	for len(d.timers) > 0 && d.timers[0].due <= now {
-		t := heap.Pop(&d.timers).(*timer)
-		if t.cancelled {
+		t := d.timers[0]
+		switch {
+		case t.cancelled:
+			heap.Pop(&d.timers)
 			delete(d.timerByID, t.id)
 			continue
-		}
-		if t.every > 0 {
+		case t.every > 0:
+			// Moved down in place: (due, id) orders timers totally, so the
+			// order they fire in is the one a pop and a push would give.
 			t.due = now + t.every
-			heap.Push(&d.timers, t)
-		} else {
+			heap.Fix(&d.timers, 0)
+		default:
+			heap.Pop(&d.timers)
 			t.cancelled = true // done: cancel() is now a no-op
 			delete(d.timerByID, t.id)
 		}
@@ -666,7 +681,6 @@ func (d *Director) register(L *lua.LState) {
 	d.campaignMethods = functions(L, d.campaignMethodFuncs())
 	d.campaignMeta = L.NewTable()
 	setFuncsSorted(L, d.campaignMeta, map[string]lua.LGFunction{
-		"__index": d.campaignIndexMeta,
 		"__newindex": func(L *lua.LState) int {
 			L.RaiseError("a campaign handle is read-only: change a campaign through its methods (c:spread{...}, c:task(...))")
 			return 0

@@ -343,6 +343,12 @@ func TestAPIErrors(t *testing.T) {
 		{"unknown metric", "metric('botz')", 0, `metric: unknown metric "botz"; did you mean "bots"?`},
 		{"custom kinds only", "at(1, function() emit('website.defaced') end)", 1, `emit("website.defaced"): scripts emit kinds named script.NAME`},
 		{"handles are read-only", "campaign('bot').bots = 5", 0, `a campaign handle is read-only`},
+		{"methods are read-only", "campaign('bot').start = print", 0, `a campaign handle is read-only`},
+		{"unknown handle field", "log(campaign('bot').botz)", 0, `a campaign has no field "botz"; did you mean "bots"?`},
+		{"method without self", "at(1, function() campaign('bot').start() end)", 1, `start: call it as a method of a campaign: c:start(...)`},
+		{"method on a table", "at(1, function() campaign('bot').start({id = 'bot'}) end)", 1, `start: call it as a method of a campaign`},
+		{"method on a forged handle", "local fake = setmetatable({id = 'bot'}, getmetatable(campaign('bot')))\nat(1, function() fake:start() end)", 1,
+			`start: call it as a method of a campaign`},
 		{"event storm", "on('script.ping', function() emit('script.ping') end)\nat(1, function() emit('script.ping') end)", 1,
 			`event handlers kept acting on each other's events for 16 rounds in one tick (EventRoundsMax)`},
 	}
