@@ -34,7 +34,6 @@ type accounting struct {
 	usedBefore int64 // instructions spent in the ticks before this one
 
 	last     Footprint // at the last walk
-	slotsAt  int64     // walk once meter.Slots passes this
 	usedAt   int64     // walk once the instructions spent pass this
 	coAt     int       // walk once the coroutines created pass this
 	coTotal  int       // coroutines created since the state began
@@ -47,7 +46,7 @@ func newAccounting(s *State) *accounting {
 	a.meter.Work = func(L *lua.LState, n int) { s.charge(L, bytesCost(n)) }
 	a.meter.Panic = func(_ *lua.LState, rcv any) { s.goPanic(rcv) }
 	// No walk before New's first one.
-	a.slotsAt, a.usedAt, a.coAt = math.MaxInt64, math.MaxInt64, math.MaxInt
+	a.meter.SlotsAt, a.usedAt, a.coAt = math.MaxInt64, math.MaxInt64, math.MaxInt
 	return a
 }
 
@@ -56,17 +55,17 @@ func newAccounting(s *State) *accounting {
 func (a *accounting) rearm(fp Footprint, used int64) {
 	l := &a.s.limits
 	a.last = fp
-	a.slotsAt = a.meter.Slots + int64(max(0, l.LiveTableEntriesMax-fp.TableEntries))
+	a.meter.SlotsAt = a.meter.Slots + int64(max(0, l.LiveTableEntriesMax-fp.TableEntries))
 	a.usedAt = used + int64(max(0, l.LiveStringBytesMax-fp.StringBytes))/bytesPerInstruction
 	a.coAt = a.coTotal + max(0, l.LiveCoroutinesMax-fp.Coroutines)
 	if a.fullWalk {
-		a.slotsAt, a.usedAt, a.coAt = a.meter.Slots, used, a.coTotal
+		a.meter.SlotsAt, a.usedAt, a.coAt = a.meter.Slots, used, a.coTotal
 	}
 }
 
 // due says whether the bound could have crossed a limit.
 func (a *accounting) due(used int64) bool {
-	return a.meter.Slots > a.slotsAt || used > a.usedAt || a.coTotal > a.coAt
+	return a.meter.Slots > a.meter.SlotsAt || used > a.usedAt || a.coTotal > a.coAt
 }
 
 // check walks if the bound says a limit could have been crossed, and

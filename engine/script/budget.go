@@ -2,22 +2,23 @@ package script
 
 import (
 	"fmt"
+	"math"
 	"runtime/metrics"
 	"time"
+
+	lua "github.com/yuin/gopher-lua"
 )
 
-// gopher-lua has no instruction hook, but once a context is set its VM loop
-// asks ctx.Done() before every instruction (mainLoopWithContext in vm.go,
-// v1.1.2) and raises ctx.Err() when the channel is closed. budget is that
-// context: Done counts, which makes the stop deterministic, and every
-// checkEveryInstructions it also looks at the clock and the heap, which are
-// not deterministic and only there so that the process survives.
-//
-// budget breaks two promises of context.Context on purpose: Done returns nil
-// until the budget is spent (so the VM's select falls through cheaply) and
-// counts its callers. It is never handed to anything but gopher-lua states
-// of one script State, and the coroutine library is replaced so that
-// gopher-lua never wraps it in context.WithCancel.
+// The forked gopher-lua counts instructions with the state's Meter (vm.go's
+// mainLoopMetered): before every instruction it decrements Meter.Left, the
+// instructions left in this tick, and when Left is below Meter.Floor it
+// calls the budget's check. That makes the stop deterministic; every
+// checkEveryInstructions the check also looks at the clock and the heap,
+// which are not deterministic and only there so that the process survives.
+// The Floor is the next value of Left at which something is due (see
+// setFloor), and goes to MaxInt64 when the meter's slots pass SlotsAt
+// (memory must be accounted) or once the budget has stopped (every later
+// instruction raises the stop again, so a script's pcall cannot go on).
 
 // checkEveryInstructions is how many instructions pass between two reads of
 // the clock and the heap: ~1024 × 15 ns ≈ 15 µs of Lua for ~0.3 µs of
@@ -28,12 +29,6 @@ const checkEveryInstructions = 1024
 // charged to the budget: copying 64 bytes costs about what one VM
 // instruction does.
 const bytesPerInstruction = 64
-
-var closedChan = func() chan struct{} {
-	c := make(chan struct{})
-	close(c)
-	return c
-}()
 
 // position is a place in a script.
 type position struct {
@@ -53,15 +48,13 @@ func (e *stopError) Error() string { return e.msg }
 
 type budget struct {
 	limits *Limits
-	left   int64 // instructions left in this tick
 	stop   *stopError
 
-	// Below slowAt (a value of left), or when the meter's slots pass
-	// slotsAt, Done and charge take the slow path: the budget is spent, the
-	// crash stops are due (crashAt), or memory must be accounted (acct).
-	slowAt  int64
+	// m.Left is the instructions left in this tick. Below m.Floor, check
+	// and charge take the slow path: the budget is spent, the crash stops
+	// are due (crashAt), or memory must be accounted (acct).
+	m       *lua.Meter
 	crashAt int64
-	slots   *int64 // the forked gopher-lua's count of slots allocated
 	acct    *accounting
 
 	// where reports the position of the running script, for the stop.
@@ -89,27 +82,27 @@ func newBudget(l *Limits, where func() position, acct *accounting) *budget {
 		limits:     l,
 		where:      where,
 		acct:       acct,
-		slots:      &acct.meter.Slots,
+		m:          acct.meter,
 		allocProbe: []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}},
 	}
-	b.left = l.InstructionsPerTickMax // nothing spent yet
+	b.m.Left = l.InstructionsPerTickMax // nothing spent yet
 	b.reset()
 	return b
 }
 
 // used is the instructions spent since the state began.
-func (b *budget) used() int64 { return b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.left }
+func (b *budget) used() int64 { return b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.m.Left }
 
 // reset starts a new tick.
 func (b *budget) reset() {
-	if b.left < 0 {
-		b.left = 0
+	if b.m.Left < 0 {
+		b.m.Left = 0
 	}
-	b.acct.usedBefore += b.limits.InstructionsPerTickMax - b.left
-	b.left = b.limits.InstructionsPerTickMax
-	b.crashAt = b.left - checkEveryInstructions
+	b.acct.usedBefore += b.limits.InstructionsPerTickMax - b.m.Left
+	b.m.Left = b.limits.InstructionsPerTickMax
+	b.crashAt = b.m.Left - checkEveryInstructions
 	b.stop = nil
-	b.setSlowAt()
+	b.setFloor()
 	b.wallUsed = 0
 	b.allocUsed = 0
 	b.long = false
@@ -151,32 +144,11 @@ func (b *budget) allocs() uint64 {
 	return b.allocProbe[0].Value.Uint64()
 }
 
-// Deadline implements context.Context; the budget has no fixed deadline.
-func (b *budget) Deadline() (time.Time, bool) { return time.Time{}, false }
-
-// Value implements context.Context.
-func (b *budget) Value(any) any { return nil }
-
-// Err implements context.Context: the stop, once there is one.
-func (b *budget) Err() error {
-	if b.stop == nil {
-		return nil
+// check is the meter's Check: the slow path of the instruction counter.
+func (b *budget) check(L *lua.LState) {
+	if b.stop != nil || b.slow() {
+		L.RaiseError("%s", b.stop.msg)
 	}
-	return b.stop
-}
-
-// Done implements context.Context and is the per-instruction counter.
-func (b *budget) Done() <-chan struct{} {
-	if b.stop != nil {
-		return closedChan
-	}
-	b.left--
-	if b.left < b.slowAt || *b.slots > b.acct.slotsAt {
-		if b.slow() {
-			return closedChan
-		}
-	}
-	return nil
 }
 
 // charge takes n instructions' worth of builtin work. It returns the stop
@@ -186,9 +158,9 @@ func (b *budget) charge(n int64) *stopError {
 		return b.stop
 	}
 	if n > 0 {
-		b.left -= n
+		b.m.Left -= n
 	}
-	if b.left < b.slowAt || *b.slots > b.acct.slotsAt {
+	if b.m.Left < b.m.Floor {
 		if b.slow() {
 			return b.stop
 		}
@@ -199,29 +171,29 @@ func (b *budget) charge(n int64) *stopError {
 // slow checks, in this order, the budget, the crash stops and the memory
 // limits, and reports whether the script must stop.
 func (b *budget) slow() bool {
-	if b.left < 0 {
-		b.halt("InstructionsPerTickMax", "instruction budget of %d per tick exhausted", b.limits.InstructionsPerTickMax)
+	if b.m.Left < 0 {
+		b.limit("InstructionsPerTickMax", "instruction budget of %d per tick exhausted", b.limits.InstructionsPerTickMax)
 		return true
 	}
 	if b.used() > b.limits.InstructionsPerRunMax {
-		b.halt("InstructionsPerRunMax", "instruction budget of %d per run exhausted", b.limits.InstructionsPerRunMax)
+		b.limit("InstructionsPerRunMax", "instruction budget of %d per run exhausted", b.limits.InstructionsPerRunMax)
 		b.stop.fatal = true
 		return true
 	}
-	if b.left < b.crashAt {
-		b.crashAt = b.left - checkEveryInstructions
+	if b.m.Left < b.crashAt {
+		b.crashAt = b.m.Left - checkEveryInstructions
 		if b.crashStop() {
 			return true
 		}
 	}
-	if *b.slots > b.acct.slotsAt || b.used() > b.acct.usedAt {
+	if b.m.Slots > b.m.SlotsAt || b.used() > b.acct.usedAt {
 		if stop := b.acct.check(b.used()); stop != nil {
-			b.stop = stop
-			b.stop.pos = b.where()
+			stop.pos = b.where()
+			b.halt(stop)
 			return true
 		}
 	}
-	b.setSlowAt()
+	b.setFloor()
 	return false
 }
 
@@ -232,16 +204,21 @@ func (b *budget) account() *stopError {
 		return b.stop
 	}
 	if stop := b.acct.check(b.used()); stop != nil {
-		b.stop = stop
-		b.stop.pos = b.where()
+		stop.pos = b.where()
+		b.halt(stop)
 		return b.stop
 	}
-	b.setSlowAt()
+	b.setFloor()
 	return nil
 }
 
-// setSlowAt is the largest value of left at which a check is due.
-func (b *budget) setSlowAt() {
+// setFloor sets m.Floor to the largest value of m.Left at which a check
+// is due (none while stopped: every instruction checks).
+func (b *budget) setFloor() {
+	if b.stop != nil {
+		b.m.Floor = math.MaxInt64
+		return
+	}
 	at := max(0, b.crashAt)
 	// used() > usedAt  ⇔  left < usedBefore + max − usedAt
 	if acctAt := b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.acct.usedAt; acctAt > at {
@@ -250,7 +227,7 @@ func (b *budget) setSlowAt() {
 	if runAt := b.acct.usedBefore + b.limits.InstructionsPerTickMax - b.limits.InstructionsPerRunMax; runAt > at {
 		at = runAt
 	}
-	b.slowAt = at
+	b.m.Floor = at
 }
 
 // crashStop checks the non-deterministic backstops.
@@ -264,25 +241,32 @@ func (b *budget) crashStop() bool {
 	}
 	if max := b.limits.WallTimePerTickMax; max > 0 {
 		if used := b.wallUsed + time.Since(b.enteredAt); used > max {
-			b.halt("WallTimePerTickMax", "Lua ran for %v in one tick (crash stop, not deterministic)", used.Round(time.Millisecond))
+			b.limit("WallTimePerTickMax", "Lua ran for %v in one tick (crash stop, not deterministic)", used.Round(time.Millisecond))
 			return true
 		}
 	}
 	if max := b.limits.HeapAllocBytesPerTickMax; max > 0 {
 		if used := b.allocUsed + (b.allocs() - b.allocAtIn); used > uint64(max) {
-			b.halt("HeapAllocBytesPerTickMax", "Lua allocated %d MiB in one tick (crash stop, not deterministic)", used>>20)
+			b.limit("HeapAllocBytesPerTickMax", "Lua allocated %d MiB in one tick (crash stop, not deterministic)", used>>20)
 			return true
 		}
 	}
 	return false
 }
 
-func (b *budget) halt(limit, format string, args ...any) {
-	b.stop = &stopError{
+// limit stops the budget at a limit, here.
+func (b *budget) limit(limit, format string, args ...any) {
+	b.halt(&stopError{
 		limit: limit,
 		msg:   fmt.Sprintf(format, args...) + fmt.Sprintf(limitSuffix, limit),
 		pos:   b.where(),
-	}
+	})
+}
+
+// halt stops the budget: every instruction from now on raises the stop.
+func (b *budget) halt(stop *stopError) {
+	b.stop = stop
+	b.m.Floor = math.MaxInt64
 }
 
 // bytesCost converts n bytes into instructions.

@@ -73,3 +73,48 @@ func TestBudgetWallStopCoversShortEntries(t *testing.T) {
 		}
 	}
 }
+
+// Every coroutine counts its instructions on the state's meter: a loop
+// costs the same inside a coroutine (of any depth, made by
+// coroutine.create, coroutine.wrap or spawn) as on the main thread, and a
+// runaway loop inside one is stopped by the per-tick budget.
+func TestHostileCoroutinesPayTheBudget(t *testing.T) {
+	const loop = "local x = 0 for i = 1, 5000 do x = x + i end"
+	files := map[string]string{
+		"main.lua":    loop,
+		"create.lua":  "local co = coroutine.create(function() " + loop + " end) coroutine.resume(co)",
+		"wrap.lua":    "coroutine.wrap(function() " + loop + " end)()",
+		"nested.lua":  "coroutine.wrap(function() coroutine.wrap(function() " + loop + " end)() end)()",
+		"runaway.lua": "coroutine.wrap(function() coroutine.wrap(function() while true do end end)() end)()",
+	}
+	h := newHarness(t, "", 1, Limits{}, files)
+	cost := func(file string) int64 {
+		t.Helper()
+		if err := h.SetTick(h.Tick() + 1); err != nil {
+			t.Fatal(err)
+		}
+		before := h.budget.used()
+		if err := h.Run(file); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		return h.budget.used() - before
+	}
+	main := cost("main.lua")
+	if main < 5000*2 {
+		t.Fatalf("the loop cost %d instructions, want at least %d", main, 5000*2)
+	}
+	for _, f := range []string{"create.lua", "wrap.lua", "nested.lua"} {
+		// The loop, plus creating and resuming (coroutineCost each) and a
+		// few instructions of glue.
+		if c := cost(f); c < main || c > main+2*coroutineCost+64 {
+			t.Errorf("%s cost %d instructions, the same loop on the main thread %d", f, c, main)
+		}
+	}
+	if err := h.SetTick(h.Tick() + 1); err != nil {
+		t.Fatal(err)
+	}
+	err := h.Run("runaway.lua")
+	if e := asError(t, err); e.Limit != "InstructionsPerTickMax" || e.Line != 1 {
+		t.Fatalf("a loop in a nested coroutine: %v", err)
+	}
+}

@@ -9,12 +9,10 @@ import (
 
 // The coroutine library is wrapped for three reasons.
 //
-// The budget: gopher-lua's NewThread hands a new coroutine
-// context.WithCancel(parent's context). For a context it does not know,
-// that starts a goroutine per coroutine, and the coroutine's VM loop then
-// asks the child context, not the budget, so its instructions would be free.
-// Here the context is lifted off the creating thread for the call and the
-// budget is set on the new coroutine directly.
+// The budget: every coroutine counts its instructions on the state's
+// meter (the fork's NewThread gives a thread of a metered state the
+// metered VM loop; TestHostileCoroutinesPayTheBudget checks it), and
+// creating one is charged and counted here.
 //
 // Depth: each resume inside a resume is a Go stack level; a "coroutine
 // bomb" that resumes ever deeper would overflow the Go stack, which no
@@ -28,13 +26,6 @@ import (
 // coroutineCost is what creating a coroutine charges (it allocates a value
 // stack and a call stack).
 const coroutineCost = 64
-
-// liftContext runs f with the budget lifted off L (see above).
-func liftContext(L *lua.LState, f func()) {
-	ctx := L.RemoveContext()
-	defer L.SetContext(ctx)
-	f()
-}
 
 // countCoroutine enforces CoroutinesPerTickMax and charges the creation.
 func (s *State) countCoroutine(L *lua.LState) {
@@ -55,9 +46,7 @@ func (s *State) countCoroutine(L *lua.LState) {
 // tasks, which L.Resume starts with their function).
 func (s *State) newThread(L *lua.LState) *lua.LState {
 	s.countCoroutine(L)
-	var th *lua.LState
-	liftContext(L, func() { th, _ = L.NewThread() })
-	th.SetContext(s.budget)
+	th, _ := L.NewThread()
 	return th
 }
 
@@ -68,10 +57,7 @@ func (s *State) luaCoCreate(L *lua.LState) int {
 		L.ArgError(1, "Lua function expected, got a builtin (a builtin cannot be a coroutine)")
 	}
 	s.countCoroutine(L)
-	liftContext(L, func() { s.orig.create(L) })
-	th := L.Get(-1).(*lua.LState)
-	th.SetContext(s.budget)
-	return 1
+	return s.orig.create(L)
 }
 
 func (s *State) luaCoResume(L *lua.LState) int {

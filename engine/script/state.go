@@ -101,7 +101,8 @@ func New(opts Options) (*State, error) {
 	s.acct = newAccounting(s)
 	s.ls.G.Meter = s.acct.meter
 	s.budget = newBudget(&s.limits, s.position, s.acct)
-	s.ls.SetContext(s.budget)
+	s.acct.meter.Check = s.budget.check
+	s.ls.UseMeter()
 	s.concat = s.ls.NewFunction(s.luaConcat)
 	if err := s.ls.GPCall(func(L *lua.LState) int {
 		s.openSandbox()
@@ -214,11 +215,11 @@ func (s *State) goPanic(rcv any) {
 	if s.budget.stop != nil && s.budget.stop.fatal {
 		return
 	}
-	s.budget.stop = &stopError{
+	s.budget.halt(&stopError{
 		msg:   fmt.Sprintf("internal error in the Lua host: %s (the run cannot go on; please report it with the scenario)", truncateMsg(fmt.Sprint(rcv), 200)),
 		pos:   s.safePosition(),
 		fatal: true,
-	}
+	})
 }
 
 // safePosition is position, unless the state is too broken to say.

@@ -22,6 +22,32 @@ type Meter struct {
 	// protected call recovered: the state may be corrupt, and a script's
 	// pcall must not be able to carry on as if it were an error.
 	Panic func(L *LState, recovered interface{})
+
+	// Left and Floor are the embedder's instruction counter, for states
+	// that UseMeter: before every instruction the VM decrements Left and,
+	// when it is below Floor, calls Check, which raises a Lua error to stop
+	// the script or moves Floor. (It replaces a context whose Done is asked
+	// before every instruction: an interface call and a select each time.)
+	Left, Floor int64
+	// SlotsAt: once Slots passes it, the next instruction calls Check.
+	SlotsAt int64
+	Check   func(L *LState)
+}
+
+// addSlots counts n new slots, and asks for a Check once Slots passes
+// SlotsAt.
+func (m *Meter) addSlots(n int) {
+	m.Slots += int64(n)
+	if m.Slots > m.SlotsAt {
+		m.Floor = math.MaxInt64
+	}
+}
+
+// UseMeter makes the state (and the coroutines it creates) count
+// instructions with G.Meter's Left and Check; G.Meter.Check must be set.
+func (ls *LState) UseMeter() {
+	ls.ctx = nil
+	ls.mainLoop = mainLoopMetered
 }
 
 func (ls *LState) goPanic(rcv interface{}) {
@@ -60,7 +86,7 @@ func (ls *LState) newTable(acap, hcap int) *LTable {
 // grew counts n new slots.
 func (tb *LTable) grew(n int) {
 	if tb.meter != nil {
-		tb.meter.Slots += int64(n)
+		tb.meter.addSlots(n)
 	}
 }
 

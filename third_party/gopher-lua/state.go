@@ -400,7 +400,7 @@ func (rg *registry) resize(requiredSize int) { // +inline-start
 func (rg *registry) forceResize(newSize int) {
 	// cyberex fork: a value stack's growth is counted like table slots.
 	if ls, ok := rg.handler.(*LState); ok && ls.G != nil && ls.G.Meter != nil && newSize > len(rg.array) {
-		ls.G.Meter.Slots += int64(newSize - len(rg.array))
+		ls.G.Meter.addSlots(newSize - len(rg.array))
 	}
 	newSlice := make([]LValue, newSize)
 	copy(newSlice, rg.array[:rg.top]) // should we copy the area beyond top? there shouldn't be any valid values there so it shouldn't be necessary.
@@ -1624,6 +1624,9 @@ func (ls *LState) NewThread() (*LState, context.CancelFunc) {
 	thread.G = ls.G
 	thread.Env = ls.Env
 	var f context.CancelFunc = nil
+	if ls.ctx == nil && ls.G.Meter != nil && ls.G.Meter.Check != nil {
+		thread.mainLoop = mainLoopMetered // cyberex fork: see meter.go
+	}
 	if ls.ctx != nil {
 		thread.mainLoop = mainLoopWithContext
 		thread.ctx, f = context.WithCancel(ls.ctx)

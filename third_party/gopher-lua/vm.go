@@ -64,6 +64,37 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 	}
 }
 
+// mainLoopMetered is mainLoop counting instructions with G.Meter (cyberex
+// fork: see meter.go).
+func mainLoopMetered(L *LState, baseframe *callFrame) {
+	var inst uint32
+	var cf *callFrame
+
+	if L.stack.IsEmpty() {
+		return
+	}
+
+	L.currentFrame = L.stack.Last()
+	if L.currentFrame.Fn.IsG {
+		callGFunction(L, false)
+		return
+	}
+
+	m := L.G.Meter
+	for {
+		cf = L.currentFrame
+		inst = cf.Fn.Proto.Code[cf.Pc]
+		cf.Pc++
+		m.Left--
+		if m.Left < m.Floor {
+			m.Check(L)
+		}
+		if jumpTable[int(inst>>26)](L, inst, baseframe) == 1 {
+			return
+		}
+	}
+}
+
 // regv is the first target register to copy the return values to.
 // It can be reg.top, indicating that the copied values are going into new registers, or it can be below reg.top
 // Indicating that the values should be within the existing registers.
