@@ -528,12 +528,19 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 local rooted, n_rooted = {}, 0
 set_metric("goals", 0)
 
+-- What runs every tick is read into locals once, as any Lua hot loop
+-- would: a global or a method looked up by name costs a table lookup
+-- each time.
+local random, floor, set_metric = random, math.floor, set_metric
+local exploit, lateral, escalate = c.exploit, c.lateral, c.escalate
+local actions = #hosts * kinds
+
 every(1, function()
-  local n = random(1, #hosts * kinds) - 1
-  local host = hosts[math.floor(n / kinds) + 1]
+  local n = random(1, actions) - 1
+  local host = hosts[floor(n / kinds) + 1]
   if n % kinds < exploits then
-    if not c:exploit(host, "T1190") then c:lateral(host, "T1021") end
-  elseif c:escalate(host, "T1068") and goal[host] and not rooted[host] then
+    if not exploit(c, host, "T1190") then lateral(c, host, "T1021") end
+  elseif escalate(c, host, "T1068") and goal[host] and not rooted[host] then
     rooted[host] = true
     n_rooted = n_rooted + 1
     set_metric("goals", n_rooted)
