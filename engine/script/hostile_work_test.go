@@ -1,8 +1,11 @@
 package script
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	lua "github.com/yuin/gopher-lua"
 )
 
 // Hostile stories (issue 9, class 3): work that no Lua instruction counts
@@ -41,6 +44,9 @@ func TestHostileBuiltinsAsCallbacks(t *testing.T) {
 	}
 }
 
+// manyValues is a table of 20,000 numbers, t, to spread as arguments.
+const manyValues = `local t = {} for i = 1, 20000 do t[i] = i end`
+
 // Each of these does, in one builtin call or one instruction, work that
 // grows with its input, inside pcall so that an error does not end the
 // loop. The budget must stop them all (in well under a second each).
@@ -65,6 +71,12 @@ func TestHostileLongBuiltins(t *testing.T) {
 		{"tonumber", big + ` while true do tonumber(big) end`},
 		{"length after pops", `local t = {} for i = 1, 2^18 - 1 do t[i] = i end for i = 2^18 - 1, 1, -1 do t[i] = nil end while true do local n = #t end`},
 		{"sparse assignment", `local i = 0 while true do i = i + 1 local t = {} t[2^18 - 1] = i end`},
+		// One VM instruction that copies a variable number of values.
+		{"vararg copies", manyValues + ` local function g() end local function f(...) while true do g(...) end end f(unpack(t))`},
+		{"returned varargs", manyValues + ` local function id(...) return ... end local function g() end local function f(...) while true do g(id(...)) end end f(unpack(t))`},
+		{"table of varargs", manyValues + ` local function f(...) while true do local x = {...} end end f(unpack(t))`},
+		{"tail calls with varargs", manyValues + ` local function g() end local function tc(...) return g(...) end local function f(...) while true do tc(...) end end f(unpack(t))`},
+		{"arg tables", manyValues + ` local function old(...) end local function f(...) while true do old(...) end end f(unpack(t))`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,5 +93,53 @@ func TestHostileLongBuiltins(t *testing.T) {
 				t.Fatalf("stopped by %q at line %d tick %d: %v", e.Limit, e.Line, e.Tick, err)
 			}
 		})
+	}
+}
+
+// An instruction that copies a variable number of values costs one more
+// instruction per lua.ValuesPerInstruction values, whichever instruction
+// it is: each variant below differs from the base by the copies listed.
+func TestHostileMultiValueCopiesCharged(t *testing.T) {
+	const n = 20000
+	per := int64(n / lua.ValuesPerInstruction)
+	variants := []struct {
+		name, fn string
+		copies   int64 // of n values each
+	}{
+		{"base", `function(...) local a = ... end`, 0},
+		{"vararg", `function(...) local a = ... sink(...) end`, 1},
+		{"setlist", `function(...) local a = ... local x = {...} end`, 2},
+		{"return", `function(...) local a = ... sink(id(...)) end`, 3},  // VARARG, id's VARARG and RETURN
+		{"tailcall", `function(...) local a = ... tc(...) end`, 3},      // VARARG, tc's VARARG and TAILCALL
+		{"no arg table", `function(...) local a = ... old(...) end`, 1}, // the sandbox turns Lua 5.0's arg off
+	}
+	files := map[string]string{}
+	for i, v := range variants {
+		files[fmt.Sprintf("v%d.lua", i)] = manyValues + `
+local function sink() end
+local function id(...) return ... end
+local function tc(...) return sink(...) end
+local function old(...) end
+local f = ` + v.fn + `
+f(unpack(t))`
+	}
+	h := newHarness(t, "", 1, Limits{}, files)
+	var base int64
+	for i, v := range variants {
+		if err := h.SetTick(int64(i + 1)); err != nil {
+			t.Fatal(err)
+		}
+		before := h.budget.used()
+		if err := h.Run(fmt.Sprintf("v%d.lua", i)); err != nil {
+			t.Fatalf("%s: %v", v.name, err)
+		}
+		cost := h.budget.used() - before
+		if i == 0 {
+			base = cost
+			continue
+		}
+		if extra, want := cost-base, v.copies*per; extra < want || extra > want+16 {
+			t.Errorf("%s: %d instructions more than the base, want %d (%d copies of %d values)", v.name, extra, want, v.copies, n)
+		}
 	}
 }

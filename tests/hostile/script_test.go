@@ -46,6 +46,12 @@ every(1, function() while true do t[k] = true end end)`, `instruction budget of 
 		{"%q refused forever", `
 local s = ("\n"):rep(2^19 + 10)
 every(1, function() while true do pcall(string.format, "%q", s) end end)`, `instruction budget of 1000000 per tick exhausted`},
+		{"copying 20,000 varargs forever", `
+local t = {}
+for i = 1, 20000 do t[i] = i end
+local function sink() end
+local function id(...) return ... end
+every(1, function() (function(...) while true do sink(id(...)) end end)(unpack(t)) end)`, `instruction budget of 1000000 per tick exhausted`},
 		// class 5: Go panics
 		{"a builtin coroutine resumed twice", `
 local co = coroutine.create(print)

@@ -43,6 +43,27 @@ func (m *Meter) addSlots(n int) {
 	}
 }
 
+// ValuesPerInstruction: an instruction that copies a variable number of
+// values at once (VARARG, and RETURN, TAILCALL or SETLIST of a multiple
+// result) costs one more
+// instruction of the meter per this many values (what cyberex's host
+// charges for unpack and select).
+const ValuesPerInstruction = 8
+
+// copying charges n values that the current instruction is about to copy,
+// before it copies them: an instruction repeated in a loop over 65,536
+// values does 65,536 times an ordinary instruction's work.
+func (ls *LState) copying(n int) {
+	if n >= ValuesPerInstruction {
+		if m := ls.G.Meter; m != nil && m.Check != nil {
+			m.Left -= int64(n / ValuesPerInstruction)
+			if m.Left < m.Floor {
+				m.Check(ls)
+			}
+		}
+	}
+}
+
 // UseMeter makes the state (and the coroutines it creates) count
 // instructions with G.Meter's Left and Check; G.Meter.Check must be set.
 func (ls *LState) UseMeter() {

@@ -1354,6 +1354,7 @@ func init() {
 			if B == 0 {
 				nargs = reg.Top() - (RA + 1)
 			}
+			L.copying(nargs) // cyberex fork: see meter.go
 			lv := reg.Get(RA)
 			var callable *LFunction
 			var meta bool
@@ -1598,6 +1599,7 @@ func init() {
 			if cf.NRet == MultRet {
 				n = nret
 			}
+			L.copying(n) // cyberex fork: see meter.go
 
 			if L.Parent != nil && L.stack.Sp() == 1 {
 				// this section is inlined by go-inline
@@ -2101,6 +2103,7 @@ func init() {
 			if B == 0 {
 				nelem = reg.Top() - RA - 1
 			}
+			L.copying(nelem) // cyberex fork: see meter.go
 			for i := 1; i <= nelem; i++ {
 				table.RawSetInt(offset+i, reg.Get(RA+i))
 			}
@@ -2191,6 +2194,7 @@ func init() {
 			if B == 0 {
 				nwant = nvarargs
 			}
+			L.copying(nwant) // cyberex fork: see meter.go
 			// this section is inlined by go-inline
 			// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
 			{
