@@ -138,7 +138,6 @@ var purityExclusions = []purityExclusion{
 	{"script", "api_time.go", "import", `imports "time"`, "the wall-clock crash stop of a runaway script; never an outcome"},
 	{"script", "budget.go", "import", `imports "runtime/metrics"`, "the heap crash stop; never an outcome"},
 	{"script", "budget.go", "import", `imports "time"`, "the wall-clock crash stop; never an outcome"},
-	{"script", "budget.go", "goroutine", "channel type", "a closed channel stands for a stop that never comes (the crash stops' Done)"},
 	{"script", "coroutine.go", "import", `imports "runtime"`, "symbolising return addresses to refuse a yield across a Go frame (an error, the same on every run)"},
 	{"script", "coroutine.go", "import", `imports "sync"`, "the frame-kind cache below"},
 	{"script", "coroutine.go", "sync-map", "sync.Map", "a cache of what a program counter is (the same answer whoever asks first), never walked"},
