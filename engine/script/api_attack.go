@@ -1,7 +1,6 @@
 package script
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 
@@ -442,13 +441,13 @@ func (d *Director) checkTaken(L *lua.LState, ci, ai int32, action, target string
 	case "exploit", "lateral":
 		if a.Controller != ci {
 			L.Push(lua.LFalse)
-			L.Push(lua.LString(fmt.Sprintf("%s: the attempt on %s failed (it may succeed if tried again)", action, target)))
+			L.Push(lua.LString(action + ": the attempt on " + target + " failed (it may succeed if tried again)"))
 			return 2
 		}
 	case "deface":
 		if a.Flags&engine.FlagDefaced == 0 {
 			L.Push(lua.LFalse)
-			L.Push(lua.LString(fmt.Sprintf("deface: the attempt on %s failed (it may succeed if tried again)", target)))
+			L.Push(lua.LString("deface: the attempt on " + target + " failed (it may succeed if tried again)"))
 			return 2
 		}
 	}

@@ -72,3 +72,22 @@ func BenchmarkTickIdleStory(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTickEveryEmpty: a story whose timer calls an empty Lua function
+// every tick: the fixed cost of entering Lua once a tick (the protected
+// call, the phases, the timer), beside BenchmarkTickEngineOnly.
+func BenchmarkTickEveryEmpty(b *testing.B) {
+	const story = `every(1, function() end)`
+	st := newStory(b, story, storyOpts{})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if st.w.Ended {
+			b.StopTimer()
+			st = newStory(b, story, storyOpts{})
+			b.StartTimer()
+		}
+		if _, err := st.w.Step(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -140,3 +140,49 @@ func TestDeterministicMathFromLua(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// The fork computes % of whole numbers in integer arithmetic; the result
+// must be math.fmod's, adjusted to the divisor's sign, to the bit, for
+// whole and fractional operands, both signs, zero, the edges of 2^53 and
+// the infinities. (The VM stores every arithmetic result through its
+// number cache, which makes a zero +0: so does "+ 0" on the reference.)
+func TestModuloMatchesFmod(t *testing.T) {
+	out, err := runStory(t, `
+local function ref(a, b)
+  local v = math.fmod(a, b)
+  if b > 0 and v < 0 or b < 0 and v > 0 then v = v + b end
+  return v
+end
+local function same(x, y)
+  if x ~= x then return y ~= y end
+  return x == y and 1 / x == 1 / y
+end
+local vals = {0, -0, 1, -1, 2, -2, 3, -3, 7, -7, 10, -10, 0.5, -0.5, 2.75, -2.75, 1e15, -1e15,
+  2^53 - 1, -(2^53 - 1), 2^53, -2^53, 2^53 + 2, 2^60, -2^60, 1/0, -1/0}
+local bad, n = 0, 0
+for _, a in ipairs(vals) do
+  for _, b in ipairs(vals) do
+    n = n + 1
+    if not same(a % b, ref(a, b) + 0) then
+      bad = bad + 1
+      if bad <= 5 then print(string.format("%.17g %% %.17g = %.17g, want %.17g", a, b, a % b, ref(a, b))) end
+    end
+  end
+end
+for i = -300, 300 do
+  for j = -13, 13 do
+    n = n + 1
+    if not same(i % j, ref(i, j) + 0) then
+      bad = bad + 1
+      if bad <= 5 then print(string.format("%d %% %d = %.17g, want %.17g", i, j, i % j, ref(i, j))) end
+    end
+  end
+end
+print(n, bad)`, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "16956\t0" {
+		t.Errorf("got\n%s", out)
+	}
+}

@@ -2307,6 +2307,23 @@ func opArith(L *LState, inst uint32, baseframe *callFrame) int { //OP_ADD, OP_SU
 func luaModulo(lhs, rhs LNumber) LNumber {
 	flhs := float64(lhs)
 	frhs := float64(rhs)
+	// cyberex fork: whole numbers below 2^53 (what scripts use % for) in
+	// integer arithmetic, the same result as below to the bit (a zero
+	// keeps math.Mod's sign, that of lhs); math.Mod was a twentieth of a
+	// scripted adversary's tick.
+	const exact = 1 << 53
+	if flhs > -exact && flhs < exact && frhs > -exact && frhs < exact {
+		if a, b := int64(flhs), int64(frhs); b != 0 && float64(a) == flhs && float64(b) == frhs {
+			r := a % b
+			if r == 0 {
+				return LNumber(math.Copysign(0, flhs))
+			}
+			if (r < 0) != (b < 0) {
+				r += b
+			}
+			return LNumber(r)
+		}
+	}
 	v := math.Mod(flhs, frhs)
 	if frhs > 0 && v < 0 || frhs < 0 && v > 0 {
 		v += frhs
