@@ -288,9 +288,9 @@ func TestPayloadCheckCatchesEachFault(t *testing.T) {
 // TestPayloadOfKindsTheScenariosMiss drives the tutorial's world to the
 // kinds no shipped scenario's seed-1 run emits (a containment, scrubbing,
 // a refused re-share, a controller's command, an exfiltration), checks
-// their payloads as above. With the scenarios' runs that leaves ddos.impact
-// (no seed-1 run takes a target under 500‰) and story.stopped (a live
-// exercise's) unchecked here.
+// their payloads as above, and floods a target no one scrubs (no shipped
+// run takes one under 500‰). With the scenarios' runs that leaves only
+// story.stopped (a live exercise's) unchecked here.
 func TestPayloadOfKindsTheScenariosMiss(t *testing.T) {
 	refs := map[string]engine.EventRef{}
 	for _, r := range engine.EventRefs() {
@@ -338,7 +338,34 @@ func TestPayloadOfKindsTheScenariosMiss(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range []string{engine.EvControl, engine.EvAssetIsolated, engine.EvDDoSScrubbed, engine.EvReshareRefused, engine.EvExfiltration} {
+	// A flood no one scrubs: botnet-crossborder's botnet, without the
+	// story and the teams that answer it, at a fixed 20,000 units against
+	// portal-a's capacity of 4,000.
+	w, err = loadMission(t, "botnet-crossborder").NewWorld(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot, _ := w.CampaignIndex("bot")
+	for tick := int32(1); tick <= 200 && !seen[engine.EvDDoS]; tick++ {
+		evs, err := w.Step(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(evs)
+		var err2 error
+		switch tick {
+		case 1:
+			if err2 = w.Attack(bot, "start", "", "", nil); err2 == nil {
+				err2 = w.Attack(bot, "set", "", "", []engine.Arg{{Key: "contacts", Value: "1"}, {Key: "fixed_power", Value: "20000"}})
+			}
+		case 20:
+			err2 = w.Attack(bot, "ddos", "portal-a", "T1498", nil)
+		}
+		if err2 != nil {
+			t.Fatalf("tick %d: %v", tick, err2)
+		}
+	}
+	for _, k := range []string{engine.EvControl, engine.EvAssetIsolated, engine.EvDDoSScrubbed, engine.EvReshareRefused, engine.EvExfiltration, engine.EvDDoS} {
 		if !seen[k] {
 			t.Errorf("no %s event", k)
 		}
