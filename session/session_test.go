@@ -283,8 +283,9 @@ func TestLiveSessionSurvivesAStoryBug(t *testing.T) {
 	if w.Tick != 40 {
 		t.Errorf("the world stopped at tick %d", w.Tick)
 	}
-	if len(stopped) != 1 || stopped[0].Tick != 12 || !strings.Contains(stopped[0].Text, "story.lua:8: tick 12:") || len(stopped[0].Visible) != 0 || stopped[0].Public {
-		t.Errorf("story.stopped events %+v, want one at tick 12 naming story.lua:8, for the controller only", stopped)
+	if len(stopped) != 1 || stopped[0].Tick != 12 || !strings.Contains(stopped[0].Text, "story.lua:8: tick 12:") || len(stopped[0].Visible) != 0 || stopped[0].Public ||
+		!strings.Contains(stopped[0].Field("error"), "story.lua:8: tick 12:") {
+		t.Errorf("story.stopped events %+v, want one at tick 12 naming story.lua:8 (text and error field), for the controller only", stopped)
 	}
 	if st := s.StoryStopped(); st == nil || st.Tick != 12 {
 		t.Errorf("StoryStopped %+v", st)
