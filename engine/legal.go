@@ -138,11 +138,29 @@ func checkRequest(w *World, a *Action) error {
 		return fmt.Errorf("target=%q: %w", t, err)
 	}
 	if kind == ReqPreserve || kind == ReqDisclose {
-		if ei, _ := w.EvidenceIndex(t); w.Evidence[ei].Holder != to {
-			return fmt.Errorf("%s does not hold %s", a.Target, t)
+		ei, _ := w.EvidenceIndex(t)
+		if h := w.Evidence[ei].Holder; h != to && !(kind == ReqPreserve && w.relays(to, h)) {
+			return fmt.Errorf("%s does not hold %s: ask its holder, or for preservation a CSIRT of the holder's country, which relays it", a.Target, t)
 		}
 	}
 	return nil
+}
+
+// relays says whether a CSIRT passes a preservation request on to the
+// holder of the evidence: a national CSIRT is the door to the companies
+// of its country (docs/mechanics.md §6), which is how a country without a
+// 24/7 contact point, or a foreign CSIRT, gets logs kept at once.
+func (w *World) relays(csirt, holder int32) bool {
+	return w.Orgs[csirt].Kind == OrgCSIRT && w.Orgs[csirt].Jurisdiction == w.Orgs[holder].Jurisdiction
+}
+
+// relayPreserve sends a CSIRT's own preservation request, over the direct
+// channel, to the holder of the evidence a request asked it to preserve,
+// and returns the new request's number.
+func (w *World) relayPreserve(r *Request, holder int32) int32 {
+	applyRequest(w, &Action{Org: r.To, Verb: "request", Target: w.orgID(holder),
+		Args: fields("kind", ReqPreserve.String(), "target", r.Target, "channel", ChanDirect.String(), "offence", r.Offence)})
+	return int32(len(w.Requests))
 }
 
 // checkRequestTarget says whether a request of this kind can name target:
@@ -473,9 +491,14 @@ func (w *World) fulfil(r *Request) {
 	switch r.Kind {
 	case ReqPreserve:
 		ei, _ := w.EvidenceIndex(r.Target)
-		if w.Evidence[ei].Lost {
+		switch h := w.Evidence[ei].Holder; {
+		case w.Evidence[ei].Lost:
 			result = "nothing left to preserve: the evidence was already gone"
-		} else {
+		case h != r.To:
+			n := w.relayPreserve(r, h)
+			r = &w.Requests[r.ID-1] // the relay appended to w.Requests
+			result = fmt.Sprintf("relayed to %s as %s", w.orgID(h), RequestID(n))
+		default:
 			w.preserve(ei, r.To)
 		}
 	case ReqDisclose:

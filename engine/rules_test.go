@@ -121,6 +121,69 @@ func TestNoContactPoint(t *testing.T) {
 	}
 }
 
+// A CSIRT asked to preserve evidence held by an organisation of its
+// country relays the request to the holder (over the direct channel); a
+// CSIRT of another country cannot, and a disclosure is not relayed.
+func TestCSIRTRelaysPreservation(t *testing.T) {
+	world := func() *World {
+		b := newBuilder()
+		a := b.jur("A", "botnet")
+		bj := b.jur("B", "botnet")
+		b.w.Jurisdictions[bj].ContactPointTicks = None // the informal route is the one left
+		b.org("police-a", OrgPolice, a, 3)
+		b.org("csirt-a", OrgCSIRT, a, 3)
+		cb := b.org("csirt-b", OrgCSIRT, bj, 3)
+		h := b.org("host-b", OrgHosting, bj, 2)
+		b.w.Orgs[cb].Scripted, b.w.Orgs[h].Scripted = true, true
+		c2 := b.asset("c2", AssetC2, h, bj, None, 0)
+		ci := b.campaign(Campaign{ID: "bot", Kind: CampBotnet, Offence: "botnet", Actor: None, EvidenceRetainTicks: 3000})
+		w := b.build(t, 1)
+		w.Campaigns[ci].C2 = c2
+		w.Attack(ci, "start", "", "", nil)
+		return w
+	}
+	w := world()
+	ev := run(t, w, 200, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: "csirt-b",
+		Args: map[string]string{"kind": "preserve", "target": "bot-c2-records-1"}}}})
+	var answers []string
+	for _, e := range ev {
+		if e.Kind == EvRequestAnswered || e.Kind == EvCommandRejected {
+			answers = append(answers, e.Text)
+		}
+	}
+	if len(w.Requests) != 2 {
+		t.Fatalf("%d requests, want the police's and the CSIRT's relay; answers %q", len(w.Requests), answers)
+	}
+	relay := w.Requests[1]
+	if w.orgID(relay.From) != "csirt-b" || w.orgID(relay.To) != "host-b" || relay.Channel != ChanDirect || relay.Kind != ReqPreserve || relay.Offence != "botnet" {
+		t.Errorf("relay %+v: want csirt-b asking host-b to preserve over direct", relay)
+	}
+	if len(answers) != 2 || !strings.Contains(answers[0], "req-1 (preserve bot-c2-records-1) answered by csirt-b") || !strings.Contains(answers[0], "relayed to host-b as req-2") {
+		t.Errorf("answers %q: want req-1 relayed to host-b as req-2, then req-2 done", answers)
+	}
+	ei, _ := w.EvidenceIndex("bot-c2-records-1")
+	if !w.Evidence[ei].Preserved {
+		t.Error("the relayed preservation did not preserve the records")
+	}
+	for _, tc := range []struct{ to, kind, want string }{
+		{"csirt-a", "preserve", "csirt-a does not hold bot-c2-records-1: ask its holder, or for preservation a CSIRT of the holder's country"},
+		{"csirt-b", "disclose", "csirt-b does not hold bot-c2-records-1"},
+	} {
+		w := world()
+		ev := run(t, w, 20, map[int32][]Command{1: {{Org: "police-a", Verb: "request", Target: tc.to,
+			Args: map[string]string{"kind": tc.kind, "target": "bot-c2-records-1"}}}})
+		var got string
+		for _, e := range ev {
+			if e.Kind == EvCommandRejected {
+				got = e.Text
+			}
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s to %s: got %q, want a refusal with %q", tc.kind, tc.to, got, tc.want)
+		}
+	}
+}
+
 // Investigating a defaced site gives the campaign's indicators, as a
 // compromise does: a defacement takes control of the site first.
 func TestInvestigatingDefacedSiteGivesIndicators(t *testing.T) {

@@ -18,7 +18,11 @@
 --     to take it down (takedown). Once per server.
 -- It never looks at what a campaign holds: a tip that names nothing
 -- (the radio news) starts nothing. As a receiver it accepts sinkhole,
--- assist, preservation and block requests.
+-- assist, preservation and block requests; a preservation request for
+-- evidence held by another organisation of its country is relayed to
+-- the holder when accepted (the engine sends the CSIRT's own request,
+-- docs/mechanics.md §6), so a foreign police can have logs kept through
+-- it when the 24/7 network is slow or missing.
 --
 -- Options (besides those of teams/lib.lua):
 --   share_with  organisations it informs (default none)
