@@ -731,3 +731,42 @@ set_scripted("csirt-a", true)
 		})
 	}
 }
+
+// teams.operator runs a process by hand when a dependency is lost, not
+// only after a SCADA trip: when islanding is off, or when the site has no
+// local generation to island on (the island command is refused), and it
+// islands a site that can when its upstream failed.
+func TestOperatorGoesManualWhenDependencyLost(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		opts         string
+		island       engine.Permille // the hospital's island level (0: cannot island)
+		manual       bool            // the hospital run by hand at the end
+		islanded     bool
+		hospitalLeft engine.Permille
+	}{
+		{"islands when it can", `{delay = 2}`, 800, false, true, 800},
+		{"by hand when islanding is off", `{delay = 2, island = false}`, 800, true, false, 600},
+		{"by hand when it cannot island", `{delay = 2}`, 0, true, false, 600},
+		{"nothing when manual and island are off", `{delay = 2, island = false, manual = false}`, 800, false, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := newStory(t, acceptedLog+`
+team("grid-a", require("teams.operator").new`+tc.opts+`)
+set_scripted("grid-a", true)
+at(2, function() local i = campaign("intr") i:exploit("scada-1", "T1190") i:trip("substation", "T0831") end)`, storyOpts{})
+			hi, _ := st.w.InfraIndex("hospital")
+			h := &st.w.Infras[hi]
+			h.IslandPermille, h.ManualPermille = tc.island, 600
+			st.run(t, 300)
+			fi, _ := st.w.InfraIndex("substation")
+			if tc.manual != h.Manual || tc.islanded != h.Islanded || h.Level != tc.hospitalLeft {
+				t.Errorf("hospital manual %v islanded %v at %d‰, want %v %v %d‰ (substation %+v)\n%s",
+					h.Manual, h.Islanded, h.Level, tc.manual, tc.islanded, tc.hospitalLeft, st.w.Infras[fi], st.output())
+			}
+			if got := accepted(st, "grid-a", "manual substation"); (len(got) == 1) == (tc.opts == `{delay = 2, island = false, manual = false}`) {
+				t.Errorf("manual substation accepted %v: the tripped substation is run by hand unless manual = false", got)
+			}
+		})
+	}
+}
