@@ -128,7 +128,7 @@ func TestReportOfAServerExercise(t *testing.T) {
 		t.Fatalf("report: exit %d: %s", code, errOut)
 	}
 	html := string(mustRead(t, out))
-	for _, want := range []string{"the CSIRT shared late", "eva (observer)", "csirt → hoster: please take c2 down", "What-if branches", "late-csirt", "this run to +0d", "this run up to tick 40"} {
+	for _, want := range []string{"the CSIRT shared late", "eva (observer)", "csirt → hoster: please take c2 down", "What-if branches", "late-csirt", "this run to &#43;0d 00:40", "this run up to tick 40"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the report lacks %q", want)
 		}

@@ -145,7 +145,7 @@ func buildReport(e *env, path, dir string, notePaths, branchPaths, sweeps, tests
 			if err != nil {
 				return nil, classify(fmt.Errorf("this run up to tick %d: %w", br.Ticks, err))
 			}
-			cut.CreatedBy = fmt.Sprintf("this run up to tick %d", br.Ticks)
+			cut.CreatedBy, cut.CutOf = fmt.Sprintf("this run up to tick %d", br.Ticks), true
 			a.Branches = append(a.Branches, cut)
 		}
 		a.Branches = append(a.Branches, br)

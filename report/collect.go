@@ -65,6 +65,9 @@ type Run struct {
 	Injects    []engine.Inject
 	Rejected   int // commands rejected during the run
 	SampleStep int32
+	// CutOf says this is the compared run itself stopped at a branch's
+	// last tick (set beside a branch that ends early), not a branch.
+	CutOf bool
 }
 
 // Org is an organisation of the exercise.

@@ -51,6 +51,9 @@ var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		all := []Series{{Name: r.Name, Ticks: s.Ticks, Vals: s.Vals}}
 		dashed := []bool{false}
 		for _, b := range branches {
+			if b.CutOf {
+				continue // this run's own line, cut short
+			}
 			for _, x := range b.Series {
 				if x.Group == s.Group && x.Name == s.Name {
 					all = append(all, Series{Name: b.Name, Ticks: x.Ticks, Vals: x.Vals})

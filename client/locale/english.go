@@ -131,6 +131,7 @@ const (
 	KeyTabWhatIf
 	KeyWhatIfHelp
 	KeyWhatIfForm
+	KeyTicksShort
 	KeyBackToLive
 	KeyLookingBack
 	KeyLookingBackAt
@@ -286,6 +287,7 @@ var english = [keyCount]string{
 	KeyWhatIfHelp:      "Look back at any tick, or fork a branch with other commands and compare it with the exercise. The exercise goes on untouched; branches go into the after-action report.",
 	KeyWhatIfForm:      "Fork: the tick it forks at; commands as TICK ORG VERB [TARGET] [key=value], separated by ; (e.g. 301 police-a request hosting-b kind=preserve target=crew-server-logs); later: replace or keep the exercise's commands after the fork; compare at a tick (empty: now); a name (empty: branch-N).",
 	KeyBackToLive:      "Back to live",
+	KeyTicksShort:      "ticks",
 	KeyLookingBack:     "looking back · live at tick %d",
 	KeyLookingBackAt:   "The world at tick %d (%s); the map shows it too",
 	KeyBranchHead:      "%s: forked at tick %d, compared at tick %d",

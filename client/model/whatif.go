@@ -94,6 +94,18 @@ func (m *Model) AddBranch(b Branch) {
 	m.Shown = 0
 }
 
+// Jump looks at the tick d ticks from the one looked at (from the live
+// tick when not looking back), within the exercise: stepping through a
+// past stretch at the white cell's own pace.
+func (m *Model) Jump(d int32) {
+	from := m.LiveTick()
+	if m.Past != nil {
+		from = m.Past.Tick
+	}
+	to := min(max(from+d, 0), m.LiveTick())
+	m.send(Action{Op: OpJump, Args: map[string]string{"tick": strconv.Itoa(int(to))}}, Place{Tab: TabWhatIf})
+}
+
 // JumpForm asks which tick to look at.
 func (m *Model) JumpForm() Action {
 	return Action{Op: OpJump, Fields: []Field{{Label: "tick", Kind: FieldText, Key: "tick"}}}

@@ -111,3 +111,25 @@ func TestLookingBack(t *testing.T) {
 		t.Error("a second back to live moved the view")
 	}
 }
+
+// TestStepThroughThePast: the step buttons look at ticks around the one
+// looked at, never before 0 or after the live tick.
+func TestStepThroughThePast(t *testing.T) {
+	m := New(locale.English)
+	m.Join(Welcome{Role: RoleController, TickSeconds: 60})
+	m.SetSnapshot(&engine.View{Tick: 40, Controller: true})
+	m.Jump(-10)
+	m.ShowPast(&engine.View{Tick: 30, Controller: true}, nil)
+	m.Jump(-60)
+	m.Jump(+60)
+	var got []string
+	for _, o := range m.Outbox() {
+		if o.Kind != OutWhatIf || o.Verb != OpJump {
+			t.Fatalf("sent %+v", o)
+		}
+		got = append(got, o.Args["tick"])
+	}
+	if strings.Join(got, " ") != "30 0 40" {
+		t.Errorf("jumped to %v, want 30 0 40", got)
+	}
+}

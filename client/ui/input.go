@@ -30,6 +30,7 @@ const (
 	HitLegend
 	HitBackToLive // what-if: leave the past tick
 	HitBranch     // what-if: compare branch I
+	HitStep       // what-if: look I ticks later (earlier if negative)
 	HitMap        // the map itself: clicks select assets; not a focus stop
 )
 
@@ -336,6 +337,8 @@ func (u *UI) activate(h *Hit) {
 		if h.I < len(m.Branches) {
 			m.Shown = h.I
 		}
+	case HitStep:
+		m.Jump(int32(h.I))
 	}
 }
 

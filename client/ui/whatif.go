@@ -30,6 +30,16 @@ func (u *UI) whatIf(p *panel) {
 	}
 	if m.Past != nil {
 		u.button(x, y, t.T(locale.KeyBackToLive), hitKey{Kind: HitBackToLive}, th.Background, th.Accent, th.Accent)
+		// Step through the past at the white cell's pace.
+		x, y = p.x+8, y+30
+		for _, d := range []int{-60, -10, 10, 60} {
+			label := strconv.Itoa(d) + " " + t.T(locale.KeyTicksShort)
+			if d > 0 {
+				label = "+" + label
+			}
+			h := u.button(x, y, label, hitKey{Kind: HitStep, I: d}, th.Text, th.PanelAlt, th.Border)
+			x += h.W + 6
+		}
 	}
 	p.cy = y + 32
 	if n, ok := m.NoticeAt(model.Place{Tab: model.TabWhatIf}); ok {
