@@ -278,6 +278,18 @@ var metricKinds = map[string][]string{
 	"detections":            {engine.EvAssetDetected, engine.EvBotnetAlert},
 }
 
+// metricEvents narrows metricKinds by payload for the metrics that count
+// only some events of a kind: a refusal among the answers, a lawful copy
+// among the evidence obtained, a trace among traces and freezes, a
+// detection that found something.
+var metricEvents = map[string]func(e *engine.Event) bool{
+	"requests_refused":      func(e *engine.Event) bool { return e.Field("status") == "refused" },
+	"evidence_lawful":       func(e *engine.Event) bool { return e.Field("custody") == "lawful" },
+	"money_traced":          func(e *engine.Event) bool { return e.Field("how") == "trace" },
+	"money_traced_permille": func(e *engine.Event) bool { return e.Field("how") == "trace" },
+	"detections":            func(e *engine.Event) bool { return found(*e) },
+}
+
 // relatedEventsMax bounds the events listed beside one objective.
 const relatedEventsMax = 8
 
@@ -286,7 +298,7 @@ const relatedEventsMax = 8
 // or the kinds of event that move it), up to its decision, at most
 // relatedEventsMax, the latest kept.
 func relatedEvents(r *Run, o Objective, injects []string) []engine.Event {
-	subject, kinds := "", metricKinds[o.Metric]
+	subject, kinds, counts := "", metricKinds[o.Metric], metricEvents[o.Metric]
 	parts := strings.Split(o.Metric, ":")
 	if len(parts) >= 2 {
 		switch parts[0] {
@@ -317,7 +329,7 @@ func relatedEvents(r *Run, o Objective, injects []string) []engine.Event {
 		}
 		switch {
 		case subject != "" && e.Subject == subject,
-			slices.Contains(kinds, e.Kind),
+			slices.Contains(kinds, e.Kind) && (counts == nil || counts(e)),
 			e.Kind == engine.EvInjectDelivered && slices.Contains(injects, e.Subject):
 			picked = append(picked, *e)
 		}

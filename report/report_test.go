@@ -287,3 +287,29 @@ func TestSeriesAreBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestRelatedEventsFollowThePayload: beside an objective on a metric that
+// counts only some events of a kind, the report lists only those: traces,
+// not freezes; refusals, not other answers; lawful copies; detections that
+// found something.
+func TestRelatedEventsFollowThePayload(t *testing.T) {
+	ev := func(tick int32, kind string, kv ...string) engine.Event {
+		e := engine.Event{Tick: tick, Kind: kind, Subject: kind + "-" + kv[1]}
+		for i := 0; i+1 < len(kv); i += 2 {
+			e.Fields = append(e.Fields, engine.Arg{Key: kv[i], Value: kv[i+1]})
+		}
+		return e
+	}
+	r := &Run{Ticks: 100, Events: []engine.Event{
+		ev(1, engine.EvFundsTraced, "how", "freeze"), ev(2, engine.EvFundsTraced, "how", "trace"),
+		ev(3, engine.EvRequestAnswered, "status", "done"), ev(4, engine.EvRequestAnswered, "status", "refused"),
+		ev(5, engine.EvEvidenceObtained, "custody", "informal"), ev(6, engine.EvEvidenceObtained, "custody", "lawful"),
+		ev(7, engine.EvAssetDetected, "by", "investigation"), ev(8, engine.EvAssetDetected, "by", "sensor"),
+	}}
+	for metric, want := range map[string]int32{"money_traced": 2, "requests_refused": 4, "evidence_lawful": 6, "detections": 8} {
+		got := relatedEvents(r, Objective{ID: "o", Metric: metric, Tick: -1}, nil)
+		if len(got) != 1 || got[0].Tick != want {
+			t.Errorf("%s: related %+v, want only the event of tick %d", metric, got, want)
+		}
+	}
+}
