@@ -55,10 +55,11 @@ type room struct {
 	batch    []submission
 	waiting  map[int64]submission // acknowledged, waiting for their tick's verdict
 	teamRate map[string]*bucket
-	apiErr   *wire.Error // the last refusal of an HTTP API call
-	asking   bool        // a what-if question is being answered (whatif.go)
-	next     time.Time   // when the next tick is due while the clock runs
-	lastTick time.Time   // when the last tick ended
+	apiErr   *wire.Error     // the last refusal of an HTTP API call
+	asking   bool            // a what-if question is being answered (whatif.go)
+	cursor   *session.Cursor // the last look back's replay; the what-if goroutine's only
+	next     time.Time       // when the next tick is due while the clock runs
+	lastTick time.Time       // when the last tick ended
 }
 
 // roomInfo is what the room's creator knows and never changes.
@@ -211,6 +212,10 @@ func (r *room) stop() {
 	}
 	<-r.done
 	r.jobs.Wait() // a what-if still replaying writes in the exercise's folder
+	if r.cursor != nil {
+		r.cursor.Close()
+		r.cursor = nil
+	}
 }
 
 // run is the room's loop.

@@ -14,6 +14,8 @@ import (
 	"cyberex/engine"
 	"cyberex/headless"
 	"cyberex/journal"
+	"cyberex/scenario"
+	"cyberex/session"
 	"cyberex/wire"
 )
 
@@ -202,7 +204,7 @@ func (r *room) replayFor(job *whatIfJob) (wire.Message, error) {
 	}
 	m := &job.m
 	if m.Action == wire.WhatIfJump {
-		w, err := debrief.At(sc, j, m.Tick)
+		w, err := r.lookAt(sc, j, m.Tick)
 		if err != nil {
 			return nil, err
 		}
@@ -259,6 +261,42 @@ func (r *room) replayFor(job *whatIfJob) (wire.Message, error) {
 	}
 	return &wire.Branched{Ref: m.Ref, Name: m.Name, At: m.Tick, Until: job.until, Commands: int32(len(job.cmds)), Keep: m.Keep,
 		Checked: int32(checked), Run: *job.run, Branch: *at}, nil
+}
+
+// lookAt is the world at a past tick. The replay that found it is kept
+// (room.cursor, touched only by the what-if goroutine, one at a time):
+// a later tick it already holds the commands of continues from there, so
+// a white cell stepping forward through the past pays each tick once; a
+// step back, or past what it holds, replays from tick 0.
+func (r *room) lookAt(sc *scenario.Scenario, j *journal.Journal, tick int32) (*engine.World, error) {
+	c := r.cursor
+	if c == nil || tick < c.Tick() || tick > lastHash(c.Journal()) {
+		if c != nil {
+			c.Close()
+		}
+		var err error
+		if c, err = session.NewCursor(session.FromScenario(sc), j); err != nil {
+			r.cursor = nil
+			return nil, err
+		}
+		r.cursor = c
+	}
+	w, err := c.To(tick)
+	if err != nil {
+		c.Close()
+		r.cursor = nil
+		return nil, err
+	}
+	return w, nil
+}
+
+// lastHash is the last tick a journal has a hash of: its commands up to
+// there are all written (a later tick's may still come).
+func lastHash(j *journal.Journal) int32 {
+	if n := len(j.Hashes); n > 0 {
+		return j.Hashes[n-1].Tick
+	}
+	return -1
 }
 
 // outcome is where a world stands: its objectives and key figures.

@@ -8,6 +8,7 @@ import (
 
 	"cyberex/headless"
 	"cyberex/journal"
+	"cyberex/session"
 	"cyberex/wire"
 )
 
@@ -51,6 +52,32 @@ func TestWhatIfFromTheConsole(t *testing.T) {
 	past := ctl.expect(wire.TypePast).(*wire.Past)
 	if past.Ref != 4 || past.Tick != 10 || past.View == nil || past.View.Tick != 10 || !past.View.Controller || len(past.Metrics) == 0 {
 		t.Errorf("past: ref %d tick %d view %v metrics %d", past.Ref, past.Tick, past.View != nil, len(past.Metrics))
+	}
+	// Stepping on continues the same replay; stepping back starts again.
+	cursorAt := func() (at int32) {
+		ts.inRoom(t, id, func(r *room) {
+			at = -1
+			if r.cursor != nil {
+				at = r.cursor.Tick()
+			}
+		})
+		return at
+	}
+	var first *session.Cursor
+	ts.inRoom(t, id, func(r *room) { first = r.cursor })
+	for _, tick := range []int32{11, 3} {
+		ctl.send(&wire.WhatIf{Ref: 40, Action: wire.WhatIfJump, Tick: tick})
+		if p := ctl.expect(wire.TypePast).(*wire.Past); p.Tick != tick || p.View.Tick != tick {
+			t.Errorf("jump to %d: past at %d", tick, p.Tick)
+		}
+		if at := cursorAt(); at != tick {
+			t.Errorf("the replay is at %d after a jump to %d", at, tick)
+		}
+		var same bool
+		ts.inRoom(t, id, func(r *room) { same = r.cursor == first })
+		if same != (tick == 11) {
+			t.Errorf("jump to %d: the replay was kept: %v", tick, same)
+		}
 	}
 	ctl.send(&wire.WhatIf{Ref: 5, Action: wire.WhatIfJump, Tick: now + 1})
 	if e := ctl.expect(wire.TypeError).(*wire.Error); e.Ref != 5 || e.Code != wire.ErrRejected || !strings.Contains(e.Message, "look back") {

@@ -205,7 +205,7 @@ func (rp *replayer) hashAt(t int32) bool {
 func (rp *replayer) run(limit int32) {
 	s, j, res := rp.s, rp.j, rp.res
 	stop := func(t int32) { res.Ticks, res.FinalHash = t, s.w.HashHex() }
-	if !rp.hashAt(0) {
+	if s.w.Tick == 0 && !rp.hashAt(0) { // a Cursor runs again from where it stopped
 		stop(0)
 		return
 	}
