@@ -181,6 +181,14 @@ func typeProblem(w *engine.World, typ, v string) string {
 		}
 		return ""
 	}
+	// The id types whose values one of the world's indexes resolves.
+	lookups := map[string]func(string) (int32, bool){"segment id": w.SegmentIndex, "campaign id": w.CampaignIndex,
+		"infrastructure id": w.InfraIndex, "evidence id": w.EvidenceIndex, "payment id": w.PaymentIndex,
+		"content id": w.ContentIndex, "inject id": w.InjectIndex, "objective id": w.ObjectiveIndex}
+	if find, ok := lookups[typ]; ok {
+		_, found := find(v)
+		return is(found)
+	}
 	org := func(s string) bool { _, ok := w.OrgIndex(s); return ok || s == engine.ControlOrg }
 	asset := func(s string) bool { _, ok := w.AssetIndex(s); return ok }
 	switch typ {
@@ -195,30 +203,6 @@ func typeProblem(w *engine.World, typ, v string) string {
 	case "asset or segment id":
 		_, seg := w.SegmentIndex(v)
 		return is(asset(v) || seg)
-	case "segment id":
-		_, ok := w.SegmentIndex(v)
-		return is(ok)
-	case "campaign id":
-		_, ok := w.CampaignIndex(v)
-		return is(ok)
-	case "infrastructure id":
-		_, ok := w.InfraIndex(v)
-		return is(ok)
-	case "evidence id":
-		_, ok := w.EvidenceIndex(v)
-		return is(ok)
-	case "payment id":
-		_, ok := w.PaymentIndex(v)
-		return is(ok)
-	case "content id":
-		_, ok := w.ContentIndex(v)
-		return is(ok)
-	case "inject id":
-		_, ok := w.InjectIndex(v)
-		return is(ok)
-	case "objective id":
-		_, ok := w.ObjectiveIndex(v)
-		return is(ok)
 	case "integer", "tick", "ticks", "‰":
 		_, err := strconv.ParseInt(v, 10, 64)
 		return is(err == nil)
@@ -264,6 +248,7 @@ func TestPayloadCheckCatchesEachFault(t *testing.T) {
 		{"missing field", engine.Event{Kind: engine.EvEvidenceLost, Fields: good[1:]}, "evidence is missing"},
 		{"twice", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:3:3], good[2])}, "holder twice"},
 		{"empty", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:2:2], engine.Arg{Key: "holder"})}, "holder is empty"},
+		{"an id the world does not know", engine.Event{Kind: engine.EvEvidenceLost, Fields: good}, `"x" is not a evidence id`},
 		{"not an org", engine.Event{Kind: engine.EvEvidenceLost, Fields: append(good[:2:2], engine.Arg{Key: "holder", Value: "nobody"})}, "not a organisation id"},
 		{"not an integer", engine.Event{Kind: engine.EvCommandStarted, Fields: []engine.Arg{{Key: "verb", Value: "scan"}, {Key: "waited", Value: "3x"}}}, "not a ticks"},
 		{"not a listed word", engine.Event{Kind: engine.EvFundsTraced, Fields: []engine.Arg{{Key: "payment", Value: "p"}, {Key: "how", Value: "seize"}, {Key: "amount", Value: "1"}, {Key: "service", Value: org}}}, "none of trace | freeze"},
