@@ -25,8 +25,9 @@ func FuzzLoad(f *testing.F) {
 	generatedLimit = 20_000 // keep fuzzed worlds small
 	defer func() { generatedLimit = saved }()
 	commands, _ := os.ReadFile("../scenarios/tutorial/commands.jsonl")
+	relay, _ := os.ReadFile("../scenarios/tutorial/commands-relay.jsonl")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := fstest.MapFS{"scenario.yaml": {Data: data}, "commands.jsonl": {Data: commands}}
+		fsys := fstest.MapFS{"scenario.yaml": {Data: data}, "commands.jsonl": {Data: commands}, "commands-relay.jsonl": {Data: relay}}
 		s, err := LoadFS(fsys, ".", Options{})
 		if err != nil {
 			var es Errors

@@ -16,7 +16,7 @@ import (
 func tutorialFS(t *testing.T, lua string, edit ...string) fstest.MapFS {
 	t.Helper()
 	fsys := fstest.MapFS{}
-	for _, name := range []string{"scenario.yaml", "story.lua", "commands.jsonl"} {
+	for _, name := range []string{"scenario.yaml", "story.lua", "commands.jsonl", "commands-relay.jsonl"} {
 		b, err := os.ReadFile("../scenarios/tutorial/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -90,19 +90,19 @@ end)
 		{name: "names computed at run time are not checked", lua: "local id = \"x\" .. tick()\nlog(metric(\"script.\" .. id))\n"},
 		{name: "objective on a script metric never set",
 			edit: []string{"metric: websites_restored", "metric: script.site_back"},
-			want: []string{`tut/scenario.yaml:175:13: objectives[0].metric: metric "script.site_back" is never set by the scripts (no set_metric("site_back", ...) in them)`}},
+			want: []string{`tut/scenario.yaml:182:13: objectives[0].metric: metric "script.site_back" is never set by the scripts (no set_metric("site_back", ...) in them)`}},
 		{name: "objective on a script metric the story sets", lua: "set_metric(\"site_back\", 0)\n",
 			edit: []string{"metric: websites_restored", "metric: script.site_back"}},
 		{name: "script objective without a check",
 			edit: []string{"metric: websites_restored\n    op: \">=\"\n    value: 1\n", "script: true\n"},
-			want: []string{`tut/scenario.yaml:175:13: objectives[0].script: objective "site-restored" is judged by the story (script: true) but no script registers its check (objective("site-restored", fn)) or decides it (set_objective("site-restored", ...)): it would stay pending and fail at the end`}},
+			want: []string{`tut/scenario.yaml:182:13: objectives[0].script: objective "site-restored" is judged by the story (script: true) but no script registers its check (objective("site-restored", fn)) or decides it (set_objective("site-restored", ...)): it would stay pending and fail at the end`}},
 		{name: "script objective with a check", lua: "objective(\"site-restored\", function() return nil end)\n",
 			edit: []string{"metric: websites_restored\n    op: \">=\"\n    value: 1\n", "script: true\n"}},
 		{name: "script objective decided by set_objective", lua: "at(5, function() set_objective(\"site-restored\", \"met\") end)\n",
 			edit: []string{"metric: websites_restored\n    op: \">=\"\n    value: 1\n", "script: true\n"}},
 		{name: "a YAML error is not repeated by the names", lua: `deliver("ministry-calls")` + "\n",
 			edit: []string{"- id: ministry-calls", "- id: ministry calls"},
-			want: []string{`tut/scenario.yaml:164:9: injects[2].id: id "ministry calls": use letters, digits, '-', '_' and '.' (starting with a letter or digit)`}},
+			want: []string{`tut/scenario.yaml:171:9: injects[2].id: id "ministry calls": use letters, digits, '-', '_' and '.' (starting with a letter or digit)`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := loadErrors(t, tutorialFS(t, tc.lua, tc.edit...))
