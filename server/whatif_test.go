@@ -151,6 +151,24 @@ func TestWhatIfFromTheConsole(t *testing.T) {
 			t.Errorf("the exercise moved: tick %d", r.sess.Tick())
 		}
 	})
+
+	// After the end, the debrief goes on: the whole run is there to look
+	// at and fork from, and the ended exercise stays ended.
+	ctl.send(&wire.Control{Ref: 8, Action: wire.ControlEnd})
+	end := ctl.expectWhere(wire.TypeStatus, func(m wire.Message) bool { return m.(*wire.Status).State == wire.StateEnded }).(*wire.Status)
+	ctl.send(&wire.WhatIf{Ref: 9, Action: wire.WhatIfJump, Tick: end.Tick})
+	if p := ctl.expect(wire.TypePast).(*wire.Past); p.Tick != end.Tick {
+		t.Errorf("look at the end: %d", p.Tick)
+	}
+	ctl.send(&wire.WhatIf{Ref: 10, Action: wire.WhatIfBranch, Tick: 8, Name: "after-the-end"})
+	if b := ctl.expect(wire.TypeBranched).(*wire.Branched); b.Until != end.Tick || b.Run.Tick != end.Tick {
+		t.Errorf("branch after the end %+v", b)
+	}
+	ts.inRoom(t, id, func(r *room) {
+		if r.state != wire.StateEnded {
+			t.Errorf("the exercise is %s after a debrief of its end", r.state)
+		}
+	})
 }
 
 // TestWhatIfOneAtATime: a second question while one runs is refused, and
