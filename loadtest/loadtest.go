@@ -314,17 +314,21 @@ func (p *player) send(m wire.Message) {
 func (p *player) read() {
 	defer p.closed.Store(true)
 	first := true
-	var buf bytes.Buffer
 	for {
 		_, r, err := p.conn.NextReader()
 		if err != nil {
 			return
 		}
+		// Buffers are shared: an idle player holds none (the idle
+		// connection's cost is measured with players on the other side).
+		buf := readBuffers.Get().(*bytes.Buffer)
 		buf.Reset()
-		if _, err := buf.ReadFrom(r); err != nil {
+		_, err = buf.ReadFrom(r)
+		b := buf.Bytes()
+		if err != nil {
+			readBuffers.Put(buf)
 			return
 		}
-		b := buf.Bytes()
 		now := time.Now()
 		typ, num, ok := "", int64(0), false
 		if !p.decode {
@@ -332,7 +336,12 @@ func (p *player) read() {
 		}
 		var m wire.Message
 		if !ok {
-			if m, err = wire.DecodeServer(b); err != nil {
+			m, err = wire.DecodeServer(b)
+		}
+		size := len(b)
+		readBuffers.Put(buf)
+		if !ok {
+			if err != nil {
 				continue
 			}
 			typ = m.Type()
@@ -352,7 +361,7 @@ func (p *player) read() {
 			}
 		case wire.TypeDelta:
 			p.receipts = append(p.receipts, receipt{tickKey{p.ex, int32(num)}, now})
-			p.bytes += int64(len(b))
+			p.bytes += int64(size)
 		case wire.TypeAck:
 			if t, ok := p.sent[num]; ok {
 				p.ackLat = append(p.ackLat, now.Sub(t))
@@ -367,6 +376,8 @@ func (p *player) read() {
 		p.mu.Unlock()
 	}
 }
+
+var readBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // peek reads a message's type, and the tick of a delta or the ref of an
 // ack, from its head as wire.Encode writes it ({"type":"delta","data":
