@@ -230,7 +230,7 @@ var eventRefs = map[string]EventRef{
 	EvAssetDestroyed:    {Doc: "an asset was wiped by a campaign", Seen: "the asset's owner", Subject: "the asset"},
 	EvBotsRecruited:     {Doc: "a botnet recruited hosts this tick", Seen: "the campaign's actor", Subject: "the campaign", Value: "hosts recruited this tick"},
 	EvBotnetAlert:       {Doc: "a segment's owner noticed bots in it (at least 10, with its sensor's probability), once per segment and campaign", Seen: "the segment's owner and its ISP", Org: "the owner", Subject: "the segment", Value: "bots in it"},
-	EvC2Disrupted:       {Doc: "a C2 was taken down or sinkholed, or a botnet lost its last C2", Seen: "the acting organisation and the server's owner; for the botnet, its actor, the C2's host and whoever holds the campaign's indicators", Org: "the acting organisation, if any", Subject: "the C2 server, or the campaign"},
+	EvC2Disrupted:       {Doc: "a C2 was taken down or sinkholed, or a botnet lost its last C2", Seen: "the acting organisation and the server's owner; for the botnet, its actor and whoever holds the campaign's indicators", Org: "the acting organisation, if any", Subject: "the C2 server, or the campaign"},
 	EvC2Blocked:         {Doc: "an ISP blocked a C2 for its customers (the botnet runs on elsewhere)", Seen: "the ISP", Org: "the ISP", Subject: "the C2 server"},
 	EvC2Moved:           {Doc: "a botnet fell back to another C2", Seen: "the campaign's actor", Subject: "the campaign"},
 	EvDefaced:           {Doc: "a website shows the campaign's page", Seen: "everyone (public)", Subject: "the website"},

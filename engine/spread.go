@@ -199,12 +199,12 @@ func (w *World) spreadBotnets(sc *scratch) {
 		}
 		if !reachable && c.Stopped == None {
 			c.Stopped = w.Tick
-			// Seen by those who watch this botnet (its indicators), the C2's
-			// host and the crew; not by everyone.
+			// Seen by those who watch this botnet (its indicators) and the
+			// crew; not by everyone. The C2's host is not told: the event
+			// names the campaign, which a hosting company that never
+			// investigated cannot name (it learns of a takedown of its
+			// server from the takedown itself).
 			watchers := []int32{c.Actor}
-			if c.C2 != None {
-				watchers = append(watchers, w.Assets[c.C2].Owner)
-			}
 			for oi := range w.Orgs {
 				if containsInt32(w.Orgs[oi].Indicators, int32(ci)) {
 					watchers = append(watchers, int32(oi))
