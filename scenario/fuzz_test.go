@@ -26,8 +26,10 @@ func FuzzLoad(f *testing.F) {
 	defer func() { generatedLimit = saved }()
 	commands, _ := os.ReadFile("../scenarios/tutorial/commands.jsonl")
 	relay, _ := os.ReadFile("../scenarios/tutorial/commands-relay.jsonl")
+	noPolice, _ := os.ReadFile("../scenarios/tutorial/commands-no-police.jsonl")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fsys := fstest.MapFS{"scenario.yaml": {Data: data}, "commands.jsonl": {Data: commands}, "commands-relay.jsonl": {Data: relay}}
+		fsys := fstest.MapFS{"scenario.yaml": {Data: data}, "commands.jsonl": {Data: commands}, "commands-relay.jsonl": {Data: relay},
+			"commands-no-police.jsonl": {Data: noPolice}}
 		s, err := LoadFS(fsys, ".", Options{})
 		if err != nil {
 			var es Errors

@@ -19,3 +19,12 @@ on("asset.detected", function(ev)
     deliver("ministry-calls")
   end
 end)
+
+-- The police are played by people (commands.jsonl). With var police =
+-- "library" the library's policy plays them (scripts/teams/police.lua):
+-- it asks Borduria Hosting to preserve the logs through the 24/7 network,
+-- or, where Borduria has no 24/7 contact point, asks Borduria's CSIRT,
+-- which relays the request at home (test no-contact-point-police).
+if var("police", "people") == "library" then
+  team("police-a", require("teams.police").new{delay = "30m", disclose = false})
+end

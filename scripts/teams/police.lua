@@ -16,7 +16,9 @@
 --      organisation it knows to be involved (the owner or ISP of an
 --      affected asset or segment, the host of the C2, the author of a
 --      report) keeps of the campaign. Abroad it asks the holder to
---      preserve them through the 24/7 network first (preserve_first),
+--      preserve them through the 24/7 network first (preserve_first; a
+--      CSIRT of the holder's country, which relays, where the network is
+--      missing: relay),
 --      then for their disclosure through mutual legal assistance
 --      (disclose, after disclose_after); at home it asks for disclosure;
 --   4. every `recheck`, asks again where new records may have appeared.
@@ -40,6 +42,11 @@
 --                   first when investigations wait (see max_open)
 --   max_open        at most this many investigations at once (default no
 --                   limit)
+--   relay           true (default): where the 24/7 network is missing
+--                   (contact_point: none here or in the holder's
+--                   country), ask a CSIRT of the holder's country to
+--                   preserve, which relays it to the holder at home;
+--                   false: ask the holder (the engine's default, MLA)
 
 local lib = require("teams.lib")
 local M = {}
@@ -72,11 +79,21 @@ function M.new(o)
     return place ~= nil and inv.looked(place.segment)
   end
 
+  -- preserve(e): abroad, through the 24/7 network; where either country
+  -- has no contact point, through a CSIRT of the holder's country, which
+  -- relays it at home (MLA, the engine's default then, takes months).
+  local function preserve(e)
+    local there = org(e.holder).jurisdiction
+    local network = jurisdiction(there).contact_point and jurisdiction(lib.my_jurisdiction()).contact_point
+    local csirt = not network and o.relay ~= false and orgs{kind = "csirt", jurisdiction = there}[1]
+    act("request", csirt and csirt.id or e.holder, {kind = "preserve", target = e.id})
+  end
+
   local function ask(e)
     if asked[e.id] or e.holder == me() or lib.holds(e) or covered(e) then return end
     asked[e.id] = true
     if lib.abroad(e.holder) and preserve_first then
-      act("request", e.holder, {kind = "preserve", target = e.id})
+      preserve(e)
       if disclose then
         after(disclose_after, function() act("request", e.holder, {kind = "disclose", target = e.id}) end)
       end
