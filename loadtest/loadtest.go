@@ -525,6 +525,9 @@ func (r *Result) Print(w io.Writer) {
 		avg = r.DeltaBytes / r.Deltas
 	}
 	fmt.Fprintf(w, "ticks %d of %d due, deltas received %d (%d bytes on average)\n", r.Ticks, r.TicksDue(), r.Deltas, avg)
+	if due := r.TicksDue(); r.Ticks*100 < due*95 {
+		fmt.Fprintf(w, "the clocks fell behind (%d%% of the ticks due): the latencies below are those of a starved process, not the server's\n", r.Ticks*100/due)
+	}
 	fmt.Fprintf(w, "tick end → player: p50 %s, p99 %s, max %s\n", r.LatencyP50.Round(time.Microsecond), r.LatencyP99.Round(time.Microsecond), r.LatencyMax.Round(time.Microsecond))
 	fmt.Fprintf(w, "commands acknowledged (journaled and synced): %d, %.0f/s; send → ack p50 %s, p99 %s\n",
 		r.Acked, r.AckedPerSecond, r.AckP50.Round(time.Microsecond), r.AckP99.Round(time.Microsecond))

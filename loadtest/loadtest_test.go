@@ -87,3 +87,19 @@ func TestPeek(t *testing.T) {
 		}
 	}
 }
+
+// The report says when the clocks fell behind: its latencies are then a
+// starved process's.
+func TestPrintSaysWhenStarved(t *testing.T) {
+	for _, c := range []struct {
+		ticks int64
+		warn  bool
+	}{{100, false}, {96, false}, {50, true}} {
+		r := &Result{Options: Options{Exercises: 1, Players: 1, MillisPerTick: 100}, Wall: 10 * time.Second, CPU: time.Second, Cores: 2, Ticks: c.ticks, LoadBefore: -1}
+		var b strings.Builder
+		r.Print(&b)
+		if got := strings.Contains(b.String(), "the clocks fell behind"); got != c.warn {
+			t.Errorf("%d ticks of 100: warning %v\n%s", c.ticks, got, b.String())
+		}
+	}
+}
