@@ -160,23 +160,18 @@ end
 local vals = {0, -0, 1, -1, 2, -2, 3, -3, 7, -7, 10, -10, 0.5, -0.5, 2.75, -2.75, 1e15, -1e15,
   2^53 - 1, -(2^53 - 1), 2^53, -2^53, 2^53 + 2, 2^60, -2^60, 1/0, -1/0}
 local bad, n = 0, 0
-for _, a in ipairs(vals) do
-  for _, b in ipairs(vals) do
-    n = n + 1
-    if not same(a % b, ref(a, b) + 0) then
-      bad = bad + 1
-      if bad <= 5 then print(string.format("%.17g %% %.17g = %.17g, want %.17g", a, b, a % b, ref(a, b))) end
-    end
+local function check(a, b)
+  n = n + 1
+  if not same(a % b, ref(a, b) + 0) then
+    bad = bad + 1
+    if bad <= 5 then print(string.format("%.17g %% %.17g = %.17g, want %.17g", a, b, a % b, ref(a, b))) end
   end
 end
+for _, a in ipairs(vals) do
+  for _, b in ipairs(vals) do check(a, b) end
+end
 for i = -300, 300 do
-  for j = -13, 13 do
-    n = n + 1
-    if not same(i % j, ref(i, j) + 0) then
-      bad = bad + 1
-      if bad <= 5 then print(string.format("%d %% %d = %.17g, want %.17g", i, j, i % j, ref(i, j))) end
-    end
-  end
+  for j = -13, 13 do check(i, j) end
 end
 print(n, bad)`, Limits{})
 	if err != nil {
