@@ -213,9 +213,11 @@ func (b *budget) account() *stopError {
 }
 
 // setFloor sets m.Floor to the largest value of m.Left at which a check
-// is due (none while stopped: every instruction checks).
+// is due: every instruction checks while stopped, or while slots
+// allocated outside an instruction (by the host, between two ticks) are
+// past SlotsAt and not yet accounted.
 func (b *budget) setFloor() {
-	if b.stop != nil {
+	if b.stop != nil || b.m.Slots > b.m.SlotsAt {
 		b.m.Floor = math.MaxInt64
 		return
 	}

@@ -118,3 +118,25 @@ func TestHostileCoroutinesPayTheBudget(t *testing.T) {
 		t.Fatalf("a loop in a nested coroutine: %v", err)
 	}
 }
+
+// Slots the host allocates outside any instruction (between two ticks)
+// that pass the accounting's mark are accounted at the next instruction,
+// even though a new tick reset the counter's floor in between.
+func TestBudgetSlotsPastTheMarkCheckedAfterReset(t *testing.T) {
+	h := newHarness(t, "", 1, Limits{}, map[string]string{"short.lua": "local x = 1"})
+	if err := h.SetTick(1); err != nil {
+		t.Fatal(err)
+	}
+	walks := h.acct.walks
+	m := h.acct.meter
+	m.Slots = m.SlotsAt + 1 // as a host table made outside Lua would
+	if err := h.SetTick(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Run("short.lua"); err != nil {
+		t.Fatal(err)
+	}
+	if h.acct.walks != walks+1 || m.Slots > m.SlotsAt {
+		t.Fatalf("walks %d -> %d, slots %d mark %d: the crossing was not accounted", walks, h.acct.walks, m.Slots, m.SlotsAt)
+	}
+}
