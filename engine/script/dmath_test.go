@@ -181,3 +181,19 @@ print(n, bad)`, Limits{})
 		t.Errorf("got\n%s", out)
 	}
 }
+
+// math.floor and math.ceil push their results through the VM's number
+// cache (the fork's PushNumber); the values, a negative zero's sign
+// included, are what they were.
+func TestFloorCeilThroughTheNumberCache(t *testing.T) {
+	out, err := runStory(t, `
+local z = -0.0
+print(1 / math.floor(z), 1 / math.ceil(z), 1 / math.ceil(-0.5), math.floor(-0.5), math.floor(2^53 + 0.5),
+  math.ceil(127.5), math.floor(127.5), math.floor(1/0), math.floor(0/0) ~= math.floor(0/0))`, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "-Inf\t-Inf\t-Inf\t-1\t9007199254740992\t128\t127\t+Inf\ttrue"; out != want {
+		t.Errorf("got  %q\nwant %q", out, want)
+	}
+}

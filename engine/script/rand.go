@@ -21,21 +21,21 @@ type Rand interface{ Uint64() uint64 }
 func (s *State) luaRandom(L *lua.LState) int {
 	switch L.GetTop() {
 	case 0:
-		L.Push(lua.LNumber(float64(s.rand.Uint64()>>11) * 0x1p-53))
+		L.PushNumber(lua.LNumber(float64(s.rand.Uint64()>>11) * 0x1p-53))
 		return 1
 	case 1:
 		m := checkInt(L, 1)
 		if m < 1 {
 			L.ArgError(1, "interval is empty")
 		}
-		L.Push(lua.LNumber(1 + int64(s.below(uint64(m)))))
+		L.PushNumber(lua.LNumber(1 + int64(s.below(uint64(m)))))
 		return 1
 	case 2:
 		lo, hi := checkInt(L, 1), checkInt(L, 2)
 		if lo > hi {
 			L.ArgError(2, "interval is empty")
 		}
-		L.Push(lua.LNumber(lo + int64(s.below(uint64(hi-lo)+1))))
+		L.PushNumber(lua.LNumber(lo + int64(s.below(uint64(hi-lo)+1))))
 		return 1
 	}
 	L.RaiseError("wrong number of arguments to 'random'")

@@ -1,6 +1,7 @@
 package lua
 
 import (
+	"math"
 	"reflect"
 	"unsafe"
 )
@@ -76,4 +77,16 @@ func (al *allocator) LNumber2I(v LNumber) LValue {
 	al.scratchValueP.word = unsafe.Pointer(fptr)
 
 	return al.scratchValue
+}
+
+// PushNumber pushes n through the state's number cache (cyberex fork):
+// Push(LNumber(n)) boxes every number in its own 8-byte allocation, which
+// builtins called every tick (math.floor, the host's random) paid each
+// time. A negative zero keeps its sign (the cache would make it +0).
+func (ls *LState) PushNumber(n LNumber) {
+	if n == 0 && math.Signbit(float64(n)) {
+		ls.Push(n)
+		return
+	}
+	ls.Push(ls.alloc.LNumber2I(n))
 }

@@ -71,7 +71,7 @@ func mathAtan2(L *LState) int {
 }
 
 func mathCeil(L *LState) int {
-	L.Push(LNumber(math.Ceil(float64(L.CheckNumber(1)))))
+	L.PushNumber(LNumber(math.Ceil(float64(L.CheckNumber(1))))) // cyberex fork: PushNumber
 	return 1
 }
 
@@ -96,7 +96,7 @@ func mathExp(L *LState) int {
 }
 
 func mathFloor(L *LState) int {
-	L.Push(LNumber(math.Floor(float64(L.CheckNumber(1)))))
+	L.PushNumber(LNumber(math.Floor(float64(L.CheckNumber(1))))) // cyberex fork: PushNumber
 	return 1
 }
 
