@@ -143,6 +143,8 @@ var purityExclusions = []purityExclusion{
 	{"script", "coroutine.go", "sync-map", "sync.Map", "a cache of what a program counter is (the same answer whoever asks first), never walked"},
 	{"script", "identity.go", "import", `imports "weak"`, "names Lua values without keeping them alive; the numbers come from a counter, never from the collector"},
 	{"script", "limits.go", "import", `imports "time"`, "the crash stops' defaults"},
+	{"script", "state.go", "import", `imports "sync"`, "the footprint of a fresh sandbox is computed once (sync.Once) and only read after"},
+	{"script", "state.go", "global-write", "variable sandboxFootprint", "the footprint of a fresh sandbox, the same for every state (the same code builds it), computed once and only read after"},
 	{"script/host", "host.go", "import", `imports "reflect"`, "copies script_limits fields by name into Limits (no map is walked)"},
 	{"script/host", "host.go", "import", `imports "runtime"`, "runtime.AddCleanup drops a compiled program with its scenario"},
 	{"script/host", "host.go", "import", `imports "sync"`, "the compiled-program cache below"},

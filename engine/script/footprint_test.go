@@ -101,3 +101,22 @@ func TestFootprintCountsWhatIsHeld(t *testing.T) {
 		t.Errorf("string bytes grew by %d, want 8", got)
 	}
 }
+
+// New walks a fresh sandbox once per process and reuses the footprint:
+// every fresh state, whatever its program, limits and seed, must hold
+// exactly that.
+func TestSandboxFootprintIsEveryStates(t *testing.T) {
+	for i, c := range []struct {
+		src    string
+		limits Limits
+	}{
+		{"", Limits{}},
+		{"local x = 1", Limits{LiveTableEntriesMax: 100, InstructionsPerTickMax: 5000}},
+		{"return 1", Limits{LiveStringBytesMax: 1 << 10, StringBytesMax: 1 << 10}},
+	} {
+		h := newHarness(t, c.src, uint64(i+1), c.limits, map[string]string{"other.lua": "local y = 2"})
+		if got := h.Footprint(); got != sandboxFootprint.fp {
+			t.Errorf("state %d: a fresh sandbox holds %+v, New assumed %+v", i, got, sandboxFootprint.fp)
+		}
+	}
+}
