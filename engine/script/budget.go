@@ -75,6 +75,7 @@ type budget struct {
 	allocAtIn  uint64
 	allocUsed  uint64
 	allocProbe []metrics.Sample
+	measures   int // entries measured since the state began (for tests)
 }
 
 func newBudget(l *Limits, where func() position, acct *accounting) *budget {
@@ -128,6 +129,7 @@ func (b *budget) exit() {
 
 // measure starts the crash-stop accounting of the current entry.
 func (b *budget) measure() {
+	b.measures++
 	b.measuring = true
 	b.enteredAt = time.Now()
 	b.allocAtIn = b.allocs()
