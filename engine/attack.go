@@ -45,25 +45,8 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		return errors.New("no such campaign")
 	}
 	c := &w.Campaigns[campaign]
-	arg := func(k string) string {
-		for _, a := range args {
-			if a.Key == k {
-				return a.Value
-			}
-		}
-		return ""
-	}
-	num := func(k string, def int64) (int64, error) {
-		s := arg(k)
-		if s == "" {
-			return def, nil
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("argument %s=%q: want a whole number ≥ 0", k, s)
-		}
-		return n, nil
-	}
+	arg := func(k string) string { return argValue(args, k) }
+	num := func(k string, def int64) (int64, error) { return argNum(args, k, def) }
 	switch action {
 	case "start":
 		if !c.Active {
@@ -217,6 +200,26 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 	if !ok {
 		return fmt.Errorf("%s: no asset %q", action, target)
 	}
+	return w.attackAsset(campaign, action, ai, target, args)
+}
+
+// AttackAsset performs an action aimed at an asset (exploit, lateral,
+// deface, escalate, exfiltrate, destroy, ddos, c2) for a campaign, as
+// Attack does, for a caller that has already found the asset: name is the
+// id it was found by (AssetIndex(name) == asset), used in the reasons and
+// events, so they read exactly as Attack's.
+func (w *World) AttackAsset(campaign int32, action string, asset int32, name string, args []Arg) error {
+	if campaign < 0 || int(campaign) >= len(w.Campaigns) {
+		return errors.New("no such campaign")
+	}
+	if asset < 0 || int(asset) >= len(w.Assets) {
+		return fmt.Errorf("%s: no asset %q", action, name)
+	}
+	return w.attackAsset(campaign, action, asset, name, args)
+}
+
+func (w *World) attackAsset(campaign int32, action string, ai int32, target string, args []Arg) error {
+	c := &w.Campaigns[campaign]
 	as := &w.Assets[ai]
 	switch action {
 	case "c2":
@@ -253,14 +256,14 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 			return nil
 		}
 		if as.Flags&(FlagIsolated|FlagDestroyed|FlagTakenDown) != 0 {
-			return fmt.Errorf("%s: %s is unreachable", action, target)
+			return errors.New(action + ": " + target + " is unreachable")
 		}
 		if action == "lateral" && !w.hasFoothold(campaign, as.Segment) {
-			return fmt.Errorf("lateral: no foothold in or next to segment %s", w.Segments[as.Segment].ID)
+			return errors.New("lateral: no foothold in or next to segment " + w.Segments[as.Segment].ID)
 		}
 		rate := w.exploitRate(c, as)
 		if rate == 0 {
-			return fmt.Errorf("%s: %s has none of the campaign's vulnerabilities", action, target)
+			return errors.New(action + ": " + target + " has none of the campaign's vulnerabilities")
 		}
 		if !w.rng[streamAttack].chance(rate) {
 			return nil // tried and failed: the playbook may try again
@@ -278,14 +281,14 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		return nil
 	}
 	if as.Controller != campaign {
-		return fmt.Errorf("%s: the campaign does not control %s", action, target)
+		return errors.New(action + ": the campaign does not control " + target)
 	}
 	switch action {
 	case "escalate":
 		w.escalate(campaign, ai)
 		return nil
 	case "exfiltrate":
-		amount, err := num("amount", 100)
+		amount, err := argNum(args, "amount", 100)
 		if err != nil {
 			return err
 		}
@@ -303,6 +306,28 @@ func (w *World) Attack(campaign int32, action, target, technique string, args []
 		return nil
 	}
 	return fmt.Errorf("unknown attack action %q", action)
+}
+
+func argValue(args []Arg, k string) string {
+	for _, a := range args {
+		if a.Key == k {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// argNum reads a whole-number argument, def when absent.
+func argNum(args []Arg, k string, def int64) (int64, error) {
+	s := argValue(args, k)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("argument %s=%q: want a whole number ≥ 0", k, s)
+	}
+	return n, nil
 }
 
 // isTaskTarget says whether some campaign aims its traffic at the asset.

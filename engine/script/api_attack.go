@@ -216,7 +216,10 @@ func sortedMethodNames(m map[string]lua.LValue) []string {
 
 // technique reads and checks the ATT&CK technique of an action at
 // argument n; "" when optional and absent.
-func technique(L *lua.LState, n int, action string, required bool) string {
+//
+// The ATT&CK table is not consulted again for the technique last found
+// valid: a playbook names the same few techniques tick after tick.
+func (d *Director) technique(L *lua.LState, n int, action string, required bool) string {
 	v := L.Get(n)
 	if v == lua.LNil && !required {
 		return ""
@@ -225,9 +228,13 @@ func technique(L *lua.LState, n int, action string, required bool) string {
 	if !ok {
 		L.RaiseError("%s: want a MITRE ATT&CK technique ID such as \"T1190\" (argument %d), got %s", action, n, describeValue(v))
 	}
+	if string(s) == d.validTech && s != "" {
+		return d.validTech
+	}
 	if err := attack.Validate(string(s)); err != nil {
 		L.RaiseError("%s: %v", action, err)
 	}
+	d.validTech = string(s)
 	return string(s)
 }
 
@@ -237,7 +244,23 @@ func (d *Director) act(L *lua.LState, ci int32, action, target, tech string, arg
 		d.changing(L, "campaign:"+action)
 	}
 	d.s.charge(L, 16)
-	if err := d.w.Attack(ci, action, target, tech, args); err != nil {
+	return refused(L, d.w.Attack(ci, action, target, tech, args))
+}
+
+// actOn performs a campaign action on an asset the caller has found (ai,
+// by its id target): the engine does not look it up a second time.
+func (d *Director) actOn(L *lua.LState, ci int32, action string, ai int32, target string, args []engine.Arg) bool {
+	if d.loading {
+		d.changing(L, "campaign:"+action)
+	}
+	d.s.charge(L, 16)
+	return refused(L, d.w.AttackAsset(ci, action, ai, target, args))
+}
+
+// refused pushes false and the reason when the engine refused an action;
+// it says whether the action was done.
+func refused(L *lua.LState, err error) bool {
+	if err != nil {
 		L.Push(lua.LFalse)
 		L.Push(lua.LString(err.Error()))
 		return false
@@ -267,8 +290,8 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 			ci := d.selfCampaign(L, action)
 			target := checkString(L, 2, what)
 			ai := d.assetIndex(L, target, action)
-			tech := technique(L, 3, action, true)
-			if !d.act(L, ci, action, target, tech, nil) {
+			d.technique(L, 3, action, true)
+			if !d.actOn(L, ci, action, ai, target, nil) {
 				return 2
 			}
 			return d.checkTaken(L, ci, ai, action, target)
@@ -281,9 +304,9 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 		return func(L *lua.LState) int {
 			ci := d.selfCampaign(L, method)
 			target := checkString(L, 2, what)
-			d.assetIndex(L, target, method)
-			tech := technique(L, 3, method, true)
-			if !d.act(L, ci, action, target, tech, nil) {
+			ai := d.assetIndex(L, target, method)
+			d.technique(L, 3, method, true)
+			if !d.actOn(L, ci, action, ai, target, nil) {
 				return 2
 			}
 			return pushOK(L)
@@ -295,7 +318,7 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 			ci := d.selfCampaign(L, action)
 			target := checkString(L, 2, what)
 			d.infraIndex(L, target, action)
-			tech := technique(L, 3, action, techRequired)
+			tech := d.technique(L, 3, action, techRequired)
 			if !d.act(L, ci, action, target, tech, nil) {
 				return 2
 			}
@@ -317,10 +340,10 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 		"exfiltrate": func(L *lua.LState) int {
 			ci := d.selfCampaign(L, "exfiltrate")
 			target := checkString(L, 2, "exfiltrate: the asset")
-			d.assetIndex(L, target, "exfiltrate")
+			ai := d.assetIndex(L, target, "exfiltrate")
 			amount := checkWhole(L, 3, "exfiltrate: the amount", 0, 1<<40)
-			tech := technique(L, 4, "exfiltrate", true)
-			if !d.act(L, ci, "exfiltrate", target, tech, []engine.Arg{{Key: "amount", Value: strconv.FormatInt(amount, 10)}}) {
+			d.technique(L, 4, "exfiltrate", true)
+			if !d.actOn(L, ci, "exfiltrate", ai, target, []engine.Arg{{Key: "amount", Value: strconv.FormatInt(amount, 10)}}) {
 				return 2
 			}
 			return pushOK(L)
@@ -328,7 +351,7 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 		"scan": func(L *lua.LState) int {
 			ci := d.selfCampaign(L, "scan")
 			si := d.segmentIndex(L, checkString(L, 2, "scan: the segment"), "scan")
-			technique(L, 3, "scan", true)
+			d.technique(L, 3, "scan", true)
 			r, err := d.w.Scan(ci, si)
 			if err != nil {
 				L.RaiseError("scan: %v", err)
@@ -370,9 +393,9 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 					L.RaiseError("task(%q, ...): only a ddos task takes a target", kind)
 				}
 				target := checkString(L, 3, "task: the target asset")
-				d.assetIndex(L, target, "task")
-				tech := technique(L, 4, "task", true)
-				if !d.act(L, ci, "ddos", target, tech, nil) {
+				ai := d.assetIndex(L, target, "task")
+				d.technique(L, 4, "task", true)
+				if !d.actOn(L, ci, "ddos", ai, target, nil) {
 					return 2
 				}
 				return pushOK(L)

@@ -65,6 +65,7 @@ type Director struct {
 	curTeam   int32            // organisation whose handler runs now, or engine.None
 	delivered int              // index in the tick's events of the next to deliver
 	vars      map[string]lua.LValue
+	validTech string // the ATT&CK technique last found valid (see technique)
 
 	// Metatables and methods shared by every handle (campaignMeta: the
 	// metamethods each campaign handle's own metatable copies).
