@@ -26,7 +26,7 @@ CROSS_ARCHES ?= 386:qemu-i386-static arm64:qemu-aarch64-static
 # test runs in headless Chromium. The headless program needs none of them.
 # qemu-user-static runs the 386 and arm64 builds of the state-hash test
 # (`make cross-arch`, part of `make test`).
-APT_PACKAGES ?= chromium fonts-liberation gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth qemu-user-static
+APT_PACKAGES ?= chromium fonts-liberation gcc libc6-dev libgl1-mesa-dev libxcursor-dev libxi-dev libxinerama-dev libxrandr-dev libxxf86vm-dev libasound2-dev pkg-config xvfb xauth qemu-user-static nodejs
 # `cyberex test scenarios/` runs the scenarios' own regression tests as part
 # of `make test`: auto runs them when the program has a test command, yes
 # always, no never.
@@ -100,8 +100,8 @@ fuzz: check-go
 		done; \
 	done
 
-## cross-arch: the same state hashes on 386 and arm64 (under qemu-user) as
-## here; the engine builds for 32-bit arm and for the browser (js/wasm)
+## cross-arch: the same state hashes on 386 and arm64 (under qemu-user) and
+## on js/wasm (under Node) as here; the engine builds for 32-bit arm
 cross-arch: check-go
 	GOARCH=arm $(GO) build -o /dev/null ./cmd/cyberex
 	GOARCH=386 $(GO) vet ./engine/... ./journal/ ./scenario/ ./session/
@@ -121,6 +121,14 @@ cross-arch: check-go
 		fi; \
 		echo "same state hashes on $$arch ($$(wc -l < bin/cross/hashes-$$arch.txt) compared)"; \
 	done
+	@command -v node >/dev/null || { echo "node not found: make deps installs nodejs (js/wasm runs under Node)" >&2; exit 1; }
+	@echo "== state hashes on js/wasm (node)"
+	GOOS=js GOARCH=wasm $(GO) test -c -o bin/cross/hostile-wasm.test ./tests/hostile
+	cd tests/hostile && PATH="$$PATH:$$($(GO) env GOROOT)/lib/wasm" go_js_wasm_exec ../../bin/cross/hostile-wasm.test -test.run '^TestStateHashes$$' -test.short -hashes ../../bin/cross/hashes-wasm.txt
+	@if ! cmp -s bin/cross/hashes-native.txt bin/cross/hashes-wasm.txt; then \
+		echo "state hashes differ between $$(go env GOARCH) and js/wasm:" >&2; \
+		diff bin/cross/hashes-native.txt bin/cross/hashes-wasm.txt >&2 || true; exit 1; \
+	fi; echo "same state hashes on js/wasm ($$(wc -l < bin/cross/hashes-wasm.txt) compared)"
 
 ## deps: install the Debian packages in APT_PACKAGES that are missing
 deps:

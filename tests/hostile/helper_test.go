@@ -21,7 +21,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -120,7 +119,7 @@ func (f *Folder) FIFO(name string) *Folder {
 	f.t.Helper()
 	p := f.path(name)
 	os.Remove(p)
-	if err := syscall.Mkfifo(p, 0o644); err != nil {
+	if err := mkfifo(p); err != nil {
 		f.t.Skipf("no named pipes here: %v", err)
 	}
 	return f
@@ -212,9 +211,7 @@ func Cyberex(t testing.TB, args ...string) Result {
 	}
 	if ps := cmd.ProcessState; ps != nil {
 		r.CPU = ps.UserTime() + ps.SystemTime()
-		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-			r.MaxRSS = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-		}
+		r.MaxRSS = maxRSS(ps)
 	}
 	return r
 }
