@@ -44,7 +44,7 @@ func TestAttackAssetMatchesAttack(t *testing.T) {
 		{"c2", "c2", nil}, // already the C2
 		{"c2", "pc-1", nil},
 		{"destroy", "db", nil},
-		{"exploit", "db", nil},   // destroyed: its own, no change
+		{"exploit", "db", nil}, // destroyed: its own, no change
 	}
 	wa, wb := build(), build()
 	refusals := 0

@@ -203,7 +203,16 @@ const (
 // a restored world starts with none, and a session rebuilds it by
 // replaying its journal.
 type history struct {
-	ticks []histTick
+	// buf[start:] are the held ticks, oldest first; buf[:start] were
+	// dropped (cleared) and are reused: when the array is full and at
+	// least half of it is dropped, the held ticks move down to its front
+	// instead of growing a new array. Each move copies the held ticks and
+	// comes after at least as many ticks were added, so a tick costs O(1)
+	// and, once the array is twice the history, allocates nothing (a
+	// reallocation every few hundred ticks was most of the garbage of a
+	// small world's run, and its collector's cost).
+	buf   []histTick
+	start int
 	n     int // events held
 }
 
@@ -212,22 +221,24 @@ type histTick struct {
 	events []Event
 }
 
+// held is the ticks the history holds, oldest first.
+func (h *history) held() []histTick { return h.buf[h.start:] }
+
 func (h *history) add(tick int32, evs []Event) {
-	h.ticks = append(h.ticks, histTick{tick: tick, events: evs})
+	if len(h.buf) == cap(h.buf) && h.start > 0 && h.start >= len(h.buf)/2 {
+		m := copy(h.buf, h.buf[h.start:])
+		clear(h.buf[m:])
+		h.buf, h.start = h.buf[:m], 0
+	}
+	h.buf = append(h.buf, histTick{tick: tick, events: evs})
 	h.n += len(evs)
-	drop := 0
-	for drop < len(h.ticks)-1 && (tick-h.ticks[drop].tick >= HistoryTicks || h.n > HistoryEventsMax) {
-		h.n -= len(h.ticks[drop].events)
+	drop := h.start
+	for drop < len(h.buf)-1 && (tick-h.buf[drop].tick >= HistoryTicks || h.n > HistoryEventsMax) {
+		h.n -= len(h.buf[drop].events)
 		drop++
 	}
-	if drop > 0 {
-		// Reslice, not copy: copying the held ticks down every tick cost
-		// O(HistoryTicks) a tick (80% of a small world's tick). append
-		// reallocates when the capacity runs out, copying only what is
-		// held, so the memory stays within twice the history.
-		clear(h.ticks[:drop])
-		h.ticks = h.ticks[drop:]
-	}
+	clear(h.buf[h.start:drop])
+	h.start = drop
 }
 
 // EventsSince returns the events of the ticks after tick that org saw
@@ -236,9 +247,10 @@ func (h *history) add(tick int32, evs []Event) {
 // takes a whole View instead of catching up). The events are shared with
 // the history: do not change them.
 func (w *World) EventsSince(org int32, tick int32) ([]Event, bool) {
-	complete := tick >= w.Tick || len(w.hist.ticks) > 0 && w.hist.ticks[0].tick <= tick+1
+	held := w.hist.held()
+	complete := tick >= w.Tick || len(held) > 0 && held[0].tick <= tick+1
 	var out []Event
-	for _, t := range w.hist.ticks {
+	for _, t := range held {
 		if t.tick <= tick {
 			continue
 		}
