@@ -94,36 +94,18 @@ func loadForRun(arg string, set []string) (*loaded, error) { return load(arg, se
 // loadSpec loads a scenario as validate checks it, without generating its
 // hosts: enough to draw it or to say what it will cost.
 func loadSpec(arg string, set []string) (*loaded, error) {
-	if arg == "" || strings.HasPrefix(arg, embeddedPrefix) {
-		name := strings.TrimPrefix(arg, embeddedPrefix)
-		if name == "" {
-			name = defaultScenario
-		}
-		if _, err := fs.Stat(scenarios.FS, name+"/scenario.yaml"); err != nil {
-			return nil, inputErrorf("no scenario %q is built into this program", name)
-		}
-		s, err := scenario.LoadSpecFS(scenarios.FS, name, scenario.Options{Set: set, Library: scripts.FS})
-		if err != nil {
-			return nil, classify(err)
-		}
-		return &loaded{s: s, source: embeddedPrefix + name}, nil
-	}
-	dir, err := scenarioArg(arg)
-	if err != nil {
-		return nil, err
-	}
-	s, err := scenario.LoadSpec(dir, scenario.Options{Set: set, Library: library(dir)})
-	if err != nil {
-		var se scenario.Errors
-		if errors.As(err, &se) {
-			return nil, inputError(err)
-		}
-		return nil, inputErrorf("scenario %s: %w", dir, err)
-	}
-	return &loaded{s: s, source: filepath.ToSlash(dir)}, nil
+	return loadWith(arg, scenario.LoadSpecFS, scenario.LoadSpec, scenario.Options{Set: set})
 }
 
 func load(arg string, set []string, ignoreTests bool) (*loaded, error) {
+	return loadWith(arg, scenario.LoadFS, scenario.Load, scenario.Options{Set: set, IgnoreTests: ignoreTests})
+}
+
+// loadWith reads the scenario arg names (built in, or a folder) with one
+// of the scenario package's loaders, opt completed with the library the
+// scenario uses.
+func loadWith(arg string, fromFS func(fs.FS, string, scenario.Options) (*scenario.Scenario, error),
+	fromDir func(string, scenario.Options) (*scenario.Scenario, error), opt scenario.Options) (*loaded, error) {
 	if arg == "" || strings.HasPrefix(arg, embeddedPrefix) {
 		name := strings.TrimPrefix(arg, embeddedPrefix)
 		if name == "" {
@@ -132,7 +114,8 @@ func load(arg string, set []string, ignoreTests bool) (*loaded, error) {
 		if _, err := fs.Stat(scenarios.FS, name+"/scenario.yaml"); err != nil {
 			return nil, inputErrorf("no scenario %q is built into this program", name)
 		}
-		s, err := scenario.LoadFS(scenarios.FS, name, scenario.Options{Set: set, Library: scripts.FS, IgnoreTests: ignoreTests})
+		opt.Library = scripts.FS
+		s, err := fromFS(scenarios.FS, name, opt)
 		if err != nil {
 			return nil, classify(err)
 		}
@@ -142,7 +125,8 @@ func load(arg string, set []string, ignoreTests bool) (*loaded, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := scenario.Load(dir, scenario.Options{Set: set, Library: library(dir), IgnoreTests: ignoreTests})
+	opt.Library = library(dir)
+	s, err := fromDir(dir, opt)
 	if err != nil {
 		var se scenario.Errors
 		if errors.As(err, &se) {
