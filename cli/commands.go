@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -65,12 +64,8 @@ func exportCommands(e *env, path, dir, out string, scripted bool) error {
 	if err := journal.WriteCommands(&buf, cmds); err != nil {
 		return failure(err)
 	}
-	if out == "-" {
-		_, err := e.stdout.Write(buf.Bytes())
+	if err := e.writeOutput(out, buf.Bytes()); err != nil || out == "-" {
 		return err
-	}
-	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-		return failure(err)
 	}
 	fmt.Fprintf(e.stderr, "wrote %s: %d commands of people", safe(out), len(rc.People))
 	if scripted {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -38,12 +37,8 @@ changes nothing (docs/report.md#msel-csv).`,
 			if err := msel.Export(&buf, l.s); err != nil {
 				return failure(err)
 			}
-			if out == "-" {
-				_, err := e.stdout.Write(buf.Bytes())
+			if err := e.writeOutput(out, buf.Bytes()); err != nil || out == "-" {
 				return err
-			}
-			if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-				return failure(err)
 			}
 			fmt.Fprintf(e.stderr, "wrote %s: %d injects\n", safe(out), len(l.s.Spec.Injects))
 			return nil
@@ -84,12 +79,8 @@ validated before anything is written; -o writes it elsewhere (- for stdout).`,
 			if dest == "" {
 				dest = filepath.Join(dir, "scenario.yaml")
 			}
-			if dest == "-" {
-				_, err := e.stdout.Write(data)
+			if err := e.writeOutput(dest, data); err != nil || dest == "-" {
 				return err
-			}
-			if err := writeFileAtomic(dest, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-				return failure(err)
 			}
 			fmt.Fprintf(e.stderr, "wrote %s\n", safe(dest))
 			return nil

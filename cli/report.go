@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -78,11 +77,8 @@ side; --sweep LABEL=FILE (JSON lines of cyberex sweep) and --tests FILE
 				if err := aar.PrintPDF(buf.Bytes(), out); err != nil {
 					return failure(err)
 				}
-			} else if out == "-" {
-				_, err = e.stdout.Write(buf.Bytes())
+			} else if err := e.writeOutput(out, buf.Bytes()); err != nil || out == "-" {
 				return err
-			} else if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
-				return failure(err)
 			}
 			fmt.Fprintf(e.stderr, "wrote %s\n", safe(out))
 			return nil

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -51,12 +50,8 @@ STIX 2.1 rules before it is written (docs/report.md#stix-21).`,
 			if err != nil {
 				return failure(err)
 			}
-			if out == "-" {
-				_, err := e.stdout.Write(data)
+			if err := e.writeOutput(out, data); err != nil || out == "-" {
 				return err
-			}
-			if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-				return failure(err)
 			}
 			fmt.Fprintf(e.stderr, "wrote %s: %d STIX objects\n", safe(out), len(b.Objects))
 			return nil

@@ -313,6 +313,19 @@ func (b *runBar) finish() {
 	}
 }
 
+// writeOutput writes data to standard output (out "-") or, atomically,
+// to the file out; a file that cannot be written is a failure (exit 1).
+func (e *env) writeOutput(out string, data []byte) error {
+	if out == "-" {
+		_, err := e.stdout.Write(data)
+		return err
+	}
+	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		return failure(err)
+	}
+	return nil
+}
+
 // writeFileAtomic writes a file through a temporary file beside it, so
 // that a reader never sees half of it and a failure leaves no partial file.
 func writeFileAtomic(path string, write func(io.Writer) error) error {
