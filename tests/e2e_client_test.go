@@ -4,6 +4,7 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"net/url"
@@ -71,15 +72,7 @@ func goBuild(t *testing.T, root, out, pkg string, env ...string) {
 // expected size, and many colours (not a blank or black window).
 func checkShot(t *testing.T, path string, w, h int) {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", path, err)
-	}
+	img := readShot(t, path)
 	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
 		t.Errorf("screenshot %s is %dx%d, want %dx%d", path, b.Dx(), b.Dy(), w, h)
 	}
@@ -106,21 +99,27 @@ func playClient(t *testing.T, client, link, script string) string {
 	cmd := exec.Command("xvfb-run", "-a", "-s", "-screen 0 1280x800x24", client, "--code", link, "--play", script)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	done := make(chan error, 1)
+	if err := runWithin(t, cmd, 3*time.Minute); err != nil {
+		t.Fatalf("client: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
+// runWithin runs cmd, killing it if it has not finished within limit.
+func runWithin(t *testing.T, cmd *exec.Cmd, limit time.Duration) error {
+	t.Helper()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatalf("client: %v\n%s", err, out.String())
-		}
-	case <-time.After(3 * time.Minute):
+		return err
+	case <-time.After(limit):
 		cmd.Process.Kill()
-		t.Fatalf("client did not finish its script in 3 minutes:\n%s", out.String())
+		return fmt.Errorf("did not finish in %s", limit)
 	}
-	return out.String()
 }
 
 func TestDesktopClientUnderXvfb(t *testing.T) {
@@ -212,19 +211,8 @@ func TestBrowserClientInChromium(t *testing.T) {
 			"--user-data-dir=" + t.TempDir(), "--window-size=1280,800", "--virtual-time-budget=60000"}, append(args, page)...)...)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
-		done := make(chan error, 1)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("chromium: %v\n%s", err, errb.String())
-			}
-		case <-time.After(4 * time.Minute):
-			cmd.Process.Kill()
-			t.Fatalf("chromium did not finish in 4 minutes")
+		if err := runWithin(t, cmd, 4*time.Minute); err != nil {
+			t.Fatalf("chromium: %v\n%s", err, errb.String())
 		}
 		return out.String()
 	}
@@ -240,7 +228,7 @@ func TestBrowserClientInChromium(t *testing.T) {
 	shot := filepath.Join(shots, "browser.png")
 	for try := 1; ; try++ {
 		browse("--screenshot=" + shot)
-		if n := shotColours(t, shot); n >= 8 || try == 3 {
+		if n := colours(readShot(t, shot)); n >= 8 || try == 3 {
 			break
 		} else {
 			t.Logf("screenshot %d has %d colours (captured before the first frame); again", try, n)
@@ -249,7 +237,7 @@ func TestBrowserClientInChromium(t *testing.T) {
 	checkShot(t, shot, 1280, 800)
 }
 
-func shotColours(t *testing.T, path string) int {
+func readShot(t *testing.T, path string) image.Image {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -260,7 +248,7 @@ func shotColours(t *testing.T, path string) int {
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", path, err)
 	}
-	return colours(img)
+	return img
 }
 
 // fast sets the exercise's pace to 50 ticks a second over the protocol,
