@@ -497,7 +497,10 @@ func countHosts(f *File) int {
 
 // luaStory is the scripted equivalent of NASim's random agent: each tick,
 // one action drawn uniformly over (host, exploit or escalation), played
-// through the campaign handle's exploit, lateral and escalate.
+// through the campaign handle's exploit, lateral and escalate. The action
+// space is laid out once in two arrays indexed by the draw (the host, and
+// whether the action is an exploit), as the native agent decodes its draw
+// (engine/agent.go): the same draw picks the same host and kind.
 func luaStory(f *File, exploits, privescs, goals []string) []byte {
 	var b strings.Builder
 	b.WriteString("-- The scripted equivalent of the native random agent (cyberex import nasim --lua):\n")
@@ -528,17 +531,29 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 local rooted, n_rooted = {}, 0
 set_metric("goals", 0)
 
+-- Draw n (1 to #hosts * kinds) stands for host (n-1) // kinds + 1 and,
+-- within the host's row, an exploit when (n-1) % kinds < exploits, else an
+-- escalation: worked out once here rather than every tick.
+local act_host, act_exploit = {}, {}
+for i, host in ipairs(hosts) do
+  for k = 0, kinds - 1 do
+    local n = (i - 1) * kinds + k + 1
+    act_host[n] = host
+    act_exploit[n] = k < exploits
+  end
+end
+local actions = #act_host
+
 -- What runs every tick is read into locals once, as any Lua hot loop
 -- would: a global or a method looked up by name costs a table lookup
 -- each time.
-local random, floor, set_metric = random, math.floor, set_metric
+local random, set_metric = random, set_metric
 local exploit, lateral, escalate = c.exploit, c.lateral, c.escalate
-local actions = #hosts * kinds
 
 every(1, function()
-  local n = random(1, actions) - 1
-  local host = hosts[floor(n / kinds) + 1]
-  if n % kinds < exploits then
+  local n = random(actions)
+  local host = act_host[n]
+  if act_exploit[n] then
     if not exploit(c, host, "T1190") then lateral(c, host, "T1021") end
   elseif escalate(c, host, "T1068") and goal[host] and not rooted[host] then
     rooted[host] = true
