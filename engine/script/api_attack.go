@@ -217,8 +217,9 @@ func sortedMethodNames(m map[string]lua.LValue) []string {
 // technique reads and checks the ATT&CK technique of an action at
 // argument n; "" when optional and absent.
 //
-// The ATT&CK table is not consulted again for the technique last found
-// valid: a playbook names the same few techniques tick after tick.
+// The ATT&CK table is not consulted again for the last few techniques
+// found valid: a playbook names the same few techniques tick after tick
+// (an adversary alternating exploit, lateral and escalate, three).
 func (d *Director) technique(L *lua.LState, n int, action string, required bool) string {
 	v := L.Get(n)
 	if v == lua.LNil && !required {
@@ -228,13 +229,16 @@ func (d *Director) technique(L *lua.LState, n int, action string, required bool)
 	if !ok {
 		L.RaiseError("%s: want a MITRE ATT&CK technique ID such as \"T1190\" (argument %d), got %s", action, n, describeValue(v))
 	}
-	if string(s) == d.validTech && s != "" {
-		return d.validTech
+	for _, t := range d.validTechs {
+		if string(s) == t && t != "" {
+			return t
+		}
 	}
 	if err := attack.Validate(string(s)); err != nil {
 		L.RaiseError("%s: %v", action, err)
 	}
-	d.validTech = string(s)
+	copy(d.validTechs[1:], d.validTechs[:len(d.validTechs)-1])
+	d.validTechs[0] = string(s)
 	return string(s)
 }
 

@@ -52,20 +52,20 @@ type Director struct {
 	err     error // the failure, once there is one
 	seq     int64 // ids of handlers and timers, in creation order
 
-	handlers  []*handler            // every live on() handler, in creation order
-	byKind    map[string][]*handler // lookup: handlers of one kind, in creation order
-	anyKind   []*handler            // on("*")
-	timers    timerHeap
-	timerByID map[int64]*timer // lookup for cancel
-	teams     []*team          // in registration order
-	teamOf    map[int32]*team  // lookup by organisation
-	checks    []*objCheck      // script objectives, in registration order
-	offered   []bool           // by request index: shown to its team's on_request
-	reqFrom   int              // requests before this index need no look
-	curTeam   int32            // organisation whose handler runs now, or engine.None
-	delivered int              // index in the tick's events of the next to deliver
-	vars      map[string]lua.LValue
-	validTech string // the ATT&CK technique last found valid (see technique)
+	handlers   []*handler            // every live on() handler, in creation order
+	byKind     map[string][]*handler // lookup: handlers of one kind, in creation order
+	anyKind    []*handler            // on("*")
+	timers     timerHeap
+	timerByID  map[int64]*timer // lookup for cancel
+	teams      []*team          // in registration order
+	teamOf     map[int32]*team  // lookup by organisation
+	checks     []*objCheck      // script objectives, in registration order
+	offered    []bool           // by request index: shown to its team's on_request
+	reqFrom    int              // requests before this index need no look
+	curTeam    int32            // organisation whose handler runs now, or engine.None
+	delivered  int              // index in the tick's events of the next to deliver
+	vars       map[string]lua.LValue
+	validTechs [4]string // the ATT&CK techniques last found valid, latest first (see technique)
 
 	// Metatables and methods shared by every handle (campaignMeta: the
 	// metamethods each campaign handle's own metatable copies).
@@ -74,10 +74,10 @@ type Director struct {
 	campaignHandles                                             []*lua.LTable // by campaign index
 	handleCampaign                                              map[*lua.LTable]int32
 
-	// tickFn runs the phases of a tick inside the protected call (made
+	// tickFn runs the phases of a tick inside the protected entry (made
 	// once: a closure a tick was an allocation on every scripted tick);
 	// tickErr is what they returned.
-	tickFn  *lua.LFunction
+	tickFn  func(L *lua.LState)
 	tickErr error
 }
 
@@ -151,7 +151,28 @@ func (h timerHeap) Less(i, j int) bool {
 	return h[i].id < h[j].id
 }
 func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)   { *h = append(*h, x.(*timer)) }
+
+// fixFirst restores the heap after the first timer's due tick grew: what
+// heap.Fix(&h, 0) does, step for step (the same layout after), without an
+// interface call per comparison — a repeating timer is fixed every tick.
+func (h timerHeap) fixFirst() {
+	i, n := 0, len(h)
+	for {
+		j := 2*i + 1
+		if j >= n {
+			return
+		}
+		if j2 := j + 1; j2 < n && h.Less(j2, j) {
+			j = j2
+		}
+		if !h.Less(j, i) {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
+}
+func (h *timerHeap) Push(x any) { *h = append(*h, x.(*timer)) }
 func (h *timerHeap) Pop() any {
 	old := *h
 	t := old[len(old)-1]
@@ -290,13 +311,10 @@ func (d *Director) Tick(w *engine.World) error {
 	}
 	d.delivered = 0
 	if d.tickFn == nil {
-		d.tickFn = d.s.ls.NewFunction(func(L *lua.LState) int {
-			d.tickErr = d.tick(L)
-			return 0
-		})
+		d.tickFn = func(L *lua.LState) { d.tickErr = d.tick(L) }
 	}
 	d.tickErr = nil
-	_, err := d.s.call(d.tickFn, nil)
+	err := d.s.protect(d.tickFn)
 	d.s.sched.compact(d.s.taskThreads)
 	d.curTeam = engine.None
 	if err == nil {
@@ -551,7 +569,7 @@ func (d *Director) runTimers(L *lua.LState) {
 			// Moved down in place: (due, id) orders timers totally, so the
 			// order they fire in is the one a pop and a push would give.
 			t.due = now + t.every
-			heap.Fix(&d.timers, 0)
+			d.timers.fixFirst()
 		default:
 			heap.Pop(&d.timers)
 			t.cancelled = true // done: cancel() is now a no-op

@@ -219,6 +219,23 @@ func (s *State) call(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error)
 	return out, nil
 }
 
+// protect runs fn, Go code that calls Lua functions (with L.Call), in
+// protected mode on the main thread, under the same guards as call: the
+// director's way in for a whole tick, one protected entry for all of its
+// phases. A Lua error or a panic inside fn comes back as an *Error.
+func (s *State) protect(fn func(L *lua.LState)) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	L := s.ls
+	s.budget.enter()
+	defer s.budget.exit()
+	if err := L.Protect(func() { fn(L) }); err != nil {
+		return s.fromLua(err)
+	}
+	return nil
+}
+
 // goPanic stops the state for good after a Go panic that gopher-lua
 // recovered inside a protected call: its stacks may be corrupt, so no
 // script may carry on (a pcall would otherwise return false and continue).

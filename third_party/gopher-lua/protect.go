@@ -1,0 +1,51 @@
+package lua
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+)
+
+// Protect runs fn, Go code that calls into Lua (Call, CallByParam), in
+// protected mode, as PCall runs a function: a Lua error or a Go panic
+// raised inside it unwinds to here, comes back as an *ApiError, and the
+// call stack and registers are restored to where they were. (cyberex fork:
+// the host enters Lua once a tick for every phase of the tick; PCall of a
+// Go function would push a function frame and run the VM loop only to call
+// it.)
+func (ls *LState) Protect(fn func()) (err error) {
+	sp := ls.stack.Sp()
+	base := ls.reg.Top()
+	oldpanic := ls.Panic
+	ls.Panic = panicWithoutTraceback
+	defer func() {
+		ls.Panic = oldpanic
+		ls.hasErrorFunc = false
+		if rcv := recover(); rcv != nil {
+			if aerr, ok := rcv.(*ApiError); ok {
+				err = aerr
+			} else {
+				ls.goPanic(rcv)
+				aerr := newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+				if ls.Options.IncludeGoStackTrace {
+					buf := make([]byte, 4096)
+					runtime.Stack(buf, false)
+					aerr.StackTrace = strings.Trim(string(buf), "\000") + "\n" + ls.stackTrace(0)
+				}
+				err = aerr
+			}
+			if aerr := err.(*ApiError); len(aerr.StackTrace) == 0 {
+				aerr.StackTrace = ls.stackTrace(0)
+			}
+			ls.stack.SetSp(sp)
+			ls.currentFrame = ls.stack.Last()
+			ls.reg.SetTop(base)
+		}
+		ls.stack.SetSp(sp)
+		if sp == 0 {
+			ls.currentFrame = nil
+		}
+	}()
+	fn()
+	return nil
+}
