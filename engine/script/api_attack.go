@@ -125,7 +125,15 @@ func (d *Director) luaCampaigns(L *lua.LState) int {
 // selfCampaign is the campaign of a method's self.
 func (d *Director) selfCampaign(L *lua.LState, method string) int32 {
 	if tb, ok := L.Get(1).(*lua.LTable); ok {
-		if ci, ok := d.handleCampaign[tb]; ok {
+		// A story has a few campaigns: comparing a few pointers is cheaper
+		// than hashing one, and this runs on every method call.
+		if len(d.campaignHandles) <= 16 {
+			for ci, h := range d.campaignHandles {
+				if h == tb {
+					return int32(ci)
+				}
+			}
+		} else if ci, ok := d.handleCampaign[tb]; ok {
 			return ci
 		}
 	}
