@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"cyberex/store"
 	"cyberex/wire"
 )
 
@@ -220,9 +221,7 @@ func (c *client) hello(m wire.Message) bool {
 	}
 	r, code, err := c.srv.join(h.Code)
 	if err != nil {
-		c.log.Info("join refused", "err", err)
-		c.refuse(0, wire.ErrCode, err.Error())
-		c.close(&wire.Bye{Code: wire.ByeCode, Message: err.Error()})
+		c.refuseJoin(err)
 		return false
 	}
 	c.role, c.org, c.code = code.Role, code.Org, code.ID
@@ -232,19 +231,37 @@ func (c *client) hello(m wire.Message) bool {
 	// arriving, everyone reconnecting after a restart) share a sync
 	// rather than stall the tick one after the other.
 	p, err := c.srv.store.AddPerson(code, c.srv.now())
+	if errors.Is(err, store.ErrCodeRevoked) {
+		c.refuseJoin(err)
+		return false
+	}
 	if err != nil {
 		c.log.Error("catalogue: add person", "err", err)
 		c.refuse(0, wire.ErrServer, "the server could not record the participant: "+err.Error())
 		return false
 	}
 	c.person = p.ID
-	if !r.enter(c, h) {
-		c.refuse(0, wire.ErrCode, "the exercise is no longer served")
+	if err := r.enter(c, h); err != nil {
+		// Refused at the room's door (the code was revoked, the exercise
+		// failed or stopped since the reader looked): whoever was not let
+		// in is no participant.
+		if rerr := c.srv.store.RemovePerson(p.ID); rerr != nil {
+			c.log.Error("catalogue: a refused join stays listed", "person", p.ID, "err", rerr)
+		}
+		c.person = ""
+		c.refuseJoin(err)
 		return false
 	}
 	c.room = r
 	c.log.Info("joined", "person", c.person, "client", h.Client)
 	return true
+}
+
+// refuseJoin answers a hello that opens nothing: the reason, then bye.
+func (c *client) refuseJoin(err error) {
+	c.log.Info("join refused", "err", err)
+	c.refuse(0, wire.ErrCode, err.Error())
+	c.close(&wire.Bye{Code: wire.ByeCode, Message: err.Error()})
 }
 
 func protocolMismatch(v int) string {

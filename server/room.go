@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -116,7 +117,7 @@ type (
 	joinMsg struct {
 		c     *client
 		hello *wire.Hello
-		ok    chan bool
+		ok    chan error // nil once welcomed, else why not
 	}
 	leaveMsg  struct{ c *client }
 	clientMsg struct {
@@ -151,20 +152,24 @@ func newRoom(srv *Server, ex store.Exercise, sess *session.Session, src session.
 	return r
 }
 
+// errNotServed refuses a join whose exercise stopped since its code was
+// looked up.
+var errNotServed = errors.New("the exercise is no longer served")
+
 // enter joins a client (from its reader): the room sends welcome and the
-// view. It reports false when the room no longer runs.
-func (r *room) enter(c *client, h *wire.Hello) bool {
-	ok := make(chan bool, 1)
+// view. It says why when the room does not let the client in.
+func (r *room) enter(c *client, h *wire.Hello) error {
+	ok := make(chan error, 1)
 	select {
 	case r.in <- joinMsg{c, h, ok}:
 	case <-r.done:
-		return false
+		return errNotServed
 	}
 	select {
-	case v := <-ok:
-		return v
+	case err := <-ok:
+		return err
 	case <-r.done:
-		return false
+		return errNotServed
 	}
 }
 
@@ -300,13 +305,17 @@ func (r *room) handle(m any) {
 
 // join welcomes a client: welcome, then its view (and the events it
 // missed since the tick it had), then live deltas from the next tick.
-func (r *room) join(c *client, h *wire.Hello) bool {
+// It says why when it lets the client in no more.
+func (r *room) join(c *client, h *wire.Hello) error {
 	if r.state == wire.StateFailed {
-		return false
+		return fmt.Errorf("the exercise stopped on a server error and takes nobody in: %s", r.failure)
 	}
 	code, err := r.srv.store.LookUpCode(h.Code) // revoked since the reader looked?
-	if err != nil || code.ID != c.code {
-		return false
+	if err != nil {
+		return err
+	}
+	if code.ID != c.code {
+		return store.ErrCodeUnknown
 	}
 	key := ""
 	if c.role == wire.RoleTeam {
@@ -332,7 +341,7 @@ func (r *room) join(c *client, h *wire.Hello) bool {
 		r.sendBytes(c, b)
 	}
 	r.teamsChanged()
-	return true
+	return nil
 }
 
 // drop forgets a client and closes its connection (with bye, if given).

@@ -384,12 +384,21 @@ func (s *Store) RevokeCode(id string, now time.Time) (Code, error) {
 }
 
 // AddPerson records that someone joined with a code and gives them an id.
+// A code revoked since it was looked up records nobody: it fails with
+// ErrCodeRevoked.
 func (s *Store) AddPerson(c Code, now time.Time) (Person, error) {
 	p := Person{Exercise: c.Exercise, Code: c.ID, Role: c.Role, Org: c.Org, Joined: now.Unix(), Seen: now.Unix()}
 	// People join together (a room arriving, everyone reconnecting after
 	// a restart): their records share a transaction and its sync. The
 	// function may run more than once; it sets the id each time.
 	err := s.db.Batch(func(tx *bolt.Tx) error {
+		var cur Code
+		if err := get(tx.Bucket(bCodes), []byte(c.Hash), &cur); err != nil {
+			return fmt.Errorf("join code %s: %w", c.ID, err)
+		}
+		if cur.Revoked != 0 {
+			return ErrCodeRevoked
+		}
 		n, err := next(tx, "person")
 		if err != nil {
 			return err
@@ -398,6 +407,23 @@ func (s *Store) AddPerson(c Code, now time.Time) (Person, error) {
 		return put(tx.Bucket(bPeople), []byte(p.ID), p)
 	})
 	return p, err
+}
+
+// RemovePerson forgets a participant the server did not let in after
+// all (the code was revoked, or the exercise failed or stopped, between
+// the record and the welcome).
+func (s *Store) RemovePerson(id string) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bPeople)
+		if b.Get([]byte(id)) == nil {
+			return fmt.Errorf("person %s: %w", id, ErrNotFound)
+		}
+		return b.Delete([]byte(id))
+	})
+	if err != nil {
+		return fmt.Errorf("remove participant: %w", err)
+	}
+	return nil
 }
 
 // People lists who joined an exercise.

@@ -176,3 +176,45 @@ func TestPeopleJoinAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// A code revoked after it was looked up records nobody; a participant the
+// server did not let in after all is forgotten, and only that one.
+func TestPersonOfARevokedCode(t *testing.T) {
+	s, _ := open(t)
+	ex, err := s.CreateExercise(Exercise{Title: "class", Scenario: "embedded:tutorial", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, c, err := s.CreateCode(ex.ID, "team", "csirt", "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	looked, err := s.LookUpCode(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := s.AddPerson(looked, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused, err := s.AddPerson(looked, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemovePerson(refused.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemovePerson(refused.ID); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), refused.ID) {
+		t.Errorf("removed twice: %v", err)
+	}
+	if _, err := s.RevokeCode(c.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.AddPerson(looked, now); err != ErrCodeRevoked {
+		t.Errorf("a revoked code recorded %+v (%v)", p, err)
+	}
+	people, err := s.People(ex.ID)
+	if err != nil || len(people) != 1 || people[0].ID != kept.ID {
+		t.Errorf("people %+v (%v), want only %s", people, err, kept.ID)
+	}
+}
