@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -55,6 +56,10 @@ func (c *checker) checkLua(s *Scenario, f *File) {
 		if msg := c.luaRefProblem(r, setMetric, refs.Dynamic[luaSetMetric]); msg != "" {
 			c.errs.add(Error{File: r.File, Line: r.Line, Msg: msg})
 		}
+	}
+	fieldErrs, _ := checkEventFields(s.Files, filepath.ToSlash(s.Dir))
+	for _, e := range fieldErrs {
+		c.errs.add(e)
 	}
 	// Objectives the story must decide, and figures it must set.
 	if !refs.Dynamic[luaCheck] {

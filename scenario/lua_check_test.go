@@ -1,8 +1,11 @@
 package scenario_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -33,6 +36,28 @@ func tutorialFS(t *testing.T, lua string, edit ...string) fstest.MapFS {
 	}
 	fsys["tut/scenario.yaml"].Data = []byte(y)
 	return fsys
+}
+
+// appendedLines turns errors at "N: message" (N a line of the text
+// tutorialFS appends to the story) into the errors the loader prints: the
+// appended text starts on the line after the story's last.
+func appendedLines(t *testing.T, errs []string) []string {
+	t.Helper()
+	b, err := os.ReadFile("../scenarios/tutorial/story.lua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := bytes.Count(b, []byte("\n"))
+	var out []string
+	for _, e := range errs {
+		n, msg, ok := strings.Cut(e, ": ")
+		line, err := strconv.Atoi(n)
+		if !ok || err != nil {
+			t.Fatalf("%q: want \"N: message\"", e)
+		}
+		out = append(out, fmt.Sprintf("tut/story.lua:%d: %s", story+line, msg))
+	}
+	return out
 }
 
 func loadErrors(t *testing.T, fsys fstest.MapFS) []string {
