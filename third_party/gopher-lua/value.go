@@ -35,7 +35,19 @@ type LValue interface {
 func LVIsFalse(v LValue) bool { return v == LNil || v == LFalse }
 
 // LVIsFalse returns false if a given LValue is a nil or false otherwise true.
-func LVAsBool(v LValue) bool { return v != LNil && v != LFalse }
+//
+// cyberex fork: a type switch and a pointer comparison, where
+// `v != LNil && v != LFalse` called the runtime's interface equality twice
+// (every `if`, `and`, `or` and `not` of a script goes through here).
+func LVAsBool(v LValue) bool {
+	switch b := v.(type) {
+	case *LNilType:
+		return b != lnil
+	case LBool:
+		return bool(b)
+	}
+	return true
+}
 
 // LVAsString returns string representation of a given LValue
 // if the LValue is a string or number, otherwise an empty string.
@@ -78,6 +90,9 @@ func (nl *LNilType) String() string   { return "nil" }
 func (nl *LNilType) Type() LValueType { return LTNil }
 
 var LNil = LValue(&LNilType{})
+
+// lnil is LNil's pointer, for comparisons without the interface.
+var lnil = LNil.(*LNilType)
 
 type LBool bool
 

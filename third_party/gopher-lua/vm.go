@@ -89,8 +89,115 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 		if m.Left < m.Floor {
 			m.Check(L)
 		}
-		if jumpTable[int(inst>>26)](L, inst, baseframe) == 1 {
-			return
+		// cyberex fork: the commonest opcodes are handled here, in a
+		// switch the compiler turns into a jump table, instead of an
+		// indirect call through jumpTable per instruction; their numeric
+		// cases skip the generic code. Each case does what the jumpTable
+		// entry does (same registers, same growth, same errors: anything
+		// else falls back to it).
+		reg := L.reg
+		lbase := cf.LocalBase
+		var v LValue
+		switch int(inst >> 26) {
+		case OP_MOVE:
+			v = reg.array[lbase+int(inst&0x1ff)]
+		case OP_LOADK:
+			v = cf.Fn.Proto.Constants[int(inst&0x3ffff)]
+		case OP_GETUPVAL:
+			v = cf.Fn.Upvalues[int(inst&0x1ff)].Value()
+		case OP_GETTABLE:
+			v = L.getField(reg.array[lbase+int(inst&0x1ff)], L.rkValue(int(inst>>9)&0x1ff))
+		case OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD:
+			v1, ok1 := L.rkValue(int(inst & 0x1ff)).(LNumber)
+			v2, ok2 := L.rkValue(int(inst>>9) & 0x1ff).(LNumber)
+			if !ok1 || !ok2 {
+				opArith(L, inst, baseframe)
+				continue
+			}
+			var n LNumber
+			switch int(inst >> 26) {
+			case OP_ADD:
+				n = v1 + v2
+			case OP_SUB:
+				n = v1 - v2
+			case OP_MUL:
+				n = v1 * v2
+			case OP_DIV:
+				n = v1 / v2
+			default:
+				n = luaModulo(v1, v2)
+			}
+			v = reg.alloc.LNumber2I(n)
+		case OP_JMP:
+			cf.Pc += int(inst&0x3ffff) - opMaxArgSbx
+			continue
+		case OP_EQ, OP_LT:
+			v1, ok1 := L.rkValue(int(inst & 0x1ff)).(LNumber)
+			v2, ok2 := L.rkValue(int(inst>>9) & 0x1ff).(LNumber)
+			if !ok1 || !ok2 {
+				jumpTable[int(inst>>26)](L, inst, baseframe)
+				continue
+			}
+			ret := v1 < v2
+			if int(inst>>26) == OP_EQ {
+				ret = v1 == v2
+			}
+			skip := 1
+			if ret {
+				skip = 0
+			}
+			if skip == int(inst>>18)&0xff {
+				cf.Pc++
+			}
+			continue
+		case OP_TEST:
+			if LVAsBool(reg.array[lbase+int(inst>>18)&0xff]) == (int(inst>>9)&0x1ff == 0) {
+				cf.Pc++
+			}
+			continue
+		case OP_CALL:
+			// A Go function called by value (the common case): the
+			// frame is written in place on the fixed call stack rather
+			// than copied through pushCallFrame and the stack interface.
+			RA := lbase + int(inst>>18)&0xff
+			fn, isfn := reg.array[RA].(*LFunction)
+			fs, fixed := L.stack.(*fixedCallFrameStack)
+			if !isfn || !fn.IsG || !fixed {
+				if jumpTable[OP_CALL](L, inst, baseframe) == 1 {
+					return
+				}
+				continue
+			}
+			nargs := int(inst&0x1ff) - 1
+			if nargs < 0 {
+				nargs = reg.top - (RA + 1)
+			}
+			if fs.sp == len(fs.array) {
+				L.RaiseError("stack overflow")
+			}
+			frame := &fs.array[fs.sp]
+			*frame = callFrame{Idx: fs.sp, Fn: fn, Parent: cf, Base: RA, LocalBase: RA + 1, ReturnBase: RA, NArgs: nargs, NRet: int(inst>>9)&0x1ff - 1}
+			fs.sp++
+			reg.SetTop(RA + 1 + nargs)
+			L.currentFrame = frame
+			if callGFunction(L, false) {
+				return
+			}
+			continue
+		default:
+			if jumpTable[int(inst>>26)](L, inst, baseframe) == 1 {
+				return
+			}
+			continue
+		}
+		// R(A) := v, as registry.Set.
+		ra := lbase + int(inst>>18)&0xff
+		if ra >= cap(reg.array) {
+			reg.resize(ra + 1)
+		}
+		reg.array[ra] = v
+		if ra >= reg.top {
+			reg.top = ra + 1
 		}
 	}
 }
@@ -250,45 +357,32 @@ func callGFunction(L *LState, tailcall bool) bool {
 		return true
 	}
 
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) CopyRange(regv, start, limit, n int) ' in '_state.go'
-	{
-		rg := L.reg
-		regv := frame.ReturnBase
-		start := L.reg.Top() - gfnret
-		limit := -1
-		n := wantret
-		newSize := regv + n
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-		{
-			requiredSize := newSize
-			if requiredSize > cap(rg.array) {
-				rg.resize(requiredSize)
-			}
+	// cyberex fork: the results are moved down with a plain loop and the
+	// registers they came from cleared one by one (a Go call returns a
+	// few values: memclr's call and bulk write barrier cost more than
+	// the stores), and the frame popped without the stack interface.
+	rg := L.reg
+	regv := frame.ReturnBase
+	start := rg.top - gfnret
+	if end := regv + wantret; end > cap(rg.array) {
+		rg.resize(end)
+	}
+	for i := 0; i < wantret; i++ {
+		if srcIdx := start + i; srcIdx >= rg.top || srcIdx < 0 {
+			rg.array[regv+i] = LNil
+		} else {
+			rg.array[regv+i] = rg.array[srcIdx]
 		}
-		if limit == -1 || limit > rg.top {
-			limit = rg.top
-		}
-		for i := 0; i < n; i++ {
-			srcIdx := start + i
-			if srcIdx >= limit || srcIdx < 0 {
-				rg.array[regv+i] = LNil
-			} else {
-				rg.array[regv+i] = rg.array[srcIdx]
-			}
-		}
-
-		// values beyond top don't need to be valid LValues, so setting them to nil is fine
-		// setting them to nil rather than LNil lets us invoke the golang memclr opto
-		oldtop := rg.top
-		rg.top = regv + n
-		if rg.top < oldtop {
-			nilRange := rg.array[rg.top:oldtop]
-			for i := range nilRange {
-				nilRange[i] = nil
-			}
-		}
+	}
+	oldtop := rg.top
+	rg.top = regv + wantret
+	for i := rg.top; i < oldtop; i++ {
+		rg.array[i] = nil
+	}
+	if fs, ok := L.stack.(*fixedCallFrameStack); ok {
+		fs.sp--
+		L.currentFrame = fs.Last()
+		return false
 	}
 	L.stack.Pop()
 	L.currentFrame = L.stack.Last()
