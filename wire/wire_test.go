@@ -5,8 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
+	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -291,5 +297,47 @@ func TestProtocolDoc(t *testing.T) {
 	}
 	if n < 8 {
 		t.Errorf("example session of %d lines", n)
+	}
+	// What the server sends for a line of the example is compared in
+	// server (TestProtocolDocExampleSession): it needs a running server.
+}
+
+// A value of the view with a meaning of its own (the engine's comment says
+// "// -1: ...") is explained in docs/protocol.md: a client reading -1 as a
+// delay shows nonsense.
+func TestProtocolDocSpecialValues(t *testing.T) {
+	doc, err := os.ReadFile("../docs/protocol.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "../engine/view.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	special := regexp.MustCompile(`(^|\s)(-1):`)
+	n := 0
+	ast.Inspect(f, func(node ast.Node) bool {
+		fl, ok := node.(*ast.Field)
+		if !ok || fl.Tag == nil {
+			return true
+		}
+		m := special.FindStringSubmatch(fl.Doc.Text() + " " + fl.Comment.Text())
+		if m == nil {
+			return true
+		}
+		tag, _ := strconv.Unquote(fl.Tag.Value)
+		name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ",")
+		n++
+		for _, para := range strings.Split(string(doc), "\n\n") {
+			if strings.Contains(para, "`"+name+"`") && strings.Contains(para, m[2]) {
+				return true
+			}
+		}
+		t.Errorf("%s: %s is %s at times (%s), docs/protocol.md does not say so", fset.Position(fl.Pos()), name, m[2], strings.TrimSpace(fl.Comment.Text()+fl.Doc.Text()))
+		return true
+	})
+	if n == 0 {
+		t.Error("no special value in engine/view.go: the test reads nothing")
 	}
 }
