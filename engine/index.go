@@ -11,7 +11,7 @@ import (
 // Init and Restore and is never hashed or iterated into the state.
 type index struct {
 	org, segment, jur, campaign, infra, evidence, content, payment, vuln, objective, inject map[string]int32
-	named                                                                                   map[string]int32
+	named                                                                                   nameTable
 	nameOf                                                                                  map[int32]string
 	prefix                                                                                  map[string]int32 // generated prefix -> segment
 	sites                                                                                   []int32          // website assets, built on first use
@@ -35,7 +35,7 @@ func (w *World) rebuildIndex() error {
 		campaign: map[string]int32{}, infra: map[string]int32{}, evidence: map[string]int32{},
 		content: map[string]int32{}, payment: map[string]int32{}, vuln: map[string]int32{},
 		objective: map[string]int32{}, inject: map[string]int32{},
-		named: map[string]int32{}, nameOf: map[int32]string{}, prefix: map[string]int32{},
+		nameOf: map[int32]string{}, prefix: map[string]int32{},
 	}
 	add := func(kind string, m map[string]int32, id string, i int) error {
 		if _, dup := m[id]; dup {
@@ -104,15 +104,17 @@ func (w *World) rebuildIndex() error {
 			return err
 		}
 	}
+	named := make(map[string]int32, len(w.AssetNames)) // duplicates refused here
 	for _, n := range w.AssetNames {
 		if n.Index < 0 || int(n.Index) >= len(w.Assets) {
 			return fmt.Errorf("asset %q: index out of range", n.ID)
 		}
-		if err := add("asset", x.named, n.ID, int(n.Index)); err != nil {
+		if err := add("asset", named, n.ID, int(n.Index)); err != nil {
 			return err
 		}
 		x.nameOf[n.Index] = n.ID
 	}
+	x.named = newNameTable(w.AssetNames)
 	x.buildLinks(w)
 	x.buildWatch(w)
 	x.news = map[string]bool{}
@@ -172,7 +174,7 @@ func (x *index) linksOf(s int32) []int32 {
 }
 
 func (x *index) asset(w *World, id string) (int32, bool) {
-	if i, ok := x.named[id]; ok {
+	if i, ok := x.named.find(id); ok {
 		return i, true
 	}
 	dash := strings.LastIndexByte(id, '-')

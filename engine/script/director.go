@@ -436,8 +436,15 @@ func (d *Director) callAs2(L *lua.LState, org int32, fn *lua.LFunction, args ...
 }
 
 // drain delivers the events emitted since the last delivery, round after
-// round.
+// round. It runs after every phase of every scripted tick, mostly with
+// nothing to deliver: that check is small enough to be inlined.
 func (d *Director) drain(L *lua.LState) {
+	if d.delivered < len(d.w.TickEvents()) {
+		d.drainRounds(L)
+	}
+}
+
+func (d *Director) drainRounds(L *lua.LState) {
 	for round := 0; ; round++ {
 		evs := d.w.TickEvents()
 		if d.delivered >= len(evs) {
