@@ -11,11 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"cyberex/internal/testrun"
 	"cyberex/journal"
 	"cyberex/runner"
 )
 
-// Scenarios of package runner's tests.
+// Scenarios of package runner's tests. The tests that need every golden
+// failure of the broken scenario run testrun.Broken's copy of it.
 const (
 	tinyDir    = "../runner/testdata/tiny"
 	brokenDir  = "../runner/testdata/broken"
@@ -30,6 +32,8 @@ func TestTestCommand(t *testing.T) {
 	writeFile(t, badLua, "scenario.yaml", "name: badlua\nsettings: {duration: 100}\njurisdictions: [{id: A}]\norganisations: [{id: csirt, kind: csirt, jurisdiction: A}]\ntests: [{name: many, seeds: \"1..100\"}]\n")
 	writeFile(t, badLua, "story.lua", "-- a syntax error on line 3\nat(40, function()\n  local x = = 1\nend)\n")
 	badLuaRE := regexp.QuoteMeta(filepath.ToSlash(badLua))
+	broken := testrun.Broken(t)
+	brokenRE := regexp.QuoteMeta(filepath.ToSlash(broken))
 	t.Setenv("JOB_COMPLETION_INDEX", "")
 	t.Setenv("SLURM_ARRAY_TASK_ID", "")
 	tests := []struct {
@@ -42,8 +46,8 @@ func TestTestCommand(t *testing.T) {
 		{"passing", []string{"test", tinyDir}, 0,
 			`^PASS  tiny/spread  200 runs  \d+\.\d\ds\nPASS  tiny/scripted-police  11 runs  \d+\.\d\ds\n\n1 scenario, 211 runs in \d+\.\d+s on \d+ workers?\ntests: 2 passed, 0 failed\n$`, ""},
 		{"the tutorial", []string{"test", "../scenarios/tutorial", "--run", "good-response$"}, 0, `^PASS  tutorial/good-response  5 runs .*\n\n1 scenario, 5 runs .*\ntests: 1 passed, 0 failed\n$`, ""},
-		{"failing", []string{"test", brokenDir, "--parallel", "1"}, 1,
-			`(?m)^FAIL  broken/bots-at-end  50 runs  .*\n      seed \d+: metric bots is \d+ at the end \(tick 40\), want at most 7; \d+ of 50 runs failed\n      replay: cyberex run \.\./runner/testdata/broken --seed \d+ --ticks 40 --json\n(.|\n)*^tests: 1 passed, 9 failed\n$`, ""},
+		{"failing", []string{"test", broken, "--parallel", "1"}, 1,
+			`(?m)^FAIL  broken/bots-at-end  50 runs  .*\n      seed \d+: metric bots is \d+ at the end \(tick 40\), want at most 7; \d+ of 50 runs failed\n      replay: cyberex run ` + brokenRE + ` --seed \d+ --ticks 40 --json\n(.|\n)*^tests: 1 passed, 9 failed\n$`, ""},
 		{"invalid", []string{"test", invalidDir, tinyDir}, 2,
 			`^INVALID  \.\./runner/testdata/invalid \(2 problems\)\nPASS  tiny/spread(.|\n)*\n2 scenarios, 1 invalid, 211 runs in .*\ntests: 2 passed, 0 failed\n$`,
 			`^\.\./runner/testdata/invalid/scenario\.yaml:13:21: tests\[0\]\.expect\[0\]\.objective: no objective "quite"; did you mean "quiet"\?\n.*botz`},
@@ -147,11 +151,7 @@ type runJSON struct {
 // shows the value the failure names. This is the promise of cyberex test:
 // a failure reproduces from its seed.
 func TestReplayCommandsReproduceFailures(t *testing.T) {
-	abs, err := filepath.Abs(brokenDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	code, out, errOut := cyberex(t, "test", abs, "--json")
+	code, out, errOut := cyberex(t, "test", testrun.Broken(t), "--json")
 	if code != 1 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
@@ -327,7 +327,8 @@ type junitDoc struct {
 func TestJUnitAndJSON(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "report.xml")
-	code, out, errOut := cyberex(t, "test", tinyDir, brokenDir, invalidDir, "--junit", file, "--json")
+	broken := testrun.Broken(t)
+	code, out, errOut := cyberex(t, "test", tinyDir, broken, invalidDir, "--junit", file, "--json")
 	if code != 2 {
 		t.Errorf("exit %d, want 2 (an invalid scenario)", code)
 	}
@@ -356,7 +357,7 @@ func TestJUnitAndJSON(t *testing.T) {
 		for _, c := range s.Cases {
 			if s.Name == "broken" && c.Name == "c2-down" {
 				if c.Failure == nil || !strings.HasPrefix(c.Failure.Message, "seed 1: objective c2-down failed") ||
-					!strings.Contains(c.Failure.Text, "replay: cyberex run ../runner/testdata/broken --seed 1 --ticks 40") {
+					!strings.Contains(c.Failure.Text, "replay: cyberex run "+filepath.ToSlash(broken)+" --seed 1 --ticks 40") {
 					t.Errorf("c2-down: %+v", c.Failure)
 				}
 			}
@@ -373,7 +374,7 @@ func TestJUnitAndJSON(t *testing.T) {
 // Shards' reports merge into the report of one unsharded session.
 func TestTestShardsMerge(t *testing.T) {
 	dir := t.TempDir()
-	paths := []string{tinyDir, brokenDir}
+	paths := []string{tinyDir, testrun.Broken(t)}
 	code, whole, _ := cyberex(t, append([]string{"test", "--json"}, paths...)...)
 	if code != 1 {
 		t.Fatalf("exit %d", code)

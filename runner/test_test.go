@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"cyberex/internal/testrun"
 )
 
 func TestFindScenarios(t *testing.T) {
@@ -90,7 +92,9 @@ func findTest(rep *Report, name string) *TestReport {
 // tests run those commands.)
 func TestBrokenScenario(t *testing.T) {
 	var order []string
-	rep := session(t, TestOptions{Paths: []string{"testdata/broken"}, Parallel: 3,
+	dir := testrun.Broken(t)
+	d := regexp.QuoteMeta(filepath.ToSlash(dir))
+	rep := session(t, TestOptions{Paths: []string{dir}, Parallel: 3,
 		OnTest: func(sc *ScenarioReport, tr *TestReport) { order = append(order, tr.Name) }})
 	tests := []struct {
 		test    string
@@ -100,22 +104,22 @@ func TestBrokenScenario(t *testing.T) {
 	}{
 		{"sane", "pass", "", ""},
 		{"bots-at-end", "fail", `^seed \d+: metric bots is (\d+) at the end \(tick 40\), want at most 7; \d+ of 50 runs failed$`,
-			`^cyberex run testdata/broken --seed \d+ --ticks 40 --json$`},
+			`^cyberex run ` + d + ` --seed \d+ --ticks 40 --json$`},
 		{"bots-at-tick", "fail", `^seed \d+: metric bots is \d+ at tick 20, want at most 3; \d+ of 50 runs failed$`,
-			`^cyberex run testdata/broken --seed \d+ --ticks 20 --json$`},
+			`^cyberex run ` + d + ` --seed \d+ --ticks 20 --json$`},
 		{"bots-always", "fail", `^seed \d+: metric compromised is 5 at tick (\d+), want at most 4 at every tick; \d+ of 50 runs failed$`,
-			`^cyberex run testdata/broken --seed \d+ --ticks \d+ --json$`},
+			`^cyberex run ` + d + ` --seed \d+ --ticks \d+ --json$`},
 		{"c2-down", "fail", `^seed 1: objective c2-down failed at tick 40, want met by tick 30; 3 of 3 runs failed$`,
-			`^cyberex run testdata/broken --seed 1 --ticks 40$`},
+			`^cyberex run ` + d + ` --seed 1 --ticks 40$`},
 		{"mostly-under-6", "fail", `^across: objective under-6 met in \d+ of 100 runs \(\d+(\.\d)?%\), want at least 90%; first run where it was not: seed \d+$`,
-			`^cyberex run testdata/broken --seed \d+ --ticks 40$`},
+			`^cyberex run ` + d + ` --seed \d+ --ticks 40$`},
 		{"median-bots", "fail", `^across: metric bots at the end: median \d+ over 100 runs, want at most 3; seed \d+ has it$`,
-			`^cyberex run testdata/broken --seed \d+ --ticks 40 --json$`},
+			`^cyberex run ` + d + ` --seed \d+ --ticks 40 --json$`},
 		{"quiet", "fail", `^seed 1: event botnet.recruited happened at tick \d+, want it not to happen; 5 of 5 runs failed$`,
-			`^cyberex run testdata/broken --seed 1 --ticks \d+ --events botnet.recruited$`},
-		{"golden-drift", "fail", `^seed 2: golden testdata/broken/golden/drift.json: the state differs at tick 20, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want 0{64}; metrics bots \d+ \(want \d+\), bots_ever \d+ \(want \d+\); the replay's journal ` + tmpJournal("broken-golden-drift-seed-2") + ` \(remove it first if it exists: a journal is never overwritten\) holds the state hash at tick 20; 1 of 2 runs failed$`,
-			`^cyberex run testdata/broken --seed 2 --ticks 20 --hash-every 20 --journal ` + tmpJournal("broken-golden-drift-seed-2") + ` --json$`},
-		{"golden-missing", "fail", `^seed 1: golden file testdata/broken/golden/missing.json is missing: run cyberex test testdata/broken --run '\^broken/golden-missing\$' --update to write it$`, `^$`},
+			`^cyberex run ` + d + ` --seed 1 --ticks \d+ --events botnet.recruited$`},
+		{"golden-drift", "fail", `^seed 2: golden ` + d + `/golden/drift.json: the state differs at tick 20, the first recorded tick that differs \(last match: tick 10\): state hash [0-9a-f]{64}, want 0{64}; metrics bots \d+ \(want \d+\), bots_ever \d+ \(want \d+\); the replay's journal ` + tmpJournal("broken-golden-drift-seed-2") + ` \(remove it first if it exists: a journal is never overwritten\) holds the state hash at tick 20; 1 of 2 runs failed$`,
+			`^cyberex run ` + d + ` --seed 2 --ticks 20 --hash-every 20 --journal ` + tmpJournal("broken-golden-drift-seed-2") + ` --json$`},
+		{"golden-missing", "fail", `^seed 1: golden file ` + d + `/golden/missing.json is missing: run cyberex test ` + d + ` --run '\^broken/golden-missing\$' --update to write it$`, `^$`},
 	}
 	if len(order) != len(tests) {
 		t.Fatalf("tests reported: %q", order)
@@ -188,7 +192,7 @@ func reportJSON(t *testing.T, r *Report) string {
 
 // Results do not depend on the number of workers.
 func TestWorkersDoNotChangeResults(t *testing.T) {
-	paths := []string{"testdata/broken", "testdata/tiny"}
+	paths := []string{testrun.Broken(t), "testdata/tiny"}
 	want := reportJSON(t, session(t, TestOptions{Paths: paths, Parallel: 1}))
 	for _, n := range []int{2, 5, 16} {
 		if got := reportJSON(t, session(t, TestOptions{Paths: paths, Parallel: n})); got != want {
@@ -200,7 +204,7 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 // Shards' reports, written as JSON and merged, judge every test as one
 // unsharded session does.
 func TestShardedSessionMerges(t *testing.T) {
-	paths := []string{"testdata/broken", "testdata/tiny", "testdata/invalid"}
+	paths := []string{testrun.Broken(t), "testdata/tiny", "testdata/invalid"}
 	whole := session(t, TestOptions{Paths: paths})
 	want := reportJSON(t, whole)
 	for n := 1; n <= 4; n++ {
@@ -242,6 +246,33 @@ func TestShardedSessionMerges(t *testing.T) {
 				t.Errorf("a shard twice: %v", err)
 			}
 		}
+	}
+}
+
+// The broken scenario's golden files are what --update writes: updating
+// every golden file of the repository (`cyberex test ... --update` after
+// an engine change) fails nothing and changes nothing there, so no hand
+// edit follows; its golden tests fail in testrun.Broken's copy, where
+// TestBrokenScenario checks them.
+func TestBrokenGoldenFilesAreWhatUpdateWrites(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "broken")
+	copyDir(t, "testdata/broken", dir)
+	os.Remove(filepath.Join(dir, "golden", "missing.json")) // left by an earlier --update, perhaps
+	rep := session(t, TestOptions{Paths: []string{dir}, Update: true})
+	for _, name := range []string{"golden-drift", "golden-missing"} {
+		if tr := findTest(rep, "broken/"+name); tr == nil || tr.Status != "pass" {
+			t.Errorf("--update: %s: %+v", name, tr)
+		}
+	}
+	if tr := findTest(rep, "broken/golden-drift"); tr != nil && tr.Updated != "" {
+		t.Errorf("--update rewrote %s: the repository's file is not what it writes", tr.Updated)
+	}
+	want, err := os.ReadFile("testdata/broken/golden/drift.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "golden", "drift.json")); !bytes.Equal(got, want) {
+		t.Errorf("--update changed golden/drift.json")
 	}
 }
 

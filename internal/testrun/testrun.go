@@ -1,6 +1,7 @@
 // Package testrun runs a scenario of the repository and reads its journal
 // back, for the tests of the packages that work from journals (report,
-// debrief, stix).
+// debrief, stix); and it prepares the scenario whose tests fail on purpose
+// for the tests of runner and cli (Broken).
 package testrun
 
 import (
