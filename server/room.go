@@ -169,7 +169,13 @@ func (r *room) enter(c *client, h *wire.Hello) error {
 	case err := <-ok:
 		return err
 	case <-r.done:
-		return errNotServed
+		// The loop answers before it stops: a join it welcomed is one.
+		select {
+		case err := <-ok:
+			return err
+		default:
+			return errNotServed
+		}
 	}
 }
 
@@ -312,6 +318,10 @@ func (r *room) join(c *client, h *wire.Hello) error {
 	}
 	code, err := r.srv.store.LookUpCode(h.Code) // revoked since the reader looked?
 	if err != nil {
+		if !errors.Is(err, store.ErrCodeRevoked) && !errors.Is(err, store.ErrCodeUnknown) {
+			r.log.Error("catalogue: look up a join code", "err", err)
+			return fmt.Errorf("the server could not check the join code: %w", err)
+		}
 		return err
 	}
 	if code.ID != c.code {
