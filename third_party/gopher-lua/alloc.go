@@ -63,20 +63,21 @@ func (al *allocator) LNumber2I(v LNumber) LValue {
 
 	// check if we need a new alloc page
 	if cap(al.fptrs) == len(al.fptrs) {
-		al.fptrs = make([]float64, 0, al.size)
-		al.fheader = (*reflect.SliceHeader)(unsafe.Pointer(&al.fptrs))
+		al.fptrs = make([]float64, 0, al.size) // (fheader still points at fptrs)
 	}
 
 	// alloc a new float, and store our value into it
 	al.fptrs = append(al.fptrs, float64(v))
 	fptr := &al.fptrs[len(al.fptrs)-1]
 
-	// hack our scratch LValue to point to our allocated value
-	// this scratch lvalue is copied when this function returns meaning the scratch value can be reused
-	// on the next call
-	al.scratchValueP.word = unsafe.Pointer(fptr)
-
-	return al.scratchValue
+	// cyberex fork: the interface is made in a local, with the number
+	// type's itab, instead of through the allocator's scratch value (a
+	// pointer store into the heap, with its write barrier, then a load).
+	var lv LValue
+	lvp := (*iface)(unsafe.Pointer(&lv))
+	lvp.itab = al.scratchValueP.itab
+	lvp.word = unsafe.Pointer(fptr)
+	return lv
 }
 
 // PushNumber pushes n through the state's number cache (cyberex fork):

@@ -1133,6 +1133,28 @@ func (ls *LState) initCallFrame(cf *callFrame) { // +inline-start
 	}
 } // +inline-end
 
+// pushFrame pushes a copy of cf on the call stack (raising "stack
+// overflow" when it is full) and returns the pushed frame. cyberex fork: on
+// the fixed stack, the frame is copied once into its slot, without the
+// stack interface's Push and Last.
+func (ls *LState) pushFrame(cf *callFrame) *callFrame {
+	if fs, ok := ls.stack.(*fixedCallFrameStack); ok {
+		if fs.sp == len(fs.array) {
+			ls.RaiseError("stack overflow")
+		}
+		newcf := &fs.array[fs.sp]
+		*newcf = *cf
+		newcf.Idx = fs.sp
+		fs.sp++
+		return newcf
+	}
+	if ls.stack.IsFull() {
+		ls.RaiseError("stack overflow")
+	}
+	ls.stack.Push(*cf)
+	return ls.stack.Last()
+}
+
 func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline-start
 	if meta {
 		cf.NArgs++
@@ -1141,11 +1163,7 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 	if cf.Fn == nil {
 		ls.RaiseError("attempt to call a non-function object")
 	}
-	if ls.stack.IsFull() {
-		ls.RaiseError("stack overflow")
-	}
-	ls.stack.Push(cf)
-	newcf := ls.stack.Last()
+	newcf := ls.pushFrame(&cf)
 	// this section is inlined by go-inline
 	// source function is 'func (ls *LState) initCallFrame(cf *callFrame) ' in '_state.go'
 	{

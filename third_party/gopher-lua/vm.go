@@ -160,9 +160,9 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 			// frame is written in place on the fixed call stack rather
 			// than copied through pushCallFrame and the stack interface.
 			RA := lbase + int(inst>>18)&0xff
-			fn, isfn := reg.array[RA].(*LFunction)
+			gfn, isfn := reg.array[RA].(*LFunction)
 			fs, fixed := L.stack.(*fixedCallFrameStack)
-			if !isfn || !fn.IsG || !fixed {
+			if !isfn || !gfn.IsG || !fixed {
 				if jumpTable[OP_CALL](L, inst, baseframe) == 1 {
 					return
 				}
@@ -176,7 +176,9 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 				L.RaiseError("stack overflow")
 			}
 			frame := &fs.array[fs.sp]
-			*frame = callFrame{Idx: fs.sp, Fn: fn, Parent: cf, Base: RA, LocalBase: RA + 1, ReturnBase: RA, NArgs: nargs, NRet: int(inst>>9)&0x1ff - 1}
+			frame.Idx, frame.Fn, frame.Parent, frame.Pc = fs.sp, gfn, cf, 0
+			frame.Base, frame.LocalBase, frame.ReturnBase = RA, RA+1, RA
+			frame.NArgs, frame.NRet, frame.TailCall = nargs, int(inst>>9)&0x1ff-1, 0
 			fs.sp++
 			reg.SetTop(RA + 1 + nargs)
 			L.currentFrame = frame
@@ -1327,11 +1329,7 @@ func init() {
 				if cf.Fn == nil {
 					ls.RaiseError("attempt to call a non-function object")
 				}
-				if ls.stack.IsFull() {
-					ls.RaiseError("stack overflow")
-				}
-				ls.stack.Push(cf)
-				newcf := ls.stack.Last()
+				newcf := ls.pushFrame(&cf)
 				// this section is inlined by go-inline
 				// source function is 'func (ls *LState) initCallFrame(cf *callFrame) ' in '_state.go'
 				{
