@@ -126,12 +126,20 @@ func union(a, b eventKinds) eventKinds {
 type payloads struct {
 	byKind map[string][]string
 	all    []string // sorted
+	kinds  []string // every engine kind, sorted
+}
+
+// known says whether kind is an engine kind or a script's (script.NAME).
+func (p *payloads) known(kind string) bool {
+	i := sort.SearchStrings(p.kinds, kind)
+	return i < len(p.kinds) && p.kinds[i] == kind || strings.HasPrefix(kind, "script.")
 }
 
 func newPayloads() *payloads {
 	p := &payloads{byKind: map[string][]string{}}
 	seen := map[string]bool{}
 	for _, r := range engine.EventRefs() {
+		p.kinds = append(p.kinds, r.Kind)
 		for _, f := range r.Fields {
 			p.byKind[r.Kind] = append(p.byKind[r.Kind], f.Name)
 			if !seen[f.Name] {
@@ -141,6 +149,7 @@ func newPayloads() *payloads {
 		}
 	}
 	sort.Strings(p.all)
+	sort.Strings(p.kinds)
 	return p
 }
 
@@ -319,7 +328,7 @@ func (fc *fieldsCheck) expr(e ast.Expr, sc scope) {
 					// "*" is every kind; so is a kind that does not exist
 					// (checkLua names the closest one already).
 					var k eventKinds
-					if _, known := fc.p.byKind[kind.Value]; known || strings.HasPrefix(kind.Value, "script.") {
+					if fc.p.known(kind.Value) {
 						k = eventKinds{kind.Value}
 					}
 					fc.handler(f, k, sc)
@@ -346,6 +355,7 @@ func (fc *fieldsCheck) expr(e ast.Expr, sc scope) {
 		// false (or).
 		fc.expr(e.Rhs, sc.narrowed(fc.facts(e.Lhs, e.Operator == "and", sc)))
 	case *ast.RelationalOpExpr:
+		fc.kindCompared(e, sc)
 		fc.expr(e.Lhs, sc)
 		fc.expr(e.Rhs, sc)
 	case *ast.ArithmeticOpExpr:
@@ -476,6 +486,22 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// kindCompared reports ev.kind == "x" (or ~=) where x is no event kind:
+// the branch it guards never runs (or always does).
+func (fc *fieldsCheck) kindCompared(e *ast.RelationalOpExpr, sc scope) {
+	if e.Operator != "==" && e.Operator != "~=" {
+		return
+	}
+	v, kind, ok := kindTest(e.Lhs, e.Rhs)
+	if !ok {
+		v, kind, ok = kindTest(e.Rhs, e.Lhs)
+	}
+	if _, event := sc[v]; !ok || !event || fc.p.known(kind) {
+		return
+	}
+	fc.errs = append(fc.errs, Error{File: fc.file, Line: e.Line(), Msg: fmt.Sprintf("%s.kind %s %q: no event kind %q%s", v, e.Operator, kind, kind, didYouMean(kind, fc.p.kinds))})
+}
+
 // facts says which kinds a condition being true (or false) leaves to the
 // event variables in scope: V.kind == "x", "x" == V.kind, V.kind ~= "x",
 // and not, and, or of those.
@@ -499,8 +525,8 @@ func (fc *fieldsCheck) facts(e ast.Expr, truth bool, sc scope) map[string]eventK
 		if !ok {
 			v, kind, ok = kindTest(e.Rhs, e.Lhs)
 		}
-		if _, event := sc[v]; !ok || !event {
-			return nil
+		if _, event := sc[v]; !ok || !event || !fc.p.known(kind) {
+			return nil // an unknown kind is reported, not believed
 		}
 		return map[string]eventKinds{v: {kind}}
 	case *ast.LogicalOpExpr:

@@ -71,3 +71,27 @@ func codeReads(read *regexp.Regexp, b []byte) [][]int {
 	}
 	return out
 }
+
+// FuzzEventFields feeds arbitrary Lua to the payload check: it never
+// panics or hangs, and each error it reports is at a line of the file.
+func FuzzEventFields(f *testing.F) {
+	for _, fsys := range []fs.FS{scripts.FS, os.DirFS("../scenarios")} {
+		fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".lua") {
+				b, _ := fs.ReadFile(fsys, p)
+				f.Add(b)
+			}
+			return nil
+		})
+	}
+	f.Add([]byte(`on("*", function(ev) if not (ev.kind ~= "funds.raised" or ev.kind == "x") then return ev.fields.recods end end)`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		errs, _ := checkEventFields(map[string][]byte{"a.lua": src}, "s")
+		lines := strings.Count(string(src), "\n") + 1
+		for _, e := range errs {
+			if e.File != "s/a.lua" || e.Line < 1 || e.Line > lines || e.Msg == "" {
+				t.Fatalf("error %+v in a file of %d lines", e, lines)
+			}
+		}
+	})
+}

@@ -71,6 +71,13 @@ log(ev.fields.mine)
 `},
 		{name: "computed keys are not checked", lua: `on("funds.raised", function(ev) local k = "x" log(ev.fields[k]) end)` + "\n"},
 		{name: "a contradiction is dead code", lua: `on("funds.raised", function(ev) if ev.kind == "content.removed" then log(ev.fields.reach) end end)` + "\n"},
+		{name: "a kind compared that does not exist", lua: `team("police-a", {on_event = function(ev)
+  if ev.kind == "website.defacd" then log(ev.fields.campaign) end
+  if "funds.raised" ~= ev.kind or ev.kind == "script.press" then return end
+  local k = {kind = "anything"}
+  log(k.kind == "anything", ev.fields.records)
+end})
+`, want: []string{`tut/story.lua:{lua:2}: ev.kind == "website.defacd": no event kind "website.defacd"; did you mean "website.defaced"?`}},
 		{name: "an unknown kind is said once", lua: `on("funds.raisd", function(ev) log(ev.fields.records) end)` + "\n",
 			want: []string{`tut/story.lua:{lua:1}: on("funds.raisd"): unknown event kind "funds.raisd"; did you mean "funds.raised"?`}},
 	} {
