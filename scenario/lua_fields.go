@@ -160,6 +160,16 @@ type fieldsCheck struct {
 	errs  []Error
 	reads int // payload names checked
 	depth int
+	cut   bool // the walk stopped somewhere at fieldsDepthMax
+
+	// A function given to on() by name is a handler of those kinds when
+	// the file uses the name nowhere else (called from another handler, it
+	// could receive any event). The first walk counts, the second checks.
+	counting bool
+	uses     map[string]int        // reads of each name
+	byName   map[string]int        // of them, as on(kind, name)
+	kindsOf  map[string]eventKinds // the kinds of those calls, joined
+	named    map[string]eventKinds // the handlers by name, for the second walk
 }
 
 // fieldsDepthMax bounds the walk, as the inspector's; the compiler has
@@ -184,7 +194,16 @@ func checkEventFields(files map[string][]byte, prefix string) (out []Error, read
 		if !ok {
 			continue
 		}
-		fc := &fieldsCheck{file: path.Join(prefix, n), p: p}
+		fc := &fieldsCheck{file: path.Join(prefix, n), p: p, counting: true,
+			uses: map[string]int{}, byName: map[string]int{}, kindsOf: map[string]eventKinds{}}
+		fc.block(stmts, scope{})
+		named := map[string]eventKinds{}
+		for name, n := range fc.byName {
+			if n == fc.uses[name] && !fc.cut {
+				named[name] = fc.kindsOf[name]
+			}
+		}
+		fc = &fieldsCheck{file: fc.file, p: p, named: named}
 		fc.block(stmts, scope{})
 		out = append(out, fc.errs...)
 		reads += fc.reads
@@ -207,6 +226,7 @@ func parseLua(src []byte, name string) (stmts []ast.Stmt, ok bool) {
 
 func (fc *fieldsCheck) deeper() bool {
 	if fc.depth > fieldsDepthMax || len(fc.errs) >= fieldErrorsMax {
+		fc.cut = true
 		return false
 	}
 	fc.depth++
@@ -228,7 +248,12 @@ func (fc *fieldsCheck) stmt(s ast.Stmt, sc scope) scope {
 	defer func() { fc.depth-- }()
 	switch s := s.(type) {
 	case *ast.LocalAssignStmt:
-		fc.exprs(s.Exprs, sc)
+		for i, e := range s.Exprs {
+			if i < len(s.Names) && fc.namedHandler(s.Names[i], e, sc) {
+				continue
+			}
+			fc.expr(e, sc)
+		}
 		return sc.without(s.Names...)
 	case *ast.AssignStmt:
 		for i, l := range s.Lhs {
@@ -242,6 +267,9 @@ func (fc *fieldsCheck) stmt(s ast.Stmt, sc scope) scope {
 						continue
 					}
 				}
+			}
+			if id, ok := l.(*ast.IdentExpr); ok && i < len(s.Rhs) && fc.namedHandler(id.Value, s.Rhs[i], sc) {
+				continue
 			}
 			if i < len(s.Rhs) {
 				fc.expr(s.Rhs[i], sc)
@@ -289,12 +317,13 @@ func (fc *fieldsCheck) stmt(s ast.Stmt, sc scope) scope {
 			return sc
 		}
 		// function policy.on_event(ev) or function policy:on_event(ev)
+		id, isName := s.Name.Func.(*ast.IdentExpr)
 		if a, ok := s.Name.Func.(*ast.AttrGetExpr); s.Name.Method == "on_event" || ok && isKey(a.Key, "on_event") {
 			fc.handler(s.Func, nil, sc)
-		} else {
+		} else if !isName || s.Name.Receiver != nil || !fc.namedHandler(id.Value, s.Func, sc) {
 			fc.function(s.Func, sc)
 		}
-		if id, ok := s.Name.Func.(*ast.IdentExpr); ok && s.Name.Receiver == nil {
+		if isName && s.Name.Receiver == nil {
 			return sc.without(id.Value)
 		}
 	case *ast.ReturnStmt:
@@ -315,6 +344,10 @@ func (fc *fieldsCheck) expr(e ast.Expr, sc scope) {
 	}
 	defer func() { fc.depth-- }()
 	switch e := e.(type) {
+	case *ast.IdentExpr:
+		if fc.counting {
+			fc.uses[e.Value]++
+		}
 	case *ast.AttrGetExpr:
 		fc.read(e, sc)
 		fc.expr(e.Object, sc)
@@ -324,16 +357,25 @@ func (fc *fieldsCheck) expr(e ast.Expr, sc scope) {
 		fc.expr(e.Receiver, sc)
 		if id, ok := e.Func.(*ast.IdentExpr); ok && id.Value == "on" && e.Receiver == nil && len(e.Args) >= 2 {
 			if kind, ok := e.Args[0].(*ast.StringExpr); ok {
-				if f, ok := e.Args[1].(*ast.FunctionExpr); ok {
-					// "*" is every kind; so is a kind that does not exist
-					// (checkLua names the closest one already).
-					var k eventKinds
-					if fc.p.known(kind.Value) {
-						k = eventKinds{kind.Value}
-					}
-					fc.handler(f, k, sc)
+				// "*" is every kind; so is a kind that does not exist
+				// (checkLua names the closest one already).
+				var k eventKinds
+				if fc.p.known(kind.Value) {
+					k = eventKinds{kind.Value}
+				}
+				switch h := e.Args[1].(type) {
+				case *ast.FunctionExpr:
+					fc.handler(h, k, sc)
 					fc.exprs(e.Args[2:], sc)
 					return
+				case *ast.IdentExpr:
+					if fc.counting {
+						if fc.byName[h.Value] > 0 {
+							k = union(fc.kindsOf[h.Value], k)
+						}
+						fc.kindsOf[h.Value] = k
+						fc.byName[h.Value]++
+					}
 				}
 			}
 		}
@@ -388,6 +430,21 @@ func (fc *fieldsCheck) function(f *ast.FunctionExpr, sc scope) {
 		}
 	}
 	fc.block(f.Stmts, inner)
+}
+
+// namedHandler walks e as a handler when it is a function and name one
+// that on() alone uses; it says whether it did.
+func (fc *fieldsCheck) namedHandler(name string, e ast.Expr, sc scope) bool {
+	f, ok := e.(*ast.FunctionExpr)
+	if !ok {
+		return false
+	}
+	k, ok := fc.named[name]
+	if !ok {
+		return false
+	}
+	fc.handler(f, k, sc)
+	return true
 }
 
 // handler walks an event handler: its first parameter is an event of the

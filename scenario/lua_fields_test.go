@@ -78,6 +78,18 @@ log(ev.fields.mine)
   log(k.kind == "anything", ev.fields.records)
 end})
 `, want: []string{`tut/story.lua:{lua:2}: ev.kind == "website.defacd": no event kind "website.defacd"; did you mean "website.defaced"?`}},
+		{name: "handlers by name", lua: `local function raised(e) log(e.fields.records, e.fields.reach) end
+on("funds.raised", raised)
+function removed(e) log(e.fields.reach, e.fields.amount) end
+on("content.removed", removed)
+on("content.published", removed)
+local shared = function(e) log(e.fields.records, e.fields.reach) end
+on("funds.raised", shared)
+on("*", function(ev) shared(ev) end)
+`, want: []string{
+			`tut/story.lua:{lua:1}: e.fields.reach: "reach" is in the payload of content.published, content.removed, not of funds.raised (one of payment, service, amount, records)`,
+			`tut/story.lua:{lua:3}: e.fields.amount: "amount" is in the payload of funds.raised, funds.traced, not of content.published or content.removed (one of content, platform, offence, reach, records, by)`,
+		}},
 		{name: "an unknown kind is said once", lua: `on("funds.raisd", function(ev) log(ev.fields.records) end)` + "\n",
 			want: []string{`tut/story.lua:{lua:1}: on("funds.raisd"): unknown event kind "funds.raisd"; did you mean "funds.raised"?`}},
 	} {
