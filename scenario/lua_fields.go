@@ -21,7 +21,9 @@ import (
 //
 // Which variables hold an event, and of which kinds:
 //   - the first parameter of a function given to on("kind", ...): that
-//     kind ("*": every kind; a script.NAME kind carries no payload);
+//     kind ("*": every kind; a script.NAME kind carries no payload),
+//     whether the function is written there or named there and used
+//     nowhere else in the file;
 //   - the first parameter of a function stored as on_event (a team's
 //     policy: every kind the team sees);
 //   - any parameter named ev (the library's and the scenarios' habit, as
@@ -35,7 +37,8 @@ import (
 // is reported, so a guess never turns into a false alarm. A variable the
 // code rebinds (a local or a parameter of the same name, an assignment)
 // is the code's own from there on; computed keys (ev.fields[k]) are not
-// checked.
+// checked. ev.kind compared with a kind that does not exist is an error
+// too: that branch never runs.
 
 // eventKinds is what an event variable can be: nil for every kind,
 // otherwise the kinds, sorted.
@@ -198,8 +201,8 @@ func checkEventFields(files map[string][]byte, prefix string) (out []Error, read
 			uses: map[string]int{}, byName: map[string]int{}, kindsOf: map[string]eventKinds{}}
 		fc.block(stmts, scope{})
 		named := map[string]eventKinds{}
-		for name, n := range fc.byName {
-			if n == fc.uses[name] && !fc.cut {
+		for name, calls := range fc.byName {
+			if calls == fc.uses[name] && !fc.cut {
 				named[name] = fc.kindsOf[name]
 			}
 		}
