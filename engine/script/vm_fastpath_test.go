@@ -40,6 +40,11 @@ var fastPathCases = []struct{ name, src string }{
 	{"test and or", `local n, f, z, e = nil, false, 0, "" return (n and 1), (f or 2), (z and 3), (e and 4), not n, not z, n == nil`},
 	{"branches", `local r = {} for i = -2, 2 do if i < 0 then r[#r+1] = "neg" elseif i == 0 then r[#r+1] = "zero" else r[#r+1] = "pos" end end return table.concat(r, ",")`},
 	{"gettable", `local t = {10, 20, x = "y", [2.5] = "f"} local k = "x" return t[1], t[2], t[3], t[k], t[2.5], t[0]`},
+	{"gettable holes __index", `local t = {1, 2, 3} t[2] = nil setmetatable(t, {__index = function(_, k) return "idx" .. tostring(k) end})
+		return t[1], t[2], t[3], t[4], t[0], t[1.5], t[-1], t[0/0], t[1e300], t[2^53]`},
+	{"gettable nil stored", `local t = {5, 6} t[1] = nil t.x = 1 t.x = nil local k = "x" return t[1], t[2], t[k]`},
+	{"gettable long keys", `local k = string.rep("k", 100) local s = string.rep("s", 64) local t = {[k] = 1, [s] = 2}
+		return t[k], t[k .. "x"], t[s], t[s .. "y"]`},
 	{"gettable index nil", `local x return x[1]`},
 	{"gettable index number", `local n = 5 local k = "field" return n[k]`},
 	{"gettable __index", `local t = setmetatable({}, {__index = function(_, k) return k .. "!" end}) local u = setmetatable({}, {__index = t})
@@ -71,8 +76,11 @@ func runLoop(t *testing.T, src string, metered bool) string {
 	t.Helper()
 	L := lua.NewState(lua.Options{CallStackSize: 120, RegistrySize: 256, RegistryMaxSize: 1 << 16, RegistryGrowStep: 32})
 	defer L.Close()
+	// Both loops report long operations' work: the sum is compared too.
+	var work int
+	L.G.Meter = &lua.Meter{SlotsAt: 1 << 62, Work: func(_ *lua.LState, n int) { work += n }}
 	if metered {
-		L.G.Meter = &lua.Meter{Left: 1 << 40, Floor: 0, SlotsAt: 1 << 62, Check: func(*lua.LState) {}}
+		L.G.Meter.Left, L.G.Meter.Check = 1<<40, func(*lua.LState) {}
 		L.UseMeter()
 	}
 	fn, err := L.LoadString(src)
@@ -83,11 +91,11 @@ func runLoop(t *testing.T, src string, metered bool) string {
 	if err := L.PCall(0, lua.MultRet, nil); err != nil {
 		var ae *lua.ApiError
 		if errors.As(err, &ae) {
-			return "error: " + ae.Object.String()
+			return fmt.Sprintf("work=%d error: %s", work, ae.Object.String())
 		}
-		return "error: " + err.Error()
+		return fmt.Sprintf("work=%d error: %s", work, err)
 	}
-	var out []string
+	out := []string{fmt.Sprintf("work=%d", work)}
 	for i := 1; i <= L.GetTop(); i++ {
 		v := L.Get(i)
 		out = append(out, fmt.Sprintf("%s:%s", v.Type(), v.String()))
