@@ -238,7 +238,9 @@ func (d *Director) technique(L *lua.LState, n int, action string, required bool)
 		L.RaiseError("%s: want a MITRE ATT&CK technique ID such as \"T1190\" (argument %d), got %s", action, n, describeValue(v))
 	}
 	for _, t := range d.validTechs {
-		if string(s) == t && t != "" {
+		// The last characters differ first ("T1190", "T1021", "T1068"):
+		// compared before the whole string, which is a call.
+		if n := len(t); n == len(s) && n > 0 && t[n-1] == s[n-1] && t == string(s) {
 			return t
 		}
 	}

@@ -229,11 +229,12 @@ func (s *State) protect(fn func(L *lua.LState)) error {
 	}
 	L := s.ls
 	s.budget.enter()
-	defer s.budget.exit()
-	if err := L.Protect(func() { fn(L) }); err != nil {
-		return s.fromLua(err)
+	var err error
+	if lerr := L.Protect(func() { fn(L) }); lerr != nil {
+		err = s.fromLua(lerr)
 	}
-	return nil
+	s.budget.exit() // not deferred: Protect recovers every panic
+	return err
 }
 
 // goPanic stops the state for good after a Go panic that gopher-lua
