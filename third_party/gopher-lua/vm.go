@@ -81,9 +81,18 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 	}
 
 	m := L.G.Meter
+	// fn and code: the running function and its bytecode, looked up again
+	// only when the frame runs another function (code depends on the
+	// function alone).
+	var fn *LFunction
+	var code []uint32
 	for {
 		cf = L.currentFrame
-		inst = cf.Fn.Proto.Code[cf.Pc]
+		if cf.Fn != fn {
+			fn = cf.Fn
+			code = fn.Proto.Code
+		}
+		inst = code[cf.Pc]
 		cf.Pc++
 		m.Left--
 		if m.Left < m.Floor {
@@ -102,9 +111,9 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 		case OP_MOVE:
 			v = reg.array[lbase+int(inst&0x1ff)]
 		case OP_LOADK:
-			v = cf.Fn.Proto.Constants[int(inst&0x3ffff)]
+			v = fn.Proto.Constants[int(inst&0x3ffff)]
 		case OP_GETUPVAL:
-			v = cf.Fn.Upvalues[int(inst&0x1ff)].Value()
+			v = fn.Upvalues[int(inst&0x1ff)].Value()
 		case OP_GETTABLE:
 			v = L.getField(reg.array[lbase+int(inst&0x1ff)], L.rkValue(int(inst>>9)&0x1ff))
 		case OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD:
