@@ -518,28 +518,32 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 	}
 	fmt.Fprintf(&b, "}\nlocal kinds = %d\n", len(exploits)+len(privescs))
 	fmt.Fprintf(&b, "local exploits = %d\n", len(exploits))
-	b.WriteString("local goal = {")
+	b.WriteString("local goals = {")
 	for i, g := range goals {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "[%q] = true", g)
+		fmt.Fprintf(&b, "%q", g)
 	}
 	b.WriteString(`}
--- rooted counts the goals escalated (nobody defends an imported network,
--- so what the attacker took stays taken).
+-- rooted[g] is set once goal g is escalated (nobody defends an imported
+-- network, so what the attacker took stays taken).
 local rooted, n_rooted = {}, 0
 set_metric("goals", 0)
 
 -- Draw n (1 to #hosts * kinds) stands for host (n-1) // kinds + 1 and,
 -- within the host's row, an exploit when (n-1) % kinds < exploits, else an
--- escalation: worked out once here rather than every tick.
-local act_host, act_exploit = {}, {}
+-- escalation: worked out once here rather than every tick, with the
+-- host's goal number (or false), so that the tick indexes arrays only.
+local goal_of = {}
+for g, host in ipairs(goals) do goal_of[host] = g end
+local act_host, act_exploit, act_goal = {}, {}, {}
 for i, host in ipairs(hosts) do
   for k = 0, kinds - 1 do
     local n = (i - 1) * kinds + k + 1
     act_host[n] = host
     act_exploit[n] = k < exploits
+    act_goal[n] = goal_of[host] or false
   end
 end
 local actions = #act_host
@@ -555,10 +559,13 @@ every(1, function()
   local host = act_host[n]
   if act_exploit[n] then
     if not exploit(c, host, "T1190") then lateral(c, host, "T1021") end
-  elseif escalate(c, host, "T1068") and goal[host] and not rooted[host] then
-    rooted[host] = true
-    n_rooted = n_rooted + 1
-    set_metric("goals", n_rooted)
+  elseif escalate(c, host, "T1068") then
+    local g = act_goal[n]
+    if g and not rooted[g] then
+      rooted[g] = true
+      n_rooted = n_rooted + 1
+      set_metric("goals", n_rooted)
+    end
   end
 end)
 `)

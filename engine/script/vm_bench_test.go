@@ -36,7 +36,7 @@ func BenchmarkVMEnterLua(b *testing.B) {
 
 // BenchmarkVMGoCalls: a Lua loop calling a Go function with two arguments
 // and one result, the shape of a campaign method call; ns/op is per call
-// (7 instructions around it; loop counters stay below 128, the VM's
+// (7 instructions around it; loop counters stay below 8,192, the VM's
 // preboxed numbers, so nothing is allocated).
 func BenchmarkVMGoCalls(b *testing.B) {
 	const calls = 10_000 // 100 × 100

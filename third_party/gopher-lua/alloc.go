@@ -12,7 +12,8 @@ type iface struct {
 	word unsafe.Pointer
 }
 
-const preloadLimit LNumber = 128
+// cyberex fork: 8,192 instead of 128 (see FORK.md).
+const preloadLimit LNumber = 8192
 
 var _fv float64
 var _uv uintptr
