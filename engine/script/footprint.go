@@ -46,20 +46,31 @@ type footprintWalker struct {
 	visit    func(lua.LValue)
 }
 
+// walkHint is how many tables, functions, userdata and strings the last
+// footprint walk found.
+type walkHint struct{ tables, funcs, userdata, strs int }
+
 // Footprint measures what the script holds now.
 func (s *State) Footprint() Footprint {
 	return s.footprint(int(^uint(0) >> 1))
 }
 
 func (s *State) footprint(stop int) Footprint {
+	// The sets start at the sizes the last walk ended with: a story's
+	// footprint changes little between walks, and growing a map while
+	// walking was a good part of a walk's cost.
+	h := &s.walkHint
 	w := &footprintWalker{
 		stop:     stop,
-		tables:   map[*lua.LTable]bool{},
-		funcs:    map[*lua.LFunction]bool{},
+		tables:   make(map[*lua.LTable]bool, h.tables),
+		funcs:    make(map[*lua.LFunction]bool, h.funcs),
 		threads:  map[*lua.LState]bool{},
-		userdata: map[*lua.LUserData]bool{},
-		strs:     map[lua.StringKey]bool{},
+		userdata: make(map[*lua.LUserData]bool, h.userdata),
+		strs:     make(map[lua.StringKey]bool, h.strs),
 	}
+	defer func() {
+		*h = walkHint{tables: len(w.tables), funcs: len(w.funcs), userdata: len(w.userdata), strs: len(w.strs)}
+	}()
 	w.visit = w.value
 	w.value(s.ls.G.Global)
 	w.value(s.ls.G.Registry)

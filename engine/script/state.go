@@ -35,6 +35,8 @@ type State struct {
 	ls     *lua.LState
 	budget *budget
 	acct   *accounting
+	// walkHint sizes the next footprint walk's sets (see footprint).
+	walkHint walkHint
 	// hostRoots visits what the host keeps for the scripts outside the Lua
 	// state (the director's handlers, timers, team policies...), so that
 	// the footprint counts it.
