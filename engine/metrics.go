@@ -190,6 +190,14 @@ func MetricDoc(name string) string {
 
 // Metric reads a figure by name.
 func (w *World) Metric(name string) (int64, error) {
+	// Script metrics (the only custom ones; no built-in name starts so)
+	// first: an objective on one is read every tick, and Custom is
+	// sorted, so this costs no map lookup.
+	if strings.HasPrefix(name, "script.") {
+		if i, ok := w.customIndex(name); ok {
+			return w.Custom[i].Value, nil
+		}
+	}
 	if m, ok := builtinMetrics[name]; ok {
 		return m.f(w), nil
 	}

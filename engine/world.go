@@ -358,6 +358,19 @@ func (w *World) IsCrime(jur int32, offence string) bool {
 
 // SetMetric sets a script-defined figure, keeping Custom sorted by name.
 func (w *World) SetMetric(name string, v int64) {
+	i, ok := w.customIndex(name)
+	if ok {
+		w.Custom[i].Value = v
+		return
+	}
+	w.Custom = append(w.Custom, Metric{})
+	copy(w.Custom[i+1:], w.Custom[i:])
+	w.Custom[i] = Metric{Name: name, Value: v}
+}
+
+// customIndex finds a script metric in Custom (sorted by name), or where
+// it would go.
+func (w *World) customIndex(name string) (int, bool) {
 	lo, hi := 0, len(w.Custom)
 	for lo < hi {
 		m := (lo + hi) / 2
@@ -367,13 +380,7 @@ func (w *World) SetMetric(name string, v int64) {
 			hi = m
 		}
 	}
-	if lo < len(w.Custom) && w.Custom[lo].Name == name {
-		w.Custom[lo].Value = v
-		return
-	}
-	w.Custom = append(w.Custom, Metric{})
-	copy(w.Custom[lo+1:], w.Custom[lo:])
-	w.Custom[lo] = Metric{Name: name, Value: v}
+	return lo, lo < len(w.Custom) && w.Custom[lo].Name == name
 }
 
 // TickEvents returns the events emitted so far in the current tick.
