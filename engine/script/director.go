@@ -393,7 +393,7 @@ func (d *Director) tick(L *lua.LState) error {
 	d.drain(L)
 	for _, t := range d.teams {
 		if t.onTick != nil && d.scripted(t.org) {
-			d.callAs(L, t.org, t.onTick)
+			d.callAs0(L, t.org, t.onTick, nil)
 		}
 	}
 	d.drain(L)
@@ -417,6 +417,22 @@ func (d *Director) callAs(L *lua.LState, org int32, fn *lua.LFunction, args ...l
 	L.Pop(1)
 	d.curTeam = saved
 	return ret
+}
+
+// callAs0 is callAs keeping no result (timers, handlers, on_tick: what
+// they return is not read).
+func (d *Director) callAs0(L *lua.LState, org int32, fn *lua.LFunction, arg lua.LValue) {
+	d.s.charge(L, 1)
+	saved := d.curTeam
+	d.curTeam = org
+	L.Push(fn)
+	n := 0
+	if arg != nil {
+		L.Push(arg)
+		n = 1
+	}
+	L.Call(n, 0)
+	d.curTeam = saved
 }
 
 // callAs2 is callAs keeping two results.
@@ -497,13 +513,13 @@ func (d *Director) deliver(L *lua.LState, ev engine.Event) {
 		if h.cancelled {
 			continue
 		}
-		d.callAs(L, engine.None, h.fn, table())
+		d.callAs0(L, engine.None, h.fn, table())
 	}
 	for _, t := range d.teams {
 		if t.onEvent == nil || !d.scripted(t.org) || !ev.VisibleTo(t.org) {
 			continue
 		}
-		d.callAs(L, t.org, t.onEvent, d.teamEventTable(L, t, &ev))
+		d.callAs0(L, t.org, t.onEvent, d.teamEventTable(L, t, &ev))
 	}
 }
 
@@ -585,7 +601,7 @@ func (d *Director) runTimers(L *lua.LState) {
 		if t.team != engine.None && !d.scripted(t.team) {
 			continue // the team is played by people now
 		}
-		d.callAs(L, t.team, t.fn, t.handle)
+		d.callAs0(L, t.team, t.fn, t.handle)
 	}
 }
 
