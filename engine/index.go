@@ -125,6 +125,7 @@ func (w *World) rebuildIndex() error {
 	}
 	w.idx = x
 	w.decayNext = math.MaxInt64
+	w.decayFrom = 0
 	for i := range w.Evidence {
 		w.scheduleDecay(&w.Evidence[i])
 	}

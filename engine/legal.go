@@ -60,7 +60,10 @@ func (w *World) decayEvidence() {
 		return // nothing expires before then: the pass over every item is skipped
 	}
 	next := int64(math.MaxInt64)
-	for i := range w.Evidence {
+	for w.decayFrom < len(w.Evidence) && (w.Evidence[w.decayFrom].Lost || w.Evidence[w.decayFrom].Preserved) {
+		w.decayFrom++
+	}
+	for i := w.decayFrom; i < len(w.Evidence); i++ {
 		e := &w.Evidence[i]
 		if e.Lost || e.Preserved {
 			continue

@@ -116,8 +116,11 @@ type World struct {
 	gen uint64
 	agc []agentCache
 	// decayNext is the first tick an evidence item may expire (derived:
-	// rebuilt with the index, lowered by every new item).
+	// rebuilt with the index, lowered by every new item); decayFrom is an
+	// index in Evidence before which every item is lost or preserved (for
+	// good: neither is ever undone), so decay's pass starts there.
 	decayNext int64
+	decayFrom int
 }
 
 // Director is the scenario's story, called by Step after the engine's own
