@@ -100,6 +100,9 @@ func (sc *scratch) prepare(w *World) {
 			rows++
 		}
 	}
+	if rows == 0 {
+		return // no botnet: nothing below is read (recruitment and counts are per botnet)
+	}
 	sc.bots = grow(sc.bots, rows*ns)
 	sc.cut = grow(sc.cut, rows*ns)
 	sc.susceptible = grow(sc.susceptible, ns)
@@ -112,9 +115,6 @@ func (sc *scratch) prepare(w *World) {
 	clear(sc.named)
 	for _, n := range w.AssetNames {
 		sc.named[w.Assets[n.Index].Segment] = true
-	}
-	if rows == 0 {
-		return
 	}
 	tally, tallyCut := sc.tally, sc.tallyCut
 	for s := range w.Segments {
