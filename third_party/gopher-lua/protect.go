@@ -18,9 +18,19 @@ func (ls *LState) Protect(fn func()) (err error) {
 	base := ls.reg.Top()
 	oldpanic := ls.Panic
 	ls.Panic = panicWithoutTraceback
+	returned := false
 	defer func() {
 		ls.Panic = oldpanic
 		ls.hasErrorFunc = false
+		if returned {
+			// fn returned: nothing to recover (recover() is a runtime
+			// call, paid on every tick otherwise).
+			ls.stack.SetSp(sp)
+			if sp == 0 {
+				ls.currentFrame = nil
+			}
+			return
+		}
 		if rcv := recover(); rcv != nil {
 			if aerr, ok := rcv.(*ApiError); ok {
 				err = aerr
@@ -47,5 +57,6 @@ func (ls *LState) Protect(fn func()) (err error) {
 		}
 	}()
 	fn()
+	returned = true
 	return nil
 }
