@@ -34,3 +34,27 @@ func TestPushedNumbersKeepTheirValue(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestMathBuiltinsMakeNoGarbage: the math builtins push their results
+// through the number cache (the fork), so a whole result allocates
+// nothing, and every result is still right (a negative zero included).
+func TestMathBuiltinsMakeNoGarbage(t *testing.T) {
+	L := lua.NewState()
+	defer L.Close()
+	if err := L.DoString(`
+		assert(math.abs(-3) == 3 and math.max(1, 7, 3) == 7 and math.min(4, 2) == 2)
+		assert(math.fmod(7, 3) == 1 and math.sqrt(16) == 4 and math.pow(2, 10) == 1024)
+		assert(1 / math.abs(-0) > 0 and 1 / math.max(-0) < 0 and math.abs(-2.5) == 2.5)
+		function f() local s = 0 for i = 1, 90 do s = math.max(s, math.abs(i), math.min(i, 50), math.sqrt(i * i)) end return s end`); err != nil {
+		t.Fatal(err)
+	}
+	fn := L.GetGlobal("f")
+	allocs := testing.AllocsPerRun(20, func() {
+		L.Push(fn)
+		L.Call(0, 1)
+		L.Pop(1)
+	})
+	if allocs > 0 {
+		t.Fatalf("a loop of math.max, abs, min and sqrt over whole numbers allocated %.0f times a run", allocs)
+	}
+}
