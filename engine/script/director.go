@@ -77,7 +77,7 @@ type Director struct {
 	// tickFn runs the phases of a tick inside the protected entry (made
 	// once: a closure a tick was an allocation on every scripted tick);
 	// tickErr is what they returned.
-	tickFn  func(L *lua.LState)
+	tickFn  func()
 	tickErr error
 }
 
@@ -311,7 +311,7 @@ func (d *Director) Tick(w *engine.World) error {
 	}
 	d.delivered = 0
 	if d.tickFn == nil {
-		d.tickFn = func(L *lua.LState) { d.tickErr = d.tick(L) }
+		d.tickFn = func() { d.tickErr = d.tick(d.s.ls) }
 	}
 	d.tickErr = nil
 	err := d.s.protect(d.tickFn)
@@ -383,12 +383,16 @@ func (d *Director) tick(L *lua.LState) error {
 		d.deliver(L, ev)
 	}
 	d.drain(L)
-	d.offerRequests(L)
+	if d.reqFrom < len(d.w.Requests) {
+		d.offerRequests(L)
+	}
 	d.drain(L)
 	d.runTimers(L)
 	d.drain(L)
-	if err := d.s.runTasks(L); err != nil {
-		return err
+	if len(d.s.sched.tasks) > 0 {
+		if err := d.s.runTasks(L); err != nil {
+			return err
+		}
 	}
 	d.drain(L)
 	for _, t := range d.teams {
@@ -397,7 +401,9 @@ func (d *Director) tick(L *lua.LState) error {
 		}
 	}
 	d.drain(L)
-	d.runChecks(L)
+	if len(d.checks) > 0 {
+		d.runChecks(L)
+	}
 	d.drain(L)
 	return nil
 }

@@ -225,14 +225,14 @@ func (s *State) call(fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error)
 // protected mode on the main thread, under the same guards as call: the
 // director's way in for a whole tick, one protected entry for all of its
 // phases. A Lua error or a panic inside fn comes back as an *Error.
-func (s *State) protect(fn func(L *lua.LState)) error {
+func (s *State) protect(fn func()) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
 	L := s.ls
 	s.budget.enter()
 	var err error
-	if lerr := L.Protect(func() { fn(L) }); lerr != nil {
+	if lerr := L.Protect(fn); lerr != nil {
 		err = s.fromLua(lerr)
 	}
 	s.budget.exit() // not deferred: Protect recovers every panic
