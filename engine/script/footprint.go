@@ -42,6 +42,7 @@ type footprintWalker struct {
 	threads  map[*lua.LState]bool
 	userdata map[*lua.LUserData]bool
 	strs     map[lua.StringKey]bool // strings by identity: two values share one when one was copied from the other
+	lastStr  lua.StringKey          // the string counted last (in strs)
 	pending  []lua.LValue
 	visit    func(lua.LValue)
 }
@@ -113,7 +114,14 @@ func (w *footprintWalker) value(v lua.LValue) {
 		if len(v) == 0 {
 			return
 		}
+		// A table often holds one string many times in a row (an array
+		// of hosts repeated per action): the last one counted is skipped
+		// without hashing it again.
 		id := lua.KeyOf(v)
+		if id == w.lastStr {
+			return
+		}
+		w.lastStr = id
 		if !w.strs[id] {
 			w.strs[id] = true
 			w.fp.StringBytes += len(v)
