@@ -2,7 +2,6 @@ package lua
 
 import (
 	"math"
-	"reflect"
 	"unsafe"
 )
 
@@ -14,9 +13,6 @@ type iface struct {
 
 // cyberex fork: 8,192 instead of 128 (see FORK.md).
 const preloadLimit LNumber = 8192
-
-var _fv float64
-var _uv uintptr
 
 // preloadFloats holds the preboxed whole numbers side by side (cyberex
 // fork): the interface of number i is made from its address, without
@@ -35,27 +31,28 @@ func init() {
 	numberItab = (*iface)(unsafe.Pointer(&lv)).itab
 }
 
-// allocator is a fast bulk memory allocator for the LValue.
+// allocator is a fast bulk memory allocator for the LValue. (cyberex
+// fork: upstream's scratch value and slice header are gone: interfaces
+// are made in a local, see numberAt.)
 type allocator struct {
-	size    int
-	fptrs   []float64
-	fheader *reflect.SliceHeader
-
-	scratchValue  LValue
-	scratchValueP *iface
+	size  int
+	fptrs []float64
 }
 
 func newAllocator(size int) *allocator {
-	al := &allocator{
-		size:    size,
-		fptrs:   make([]float64, 0, size),
-		fheader: nil,
-	}
-	al.fheader = (*reflect.SliceHeader)(unsafe.Pointer(&al.fptrs))
-	al.scratchValue = LNumber(0)
-	al.scratchValueP = (*iface)(unsafe.Pointer(&al.scratchValue))
+	return &allocator{size: size, fptrs: make([]float64, 0, size)}
+}
 
-	return al
+// numberAt is the LValue of the number stored at p (cyberex fork): the
+// interface is made in a local, with the number type's itab, instead of
+// through a scratch value in the heap (a pointer store with its write
+// barrier, then a load) or a table of interfaces.
+func numberAt(p *float64) LValue {
+	var lv LValue
+	lvp := (*iface)(unsafe.Pointer(&lv))
+	lvp.itab = numberItab
+	lvp.word = unsafe.Pointer(p)
+	return lv
 }
 
 // LNumber2I takes a number value and returns an interface LValue representing the same number.
@@ -68,30 +65,17 @@ func newAllocator(size int) *allocator {
 func (al *allocator) LNumber2I(v LNumber) LValue {
 	// first check for shared preloaded numbers
 	if v >= 0 && v < preloadLimit && float64(v) == float64(int64(v)) {
-		var lv LValue
-		lvp := (*iface)(unsafe.Pointer(&lv))
-		lvp.itab = numberItab
-		lvp.word = unsafe.Pointer(&preloadFloats[int(v)])
-		return lv
+		return numberAt(&preloadFloats[int(v)])
 	}
 
 	// check if we need a new alloc page
 	if cap(al.fptrs) == len(al.fptrs) {
-		al.fptrs = make([]float64, 0, al.size) // (fheader still points at fptrs)
+		al.fptrs = make([]float64, 0, al.size)
 	}
 
 	// alloc a new float, and store our value into it
 	al.fptrs = append(al.fptrs, float64(v))
-	fptr := &al.fptrs[len(al.fptrs)-1]
-
-	// cyberex fork: the interface is made in a local, with the number
-	// type's itab, instead of through the allocator's scratch value (a
-	// pointer store into the heap, with its write barrier, then a load).
-	var lv LValue
-	lvp := (*iface)(unsafe.Pointer(&lv))
-	lvp.itab = numberItab
-	lvp.word = unsafe.Pointer(fptr)
-	return lv
+	return numberAt(&al.fptrs[len(al.fptrs)-1])
 }
 
 // PushNumber pushes n through the state's number cache (cyberex fork):
