@@ -2056,60 +2056,47 @@ func (ls *LState) Call(nargs, nret int) {
 }
 
 func (ls *LState) PCall(nargs, nret int, errfunc *LFunction) (err error) {
-	err = nil
-	sp := ls.stack.Sp()
 	base := ls.reg.Top() - nargs - 1
+	if errfunc == nil {
+		// cyberex fork: the same protected run as Protect (protect.go).
+		return ls.protect(base, func() { ls.Call(nargs, nret) })
+	}
+	sp := ls.stack.Sp()
 	oldpanic := ls.Panic
 	ls.Panic = panicWithoutTraceback
-	if errfunc != nil {
-		ls.hasErrorFunc = true
-	}
+	ls.hasErrorFunc = true
 	defer func() {
 		ls.Panic = oldpanic
 		ls.hasErrorFunc = false
 		rcv := recover()
 		if rcv != nil {
-			if _, ok := rcv.(*ApiError); !ok {
-				ls.goPanic(rcv)
-				err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
-				if ls.Options.IncludeGoStackTrace {
-					buf := make([]byte, 4096)
-					runtime.Stack(buf, false)
-					err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + "\n" + ls.stackTrace(0)
-				}
-			} else {
-				err = rcv.(*ApiError)
-			}
-			if errfunc != nil {
-				ls.Push(errfunc)
-				ls.Push(err.(*ApiError).Object)
-				ls.Panic = panicWithoutTraceback
-				defer func() {
-					ls.Panic = oldpanic
-					rcv := recover()
-					if rcv != nil {
-						if _, ok := rcv.(*ApiError); !ok {
-							ls.goPanic(rcv)
-							err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
-							if ls.Options.IncludeGoStackTrace {
-								buf := make([]byte, 4096)
-								runtime.Stack(buf, false)
-								err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + ls.stackTrace(0)
-							}
-						} else {
-							err = rcv.(*ApiError)
-							err.(*ApiError).StackTrace = ls.stackTrace(0)
+			err = ls.apiError(rcv)
+			ls.Push(errfunc)
+			ls.Push(err.(*ApiError).Object)
+			ls.Panic = panicWithoutTraceback
+			defer func() {
+				ls.Panic = oldpanic
+				rcv := recover()
+				if rcv != nil {
+					if _, ok := rcv.(*ApiError); !ok {
+						ls.goPanic(rcv)
+						err = newApiErrorS(ApiErrorPanic, fmt.Sprint(rcv))
+						if ls.Options.IncludeGoStackTrace {
+							buf := make([]byte, 4096)
+							runtime.Stack(buf, false)
+							err.(*ApiError).StackTrace = strings.Trim(string(buf), "\000") + ls.stackTrace(0)
 						}
-						ls.stack.SetSp(sp)
-						ls.currentFrame = ls.stack.Last()
-						ls.reg.SetTop(base)
+					} else {
+						err = rcv.(*ApiError)
+						err.(*ApiError).StackTrace = ls.stackTrace(0)
 					}
-				}()
-				ls.Call(1, 1)
-				err = newApiError(ApiErrorError, ls.Get(-1))
-			} else if len(err.(*ApiError).StackTrace) == 0 {
-				err.(*ApiError).StackTrace = ls.stackTrace(0)
-			}
+					ls.stack.SetSp(sp)
+					ls.currentFrame = ls.stack.Last()
+					ls.reg.SetTop(base)
+				}
+			}()
+			ls.Call(1, 1)
+			err = newApiError(ApiErrorError, ls.Get(-1))
 			ls.stack.SetSp(sp)
 			ls.currentFrame = ls.stack.Last()
 			ls.reg.SetTop(base)
