@@ -397,7 +397,7 @@ func (d *Director) tick(L *lua.LState) error {
 	d.drain(L)
 	for _, t := range d.teams {
 		if t.onTick != nil && d.scripted(t.org) {
-			d.callAs0(L, t.org, t.onTick, nil)
+			d.callAs0(L, t.org, t.onTick)
 		}
 	}
 	d.drain(L)
@@ -408,9 +408,10 @@ func (d *Director) tick(L *lua.LState) error {
 	return nil
 }
 
-// callAs calls fn(args...) on behalf of an organisation (engine.None: the
-// story): act() inside it acts for that organisation.
-func (d *Director) callAs(L *lua.LState, org int32, fn *lua.LFunction, args ...lua.LValue) lua.LValue {
+// callAsN calls fn(args...) on behalf of an organisation (engine.None: the
+// story), leaving nret results on the stack for the caller to take: act()
+// inside it acts for that organisation.
+func (d *Director) callAsN(L *lua.LState, org int32, fn *lua.LFunction, nret int, args ...lua.LValue) {
 	d.s.charge(L, 1) // the call itself, even if fn does nothing
 	saved := d.curTeam
 	d.curTeam = org
@@ -418,42 +419,29 @@ func (d *Director) callAs(L *lua.LState, org int32, fn *lua.LFunction, args ...l
 	for _, a := range args {
 		L.Push(a)
 	}
-	L.Call(len(args), 1)
+	L.Call(len(args), nret)
+	d.curTeam = saved
+}
+
+// callAs0 is callAsN keeping no result (timers, handlers, on_tick: what
+// they return is not read).
+func (d *Director) callAs0(L *lua.LState, org int32, fn *lua.LFunction, args ...lua.LValue) {
+	d.callAsN(L, org, fn, 0, args...)
+}
+
+// callAs is callAsN keeping one result.
+func (d *Director) callAs(L *lua.LState, org int32, fn *lua.LFunction, args ...lua.LValue) lua.LValue {
+	d.callAsN(L, org, fn, 1, args...)
 	ret := L.Get(-1)
 	L.Pop(1)
-	d.curTeam = saved
 	return ret
 }
 
-// callAs0 is callAs keeping no result (timers, handlers, on_tick: what
-// they return is not read).
-func (d *Director) callAs0(L *lua.LState, org int32, fn *lua.LFunction, arg lua.LValue) {
-	d.s.charge(L, 1)
-	saved := d.curTeam
-	d.curTeam = org
-	L.Push(fn)
-	n := 0
-	if arg != nil {
-		L.Push(arg)
-		n = 1
-	}
-	L.Call(n, 0)
-	d.curTeam = saved
-}
-
-// callAs2 is callAs keeping two results.
+// callAs2 is callAsN keeping two results.
 func (d *Director) callAs2(L *lua.LState, org int32, fn *lua.LFunction, args ...lua.LValue) (lua.LValue, lua.LValue) {
-	d.s.charge(L, 1)
-	saved := d.curTeam
-	d.curTeam = org
-	L.Push(fn)
-	for _, a := range args {
-		L.Push(a)
-	}
-	L.Call(len(args), 2)
+	d.callAsN(L, org, fn, 2, args...)
 	r1, r2 := L.Get(-2), L.Get(-1)
 	L.Pop(2)
-	d.curTeam = saved
 	return r1, r2
 }
 

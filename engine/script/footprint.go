@@ -69,9 +69,6 @@ func (s *State) footprint(stop int) Footprint {
 		userdata: make(map[*lua.LUserData]bool, h.userdata),
 		strs:     make(map[lua.StringKey]bool, h.strs),
 	}
-	defer func() {
-		*h = walkHint{tables: len(w.tables), funcs: len(w.funcs), userdata: len(w.userdata), strs: len(w.strs)}
-	}()
 	w.visit = w.value
 	w.value(s.ls.G.Global)
 	w.value(s.ls.G.Registry)
@@ -104,6 +101,7 @@ func (s *State) footprint(stop int) Footprint {
 		w.pending = w.pending[:len(w.pending)-1]
 		w.expand(v)
 	}
+	*h = walkHint{tables: len(w.tables), funcs: len(w.funcs), userdata: len(w.userdata), strs: len(w.strs)}
 	return w.fp
 }
 
