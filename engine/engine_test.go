@@ -81,10 +81,30 @@ func TestRestoreRejectsGarbage(t *testing.T) {
 		"truncated": good[:len(good)/2],
 		"extra":     append(append([]byte(nil), good...), 1, 2, 3),
 	}
+	// Script metrics out of order or repeated (a hand-edited snapshot):
+	// they are looked up by binary search.
+	for name, custom := range map[string][]Metric{
+		"unsorted metrics": {{Name: "script.b", Value: 1}, {Name: "script.a", Value: 2}},
+		"repeated metric":  {{Name: "script.a", Value: 1}, {Name: "script.a", Value: 2}},
+	} {
+		w := testWorld(100, 1)
+		w.Custom = custom
+		cases[name] = w.Snapshot()
+	}
 	for name, data := range cases {
 		if _, err := Restore(data); err == nil {
 			t.Errorf("%s: restore accepted it", name)
 		}
+	}
+	w := testWorld(100, 1)
+	w.SetMetric("script.b", 1)
+	w.SetMetric("script.a", 2)
+	r, err := Restore(w.Snapshot())
+	if err != nil {
+		t.Fatalf("restore of metrics SetMetric kept in order: %v", err)
+	}
+	if v, err := r.Metric("script.a"); err != nil || v != 2 {
+		t.Fatalf("script.a after restore = %d, %v", v, err)
 	}
 }
 

@@ -227,6 +227,12 @@ func Restore(data []byte) (*World, error) {
 	if err := w.checkRefs(); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
+	// Script metrics are found by binary search (customIndex).
+	for i := 1; i < len(w.Custom); i++ {
+		if w.Custom[i-1].Name >= w.Custom[i].Name {
+			return nil, fmt.Errorf("restore: script metrics not in order of name or repeated (%q before %q)", w.Custom[i-1].Name, w.Custom[i].Name)
+		}
+	}
 	for _, r := range w.Requests {
 		if r.From < 0 || int(r.From) >= len(w.Orgs) || r.To < 0 || int(r.To) >= len(w.Orgs) {
 			return nil, errors.New("restore: request organisation out of range")

@@ -192,7 +192,8 @@ func MetricDoc(name string) string {
 func (w *World) Metric(name string) (int64, error) {
 	// Script metrics (the only custom ones; no built-in name starts so)
 	// first: an objective on one is read every tick, and Custom is
-	// sorted, so this costs no map lookup.
+	// sorted (SetMetric keeps it so, Restore refuses it otherwise), so
+	// this costs no map lookup.
 	if strings.HasPrefix(name, "script.") {
 		if i, ok := w.customIndex(name); ok {
 			return w.Custom[i].Value, nil
@@ -201,10 +202,8 @@ func (w *World) Metric(name string) (int64, error) {
 	if m, ok := builtinMetrics[name]; ok {
 		return m.f(w), nil
 	}
-	for _, c := range w.Custom {
-		if c.Name == name {
-			return c.Value, nil
-		}
+	if i, ok := w.customIndex(name); ok {
+		return w.Custom[i].Value, nil
 	}
 	parts := strings.Split(name, ":")
 	field := func(def string) string {
