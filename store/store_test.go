@@ -135,18 +135,26 @@ func TestOpenWhileInUse(t *testing.T) {
 	}
 }
 
-// People who join at once share transactions (Batch): each still gets an
-// id of their own, and every one is kept.
-func TestPeopleJoinAtOnce(t *testing.T) {
-	s, _ := open(t)
+// classWithCode makes an exercise of the tutorial and a code for its
+// CSIRT team.
+func classWithCode(t *testing.T, s *Store) (Exercise, string, Code) {
+	t.Helper()
 	ex, err := s.CreateExercise(Exercise{Title: "class", Scenario: "embedded:tutorial", Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, c, err := s.CreateCode(ex.ID, "team", "csirt", "CSIRT table", now)
+	secret, c, err := s.CreateCode(ex.ID, "team", "csirt", "CSIRT table", now)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ex, secret, c
+}
+
+// People who join at once share transactions (Batch): each still gets an
+// id of their own, and every one is kept.
+func TestPeopleJoinAtOnce(t *testing.T) {
+	s, _ := open(t)
+	ex, _, c := classWithCode(t, s)
 	const n = 64
 	ids := make(chan string, n)
 	for i := 0; i < n; i++ {
@@ -181,14 +189,7 @@ func TestPeopleJoinAtOnce(t *testing.T) {
 // server did not let in after all is forgotten, and only that one.
 func TestPersonOfARevokedCode(t *testing.T) {
 	s, _ := open(t)
-	ex, err := s.CreateExercise(Exercise{Title: "class", Scenario: "embedded:tutorial", Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret, c, err := s.CreateCode(ex.ID, "team", "csirt", "", now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ex, secret, c := classWithCode(t, s)
 	looked, err := s.LookUpCode(secret)
 	if err != nil {
 		t.Fatal(err)
