@@ -152,8 +152,8 @@ func (tb *LTable) Remove(pos int) LValue {
 func (tb *LTable) RawSet(key LValue, value LValue) {
 	switch v := key.(type) {
 	case LNumber:
-		if isArrayKey(v) {
-			tb.RawSetInt(int(v), value)
+		if i, ok := arrayIndex(v); ok {
+			tb.RawSetInt(i+1, value)
 			return
 		}
 	case LString:
@@ -274,8 +274,7 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 func (tb *LTable) RawGet(key LValue) LValue {
 	switch v := key.(type) {
 	case LNumber:
-		if isArrayKey(v) {
-			index := int(v) - 1
+		if index, ok := arrayIndex(v); ok {
 			if index < len(tb.array) {
 				return tb.array[index]
 			}

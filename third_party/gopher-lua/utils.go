@@ -136,8 +136,17 @@ func isInteger(v LNumber) bool {
 	//return frac == 0.0
 }
 
-func isArrayKey(v LNumber) bool {
-	return isInteger(v) && v < LNumber(int((^uint(0))>>1)) && v > LNumber(0) && v < LNumber(MaxArrayIndex)
+// arrayIndex is v's place in a table's array part (v - 1) when v is an
+// array key, a whole number from 1 to below MaxArrayIndex. cyberex fork:
+// one conversion and its check instead of upstream isArrayKey's float conversions
+// and comparisons, for the same keys (an out-of-range conversion, whatever
+// the CPU makes of it, does not convert back to v).
+func arrayIndex(v LNumber) (int, bool) {
+	i := int64(v)
+	if LNumber(i) != v || i < 1 || i >= int64(MaxArrayIndex) {
+		return 0, false
+	}
+	return int(i) - 1, true
 }
 
 func parseNumber(number string) (LNumber, error) {

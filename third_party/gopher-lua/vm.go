@@ -115,7 +115,20 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 		case OP_GETUPVAL:
 			v = fn.Upvalues[int(inst&0x1ff)].Value()
 		case OP_GETTABLE:
-			v = L.getField(reg.array[lbase+int(inst&0x1ff)], L.rkValue(int(inst>>9)&0x1ff))
+			obj, key := reg.array[lbase+int(inst&0x1ff)], L.rkValue(int(inst>>9)&0x1ff)
+			// A number key in a table's array part with a value there
+			// is what getField finds first (RawGet, no __index asked
+			// for a non-nil value, no work reported for a number key).
+			if tb, ok := obj.(*LTable); ok {
+				if k, ok := key.(LNumber); ok {
+					if i, ok := arrayIndex(k); ok && i < len(tb.array) {
+						if v = tb.array[i]; v != LNil {
+							break
+						}
+					}
+				}
+			}
+			v = L.getField(obj, key)
 		case OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD:
 			v1, ok1 := L.rkValue(int(inst & 0x1ff)).(LNumber)
 			v2, ok2 := L.rkValue(int(inst>>9) & 0x1ff).(LNumber)
