@@ -207,3 +207,68 @@ func TestVMFastPathsCountEveryInstruction(t *testing.T) {
 		})
 	}
 }
+
+// A Lua function of fixed arity called from Go gets its frame written in
+// place (the fork's callR): missing arguments are nil, extra ones dropped,
+// the results cut or padded to what the caller asked for, and the caller's
+// registers left as they were, for every combination of the three.
+func TestCallFromGoFixedArity(t *testing.T) {
+	for _, metered := range []bool{false, true} {
+		L := lua.NewState(lua.Options{CallStackSize: 120, RegistrySize: 256, RegistryMaxSize: 1 << 16, RegistryGrowStep: 32})
+		if metered {
+			L.G.Meter = &lua.Meter{SlotsAt: 1 << 62, Left: 1 << 40, Check: func(*lua.LState) {}}
+			L.UseMeter()
+		}
+		if err := L.DoString(`
+			function three(a, b, c) local x, y = 1, 2 return tostring(a) .. "," .. tostring(b) .. "," .. tostring(c), x + y, "end" end
+			function none() end
+			function deep(n) if n == 0 then return "bottom" end return deep(n - 1) end
+			function up(a) local u = a return function(b) return u .. b end end`); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			fn   string
+			args []lua.LValue
+			nret int
+			want string
+		}{
+			{"three", nil, 1, "nil,nil,nil"},
+			{"three", []lua.LValue{lua.LNumber(1)}, 3, "1,nil,nil 3 end"},
+			{"three", []lua.LValue{lua.LNumber(1), lua.LString("b"), lua.LTrue}, 2, "1,b,true 3"},
+			{"three", []lua.LValue{lua.LNumber(1), lua.LNumber(2), lua.LNumber(3), lua.LNumber(4), lua.LNumber(5)}, 5, "1,2,3 3 end nil nil"},
+			{"three", []lua.LValue{lua.LFalse}, lua.MultRet, "false,nil,nil 3 end"},
+			{"none", []lua.LValue{lua.LNumber(9)}, 2, "nil nil"},
+			{"none", nil, lua.MultRet, ""},
+			{"deep", []lua.LValue{lua.LNumber(50)}, 1, "bottom"},
+		} {
+			L.SetTop(0)
+			L.Push(lua.LString("below")) // the caller's own register
+			L.Push(L.GetGlobal(c.fn))
+			for _, a := range c.args {
+				L.Push(a)
+			}
+			L.Call(len(c.args), c.nret)
+			var out []string
+			for i := 2; i <= L.GetTop(); i++ {
+				out = append(out, L.Get(i).String())
+			}
+			got := strings.Join(out, " ")
+			if got != c.want || L.Get(1).String() != "below" {
+				t.Errorf("metered=%v %s%v wanting %d: %q (below: %v), want %q", metered, c.fn, c.args, c.nret, got, L.Get(1), c.want)
+			}
+		}
+		// A closure's upvalue, closed when the outer call returned.
+		L.SetTop(0)
+		L.Push(L.GetGlobal("up"))
+		L.Push(lua.LString("x"))
+		L.Call(1, 1)
+		inner := L.Get(1)
+		L.Push(inner)
+		L.Push(lua.LString("y"))
+		L.Call(1, 1)
+		if got := L.Get(-1).String(); got != "xy" {
+			t.Errorf("metered=%v closure: %q, want \"xy\"", metered, got)
+		}
+		L.Close()
+	}
+}

@@ -1170,6 +1170,8 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 		cf := newcf
 		if cf.Fn.IsG {
 			ls.reg.SetTop(cf.LocalBase + cf.NArgs)
+		} else if cf.Fn.Proto.IsVarArg&VarArgIsVarArg == 0 {
+			ls.initLuaRegisters(cf)
 		} else {
 			proto := cf.Fn.Proto
 			nargs := cf.NArgs
@@ -1193,77 +1195,102 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 				ls.reg.top = newSize
 			}
 
-			if (proto.IsVarArg & VarArgIsVarArg) == 0 {
-				if nargs < int(proto.NumUsedRegisters) {
-					nargs = int(proto.NumUsedRegisters)
-				}
-				newSize := cf.LocalBase + nargs
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					rg := ls.reg
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				for i := np; i < nargs; i++ {
-					ls.reg.array[cf.LocalBase+i] = LNil
-				}
-				ls.reg.top = cf.LocalBase + int(proto.NumUsedRegisters)
-			} else {
-				/* swap vararg positions:
-						   closure
-						   namedparam1 <- lbase
-						   namedparam2
-						   vararg1
-						   vararg2
+			/* swap vararg positions:
+					   closure
+					   namedparam1 <- lbase
+					   namedparam2
+					   vararg1
+					   vararg2
 
-				           TO
+			           TO
 
-						   closure
-						   nil
-						   nil
-						   vararg1
-						   vararg2
-						   namedparam1 <- lbase
-						   namedparam2
-				*/
-				nvarargs := nargs - np
-				if nvarargs < 0 {
-					nvarargs = 0
-				}
-
-				ls.reg.SetTop(cf.LocalBase + nargs + np)
-				for i := 0; i < np; i++ {
-					//ls.reg.Set(cf.LocalBase+nargs+i, ls.reg.Get(cf.LocalBase+i))
-					ls.reg.array[cf.LocalBase+nargs+i] = ls.reg.array[cf.LocalBase+i]
-					//ls.reg.Set(cf.LocalBase+i, LNil)
-					ls.reg.array[cf.LocalBase+i] = LNil
-				}
-
-				if CompatVarArg {
-					ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
-					if (proto.IsVarArg & VarArgNeedsArg) != 0 {
-						argtb := ls.newTable(nvarargs, 0)
-						for i := 0; i < nvarargs; i++ {
-							argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
-						}
-						argtb.RawSetString("n", LNumber(nvarargs))
-						//ls.reg.Set(cf.LocalBase+nargs+np, argtb)
-						ls.reg.array[cf.LocalBase+nargs+np] = argtb
-					} else {
-						ls.reg.array[cf.LocalBase+nargs+np] = LNil
-					}
-				}
-				cf.LocalBase += nargs
-				maxreg := cf.LocalBase + int(proto.NumUsedRegisters)
-				ls.reg.SetTop(maxreg)
+					   closure
+					   nil
+					   nil
+					   vararg1
+					   vararg2
+					   namedparam1 <- lbase
+					   namedparam2
+			*/
+			nvarargs := nargs - np
+			if nvarargs < 0 {
+				nvarargs = 0
 			}
+
+			ls.reg.SetTop(cf.LocalBase + nargs + np)
+			for i := 0; i < np; i++ {
+				//ls.reg.Set(cf.LocalBase+nargs+i, ls.reg.Get(cf.LocalBase+i))
+				ls.reg.array[cf.LocalBase+nargs+i] = ls.reg.array[cf.LocalBase+i]
+				//ls.reg.Set(cf.LocalBase+i, LNil)
+				ls.reg.array[cf.LocalBase+i] = LNil
+			}
+
+			if CompatVarArg {
+				ls.reg.SetTop(cf.LocalBase + nargs + np + 1)
+				if (proto.IsVarArg & VarArgNeedsArg) != 0 {
+					argtb := ls.newTable(nvarargs, 0)
+					for i := 0; i < nvarargs; i++ {
+						argtb.RawSetInt(i+1, ls.reg.Get(cf.LocalBase+np+i))
+					}
+					argtb.RawSetString("n", LNumber(nvarargs))
+					//ls.reg.Set(cf.LocalBase+nargs+np, argtb)
+					ls.reg.array[cf.LocalBase+nargs+np] = argtb
+				} else {
+					ls.reg.array[cf.LocalBase+nargs+np] = LNil
+				}
+			}
+			cf.LocalBase += nargs
+			maxreg := cf.LocalBase + int(proto.NumUsedRegisters)
+			ls.reg.SetTop(maxreg)
 		}
 	}
 	ls.currentFrame = newcf
 } // +inline-end
+
+// initLuaRegisters sets up the registers of a Lua function of fixed arity
+// whose frame cf was just pushed: missing arguments and the registers it
+// uses are nil, and top is past them. (cyberex fork: taken out of
+// pushCallFrame for callR's in-place frame.)
+func (ls *LState) initLuaRegisters(cf *callFrame) {
+	proto := cf.Fn.Proto
+	nargs := cf.NArgs
+	np := int(proto.NumParameters)
+	if nargs < np {
+		// default any missing arguments to nil
+		newSize := cf.LocalBase + np
+		// this section is inlined by go-inline
+		// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
+		{
+			rg := ls.reg
+			requiredSize := newSize
+			if requiredSize > cap(rg.array) {
+				rg.resize(requiredSize)
+			}
+		}
+		for i := nargs; i < np; i++ {
+			ls.reg.array[cf.LocalBase+i] = LNil
+		}
+		nargs = np
+		ls.reg.top = newSize
+	}
+	if nargs < int(proto.NumUsedRegisters) {
+		nargs = int(proto.NumUsedRegisters)
+	}
+	newSize := cf.LocalBase + nargs
+	// this section is inlined by go-inline
+	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
+	{
+		rg := ls.reg
+		requiredSize := newSize
+		if requiredSize > cap(rg.array) {
+			rg.resize(requiredSize)
+		}
+	}
+	for i := np; i < nargs; i++ {
+		ls.reg.array[cf.LocalBase+i] = LNil
+	}
+	ls.reg.top = cf.LocalBase + int(proto.NumUsedRegisters)
+}
 
 func (ls *LState) callR(nargs, nret, rbase int) {
 	base := ls.reg.Top() - nargs - 1
@@ -1271,6 +1298,30 @@ func (ls *LState) callR(nargs, nret, rbase int) {
 		rbase = base
 	}
 	lv := ls.reg.Get(base)
+	// cyberex fork: a Lua function of fixed arity called on the main
+	// thread's fixed call stack (a host calling its script's handlers,
+	// tick after tick) gets its frame written in place in its slot, as
+	// OP_CALL does, rather than built and copied twice through
+	// pushCallFrame.
+	if lf, ok := lv.(*LFunction); ok && !lf.IsG && lf.Proto.IsVarArg&VarArgIsVarArg == 0 && ls.G.MainThread != nil {
+		if fs, fixed := ls.stack.(*fixedCallFrameStack); fixed {
+			if fs.sp == len(fs.array) {
+				ls.RaiseError("stack overflow")
+			}
+			cf := &fs.array[fs.sp]
+			cf.Idx, cf.Fn, cf.Parent, cf.Pc, cf.TailCall = fs.sp, lf, ls.currentFrame, 0, 0
+			cf.Base, cf.LocalBase, cf.ReturnBase = base, base+1, rbase
+			cf.NArgs, cf.NRet = nargs, nret
+			fs.sp++
+			ls.initLuaRegisters(cf)
+			ls.currentFrame = cf
+			ls.mainLoop(ls, cf)
+			if nret != MultRet {
+				ls.reg.SetTop(rbase + nret)
+			}
+			return
+		}
+	}
 	fn, meta := ls.metaCall(lv)
 	ls.pushCallFrame(callFrame{
 		Fn:         fn,

@@ -208,6 +208,54 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 				return
 			}
 			continue
+		case OP_RETURN:
+			// A return on the fixed call stack of the main thread with
+			// no open upvalue (the common case): what the jumpTable
+			// entry does with those three facts known, the results
+			// copied and the callee's registers cleared by plain loops.
+			fs, fixed := L.stack.(*fixedCallFrameStack)
+			if !fixed || L.uvcache != nil || L.Parent != nil {
+				if jumpTable[OP_RETURN](L, inst, baseframe) == 1 {
+					return
+				}
+				continue
+			}
+			RA := lbase + int(inst>>18)&0xff
+			B := int(inst & 0x1ff)
+			nret := B - 1
+			if B == 0 {
+				nret = reg.top - RA
+			}
+			n := cf.NRet
+			if n == MultRet {
+				n = nret
+			}
+			L.copying(n)
+			fs.sp--
+			islast := baseframe == &fs.array[fs.sp] || fs.sp == 0
+			regv := cf.ReturnBase
+			if end := regv + n; end > cap(reg.array) {
+				reg.resize(end)
+			}
+			// copyReturnValues: the nret values from RA, then nils; a
+			// register at or past top is not a value either.
+			for i := 0; i < n; i++ {
+				if src := RA + i; i >= nret || src >= reg.top {
+					reg.array[regv+i] = LNil
+				} else {
+					reg.array[regv+i] = reg.array[src]
+				}
+			}
+			oldtop := reg.top
+			reg.top = regv + n
+			for i := reg.top; i < oldtop; i++ {
+				reg.array[i] = nil
+			}
+			L.currentFrame = fs.Last()
+			if islast || L.currentFrame == nil || L.currentFrame.Fn.IsG {
+				return
+			}
+			continue
 		default:
 			if jumpTable[int(inst>>26)](L, inst, baseframe) == 1 {
 				return
