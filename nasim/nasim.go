@@ -495,58 +495,146 @@ func countHosts(f *File) int {
 	return n
 }
 
-// luaStory is the scripted equivalent of NASim's random agent: each tick,
-// one action drawn uniformly over (host, exploit or escalation), played
-// through the campaign handle's exploit, lateral and escalate. The action
-// space is laid out once in two arrays indexed by the draw (the host, and
-// whether the action is an exploit), as the native agent decodes its draw
-// (engine/agent.go): the same draw picks the same host and kind.
+// luaStory is the scripted equivalent of the native random agent
+// (engine/agent.go), written as a scenario author would write it: the
+// same action space (per host: each exploit, each escalation, the three
+// host scans and the subnet scan), drawn uniformly each tick; the same
+// rules (an exploit needs the target's subnet discovered and reachable
+// through the exploit's service, from the internet or from a subnet where
+// the attacker holds a host; an escalation needs the host held; NASim's
+// success rates; a subnet scan from a held host discovers the subnets
+// linked to it); what the agent knows (subnets discovered, hosts held)
+// kept in Lua tables; and the world changed only through the campaign
+// handle (c:exploit from the internet, c:lateral from a foothold,
+// c:escalate). Where the host cannot have the exploit or escalation
+// drawn, or the target is out of reach, the action fails without a call,
+// as the native agent's does.
 func luaStory(f *File, exploits, privescs, goals []string) []byte {
 	var b strings.Builder
-	b.WriteString("-- The scripted equivalent of the native random agent (cyberex import nasim --lua):\n")
-	b.WriteString("-- one action a tick, drawn over hosts x (exploit, escalate), through the campaign handle.\n")
-	b.WriteString("local c = campaign(\"nasim\")\nlocal hosts = {")
-	first := true
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	list := func(n int, item func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = item(i)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	ns := len(f.Subnets)
+	linked := func(x, s int) bool { return x != s && (f.Topology[x][s] != 0 || f.Topology[s][x] != 0) }
+	var hosts [][2]int
 	for s, n := range f.Subnets {
 		for h := 0; h < n; h++ {
-			if !first {
-				b.WriteString(", ")
+			hosts = append(hosts, [2]int{s + 1, h})
+		}
+	}
+	w("-- The scripted equivalent of the native random agent (cyberex import nasim --lua):\n")
+	w("-- the same actions drawn the same way, played through the campaign handle.\n")
+	w("local c = campaign(\"nasim\")\n\n")
+	w("-- The network as the attacker's playbook describes it: hosts, their\n-- subnet, and whether each is a sensitive host (a goal).\n")
+	w("local hosts = %s\n", list(len(hosts), func(i int) string { return strconv.Quote(hostID(hosts[i])) }))
+	w("local subnet_of = %s\n", list(len(hosts), func(i int) string { return strconv.Itoa(hosts[i][0]) }))
+	w("local goal_of = %s\n", list(len(hosts), func(i int) string {
+		return strconv.FormatBool(slices.Contains(goals, hostID(hosts[i])))
+	}))
+	w("-- linked[s]: the subnets linked to subnet s; open[s]: whether the internet\n-- reaches s at all (it is discovered from the start).\n")
+	w("local linked = %s\n", list(ns, func(i int) string {
+		var l []string
+		for x := 1; x <= ns; x++ {
+			if linked(x, i+1) {
+				l = append(l, strconv.Itoa(x))
 			}
-			first = false
-			fmt.Fprintf(&b, "%q", hostID([2]int{s + 1, h}))
 		}
-	}
-	fmt.Fprintf(&b, "}\nlocal kinds = %d\n", len(exploits)+len(privescs))
-	fmt.Fprintf(&b, "local exploits = %d\n", len(exploits))
-	b.WriteString("local goals = {")
-	for i, g := range goals {
-		if i > 0 {
-			b.WriteString(", ")
+		return "{" + strings.Join(l, ", ") + "}"
+	}))
+	w("local open = %s\n", list(ns, func(i int) string { return strconv.FormatBool(f.Topology[0][i+1] != 0) }))
+	w("\n-- Per exploit: its rate (per mille), whether it gives root, and per subnet\n")
+	w("-- whether the internet lets its service in (from_internet[x][s]) and the\n-- linked subnets whose firewall lets it through (via[x][s]).\n")
+	w("local exploit_rate = %s\n", list(len(exploits), func(i int) string { return strconv.Itoa(permille(f.Exploits[exploits[i]].Prob)) }))
+	w("local exploit_root = %s\n", list(len(exploits), func(i int) string { return strconv.FormatBool(f.Exploits[exploits[i]].Access == "root") }))
+	w("local from_internet = %s\n", list(len(exploits), func(i int) string {
+		svc := f.Exploits[exploits[i]].Service
+		return list(ns, func(s int) string {
+			return strconv.FormatBool(f.Topology[0][s+1] != 0 && slices.Contains(f.parsedFirewall[[2]int{0, s + 1}], svc))
+		})
+	}))
+	w("local via = %s\n", list(len(exploits), func(i int) string {
+		svc := f.Exploits[exploits[i]].Service
+		return list(ns, func(s int) string {
+			var l []string
+			for x := 1; x <= ns; x++ {
+				if linked(x, s+1) && slices.Contains(f.parsedFirewall[[2]int{x, s + 1}], svc) {
+					l = append(l, strconv.Itoa(x))
+				}
+			}
+			return "{" + strings.Join(l, ", ") + "}"
+		})
+	}))
+	w("local escalation_rate = %s\n", list(len(privescs), func(i int) string { return strconv.Itoa(permille(f.PrivEsc[privescs[i]].Prob)) }))
+	// The action space, as the native agent decodes its draw: action n is
+	// host (n-1) // kinds + 1 and, within the host's row, the exploits,
+	// the escalations, the three host scans, then the subnet scan. Its
+	// kind code: an exploit's number, #exploits + an escalation's number,
+	// -1 for the subnet scan, and 0 for an action that only takes the
+	// tick (a host scan: OS, service and process scans teach the native
+	// agent nothing it keeps; an exploit or escalation the host cannot
+	// have, for want of the service, process or OS).
+	var actHost, actKind []string
+	for i, a := range hosts {
+		hc := f.parsedHosts[a]
+		for k, x := range exploits {
+			e := f.Exploits[x]
+			actHost = append(actHost, strconv.Itoa(i+1))
+			actKind = append(actKind, strconv.Itoa(map[bool]int{true: k + 1}[slices.Contains(hc.Services, e.Service) && osMatches(e.OS, hc.OS)]))
 		}
-		fmt.Fprintf(&b, "%q", g)
+		for k, x := range privescs {
+			e := f.PrivEsc[x]
+			actHost = append(actHost, strconv.Itoa(i+1))
+			actKind = append(actKind, strconv.Itoa(map[bool]int{true: len(exploits) + k + 1}[slices.Contains(hc.Processes, e.Process) && osMatches(e.OS, hc.OS)]))
+		}
+		actHost = append(actHost, strconv.Itoa(i+1), strconv.Itoa(i+1), strconv.Itoa(i+1), strconv.Itoa(i+1))
+		actKind = append(actKind, "0", "0", "0", "-1")
 	}
-	b.WriteString(`}
--- rooted[g] is set once goal g is escalated (nobody defends an imported
--- network, so what the attacker took stays taken).
-local rooted, n_rooted = {}, 0
+	w("\n-- Action n of the %d: host act_host[n], kind act_kind[n]: 1 to %d are the\n", len(actHost), len(exploits))
+	w("-- exploits, then the escalations; -1 the subnet scan; 0 an action that only\n")
+	w("-- takes the tick (a host scan, or an exploit or escalation the host cannot have).\n")
+	w("local act_host = {%s}\n", strings.Join(actHost, ", "))
+	w("local act_kind = {%s}\n", strings.Join(actKind, ", "))
+	w("local actions, exploits = %d, %d\n", len(actHost), len(exploits))
+	b.WriteString(`
+-- What the attacker knows: the subnets discovered, how many hosts it
+-- holds in each, the hosts it holds and those it has root on (nobody
+-- defends an imported network: what it took stays taken; were a defender
+-- to take a host back, the engine would refuse the next action on it).
+local discovered, held, mine, admin, n_rooted = {}, {}, {}, {}, 0
+for s = 1, #open do
+  discovered[s] = open[s]
+  held[s] = 0
+end
 set_metric("goals", 0)
 
--- Draw n (1 to #hosts * kinds) stands for host (n-1) // kinds + 1 and,
--- within the host's row, an exploit when (n-1) % kinds < exploits, else an
--- escalation: worked out once here rather than every tick, with the
--- host's goal number (or false), so that the tick indexes arrays only.
-local goal_of = {}
-for g, host in ipairs(goals) do goal_of[host] = g end
-local act_host, act_exploit, act_goal = {}, {}, {}
-for i, host in ipairs(hosts) do
-  for k = 0, kinds - 1 do
-    local n = (i - 1) * kinds + k + 1
-    act_host[n] = host
-    act_exploit[n] = k < exploits
-    act_goal[n] = goal_of[host] or false
+-- reach_by[x][s] says whether exploit x reaches subnet s: s is discovered,
+-- and the internet lets x's service in, or the attacker holds a host in s
+-- or in a linked subnet whose firewall lets the service through. It is
+-- worked out again when what the attacker knows changes (a first host
+-- held in a subnet, a subnet discovered), not on every tick.
+local reach_by = {}
+local function know()
+  for x = 1, exploits do
+    local r, entry, from = reach_by[x] or {}, from_internet[x], via[x]
+    reach_by[x] = r
+    for s = 1, #open do
+      local ok = discovered[s] and (entry[s] or held[s] > 0)
+      if discovered[s] and not ok then
+        local f = from[s]
+        for i = 1, #f do
+          if held[f[i]] > 0 then ok = true end
+        end
+      end
+      r[s] = ok
+    end
   end
 end
-local actions = #act_host
+know()
 
 -- What runs every tick is read into locals once, as any Lua hot loop
 -- would: a global or a method looked up by name costs a table lookup
@@ -554,18 +642,54 @@ local actions = #act_host
 local random, set_metric = random, set_metric
 local exploit, lateral, escalate = c.exploit, c.lateral, c.escalate
 
+-- root escalates on a held host (once: root is kept) and counts the goals.
+local function root(h)
+  if admin[h] or not escalate(c, hosts[h], "T1068") then return end
+  admin[h] = true
+  if goal_of[h] then
+    n_rooted = n_rooted + 1
+    set_metric("goals", n_rooted)
+  end
+end
+
 every(1, function()
   local n = random(actions)
-  local host = act_host[n]
-  if act_exploit[n] then
-    if not exploit(c, host, "T1190") then lateral(c, host, "T1021") end
-  elseif escalate(c, host, "T1068") then
-    local g = act_goal[n]
-    if g and not rooted[g] then
-      rooted[g] = true
-      n_rooted = n_rooted + 1
-      set_metric("goals", n_rooted)
+  local k = act_kind[n]
+  if k == 0 then return end
+  local h = act_host[n]
+  if k > exploits then
+    local rate = escalation_rate[k - exploits]
+    if mine[h] and not admin[h] and (rate >= 1000 or random(1000) <= rate) then
+      root(h)
     end
+  elseif k > 0 then
+    if mine[h] then -- an exploit of a host held: nothing to roll
+      if exploit_root[k] then root(h) end
+      return
+    end
+    local s = subnet_of[h]
+    local rate = exploit_rate[k]
+    if not reach_by[k][s] or (rate < 1000 and random(1000) > rate) then return end
+    local ok
+    if from_internet[k][s] then
+      ok = exploit(c, hosts[h], "T1190") -- initial access, from the internet
+    else
+      ok = lateral(c, hosts[h], "T1021") -- from a foothold next to it
+    end
+    if not ok then return end
+    mine[h] = true
+    held[s] = held[s] + 1
+    if held[s] == 1 then know() end
+    if exploit_root[k] then root(h) end
+  elseif mine[h] then -- the subnet scan, from a held host
+    local l, found = linked[subnet_of[h]], false
+    for i = 1, #l do
+      if not discovered[l[i]] then
+        discovered[l[i]] = true
+        found = true
+      end
+    end
+    if found then know() end
   end
 end)
 `)
