@@ -41,7 +41,7 @@ WEB := web
 LIVE ?= out/live
 ADDR ?= 127.0.0.1:8080
 
-.PHONY: all run headless test build client web bench fuzz deps check-go vet clean cross-arch
+.PHONY: all run headless test build client web bench fuzz deps check-go vet clean cross-arch icount
 
 all: build
 
@@ -89,6 +89,11 @@ web: check-go
 ## bench: run the benchmarks of every package
 bench: check-go
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## icount: instructions per tick of the NASim benchmark scenarios, native and
+## Lua, counted by callgrind (exact and repeatable; needs valgrind)
+icount: check-go
+	tools/icount.sh
 
 ## fuzz: fuzz each Fuzz* target for FUZZTIME
 fuzz: check-go
