@@ -125,9 +125,9 @@ func checkFields(L *lua.LState, tb *lua.LTable, where string, known ...string) {
 	L.RaiseError("%s: unknown field %q%s", where, bad[0], suggestion(bad[0], known))
 }
 
-// checkString reads argument i as a non-empty string.
+// checkString reads argument i (from 1) as a non-empty string.
 func checkString(L *lua.LState, i int, what string) string {
-	v, ok := L.Get(i).(lua.LString)
+	v, ok := L.Arg(i).(lua.LString)
 	if !ok || v == "" {
 		L.RaiseError("%s: want a string, got %s", what, describeValue(L.Get(i)))
 	}

@@ -124,7 +124,7 @@ func (d *Director) luaCampaigns(L *lua.LState) int {
 
 // selfCampaign is the campaign of a method's self.
 func (d *Director) selfCampaign(L *lua.LState, method string) int32 {
-	if tb, ok := L.Get(1).(*lua.LTable); ok {
+	if tb, ok := L.Arg(1).(*lua.LTable); ok {
 		// A story has a few campaigns: comparing a few pointers is cheaper
 		// than hashing one, and this runs on every method call.
 		if len(d.campaignHandles) <= 16 {
@@ -229,7 +229,7 @@ func sortedMethodNames(m map[string]lua.LValue) []string {
 // found valid: a playbook names the same few techniques tick after tick
 // (an adversary alternating exploit, lateral and escalate, three).
 func (d *Director) technique(L *lua.LState, n int, action string, required bool) string {
-	v := L.Get(n)
+	v := L.Arg(n)
 	if v == lua.LNil && !required {
 		return ""
 	}

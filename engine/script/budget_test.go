@@ -1,6 +1,8 @@
 package script
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -138,5 +140,46 @@ func TestBudgetSlotsPastTheMarkCheckedAfterReset(t *testing.T) {
 	}
 	if h.acct.walks != walks+1 || m.Slots > m.SlotsAt {
 		t.Fatalf("walks %d -> %d, slots %d mark %d: the crossing was not accounted", walks, h.acct.walks, m.Slots, m.SlotsAt)
+	}
+}
+
+// State.charge decides the common case itself (inlined into the builtins
+// that pay) and leaves the rest to budget.charge: for every state of the
+// budget, whatever n, it takes what budget.charge takes and stops where it
+// stops, with the same message.
+func TestChargeFastPathIsBudgetCharge(t *testing.T) {
+	const max = 1_000_000
+	limits := Limits{InstructionsPerTickMax: max}
+	stopped := &stopError{limit: "InstructionsPerTickMax", msg: "raised before"}
+	for _, stop := range []*stopError{nil, stopped} {
+		for _, left := range []int64{max, 5000, 17, 16, 15, 1, 0, -3} {
+			for _, floor := range []int64{0, 10, 16, 17, max + 1} {
+				for _, n := range []int64{0, 1, 16, 17, 5000, -5} {
+					fast, slow := newHarness(t, "", 1, limits, nil), newHarness(t, "", 1, limits, nil)
+					for _, h := range []*harness{fast, slow} {
+						h.budget.stop, h.budget.m.Left, h.budget.m.Floor = stop, left, floor
+					}
+					raised := ""
+					func() {
+						defer func() {
+							if r := recover(); r != nil {
+								raised = fmt.Sprint(r)
+							}
+						}()
+						fast.charge(fast.ls, n)
+					}()
+					want := slow.budget.charge(n)
+					wantRaised := ""
+					if want != nil {
+						wantRaised = want.msg
+					}
+					fb, sb := fast.budget, slow.budget
+					if fb.m.Left != sb.m.Left || (fb.stop == nil) != (sb.stop == nil) || !strings.Contains(raised, wantRaised) || (raised == "") != (wantRaised == "") {
+						t.Errorf("stop %v left %d floor %d n %d: charge left %d stop %v raised %q; budget.charge left %d stop %v raises %q",
+							stop != nil, left, floor, n, fb.m.Left, fb.stop != nil, raised, sb.m.Left, sb.stop != nil, wantRaised)
+					}
+				}
+			}
+		}
 	}
 }

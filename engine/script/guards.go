@@ -15,7 +15,20 @@ import (
 
 // charge takes n instructions' worth of builtin work from the budget and
 // raises the stop as a Lua error if that spends it.
+//
+// The common case (no stop raised, n not negative, Left still at or above
+// Floor once n is taken: budget.charge would take n and return nil) is
+// decided here, small enough to be inlined into the builtins that pay;
+// anything else is chargeSlow's, which is budget.charge.
 func (s *State) charge(L *lua.LState, n int64) {
+	if b := s.budget; b.stop == nil && n >= 0 && b.m.Left-n >= b.m.Floor {
+		b.m.Left -= n
+		return
+	}
+	s.chargeSlow(L, n)
+}
+
+func (s *State) chargeSlow(L *lua.LState, n int64) {
 	if stop := s.budget.charge(n); stop != nil {
 		L.RaiseError("%s", stop.msg)
 	}
@@ -216,7 +229,13 @@ func parseLuaNumber(s string) (float64, bool) {
 // checkInt reads an integer argument the way Lua truncates, refusing NaN
 // and clamping infinities, so that the result does not depend on the CPU.
 func checkInt(L *lua.LState, i int) int64 {
-	f := float64(L.CheckNumber(i))
+	// A number argument is read inline; anything else (a string that
+	// converts, a wrong type) through CheckNumber's conversion or error.
+	n, ok := L.Arg(i).(lua.LNumber)
+	if !ok {
+		n = L.CheckNumber(i)
+	}
+	f := float64(n)
 	switch {
 	case math.IsNaN(f):
 		L.ArgError(i, "number is NaN")

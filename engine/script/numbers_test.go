@@ -14,7 +14,9 @@ import (
 func TestPushedNumbersKeepTheirValue(t *testing.T) {
 	L := lua.NewState()
 	defer L.Close()
-	nums := []float64{0, 1, 2, 127, 128, 129, 1000, 4095, 8191, 8192, 8193, 1e6, -1, -8191, 0.5, 8191.5, 1e300, math.Inf(1), math.Inf(-1), math.Copysign(0, -1)}
+	nums := []float64{0, 1, 2, 127, 128, 129, 1000, 4095, 8191, 8192, 8193, 1e6, -1, -8191, 0.5, 8191.5, 1e300, math.Inf(1), math.Inf(-1), math.Copysign(0, -1),
+		// around PushNumber's test of the bits (below 8,192's, a whole number)
+		1e-300, 5e-324, -1e-300, -0.5, 8191.999999, math.Nextafter(8192, 0), math.NaN(), math.Float64frombits(0x7ff8000000000001), -math.NaN()}
 	for i := 0; i < 8192; i += 97 {
 		nums = append(nums, float64(i))
 	}

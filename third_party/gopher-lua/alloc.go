@@ -29,6 +29,9 @@ func init() {
 	}
 	var lv LValue = LNumber(0)
 	numberItab = (*iface)(unsafe.Pointer(&lv)).itab
+	if math.Float64bits(float64(preloadLimit)) != preloadLimitBits {
+		panic("gopher-lua: preloadLimitBits is not preloadLimit's bits")
+	}
 }
 
 // allocator is a fast bulk memory allocator for the LValue. (cyberex
@@ -82,7 +85,27 @@ func (al *allocator) LNumber2I(v LNumber) LValue {
 // Push(LNumber(n)) boxes every number in its own 8-byte allocation, which
 // builtins called every tick (math.floor, the host's random) paid each
 // time. A negative zero keeps its sign (the cache would make it +0).
+//
+// A preboxed number is pushed here (the commonest case, a count or an
+// index): its bits, as an unsigned integer, are below those of
+// preloadLimit exactly when it is from +0 up to below the limit (a
+// negative number, -0 included, has the sign bit; NaN's bits are above
+// infinity's). Anything else goes through pushNumber.
 func (ls *LState) PushNumber(n LNumber) {
+	if math.Float64bits(float64(n)) < preloadLimitBits {
+		if i := int(n); LNumber(i) == n {
+			ls.reg.Push(numberAt(&preloadFloats[i]))
+			return
+		}
+	}
+	ls.pushNumber(n)
+}
+
+// preloadLimitBits is math.Float64bits(float64(preloadLimit)) (init
+// checks it).
+const preloadLimitBits = 0x40c0000000000000
+
+func (ls *LState) pushNumber(n LNumber) {
 	if n == 0 && math.Signbit(float64(n)) {
 		ls.Push(n)
 		return

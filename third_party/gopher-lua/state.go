@@ -438,18 +438,34 @@ func (rg *registry) Top() int {
 	return rg.top
 }
 
+// truncate lowers the top to n (0 <= n <= top), clearing the slots it
+// leaves one by one (cyberex fork): SetTop's range loop compiles to
+// memclrHasPointers, whose call and bulk write barrier cost more than the
+// few stores of a call's arguments.
+func (rg *registry) truncate(n int) {
+	a := rg.array[:rg.top]
+	for i := n; i < len(a); i++ {
+		a[i] = nil
+	}
+	rg.top = n
+}
+
+// Push is small enough to be inlined (cyberex fork: the growth is a
+// call of its own, grow), into LState.Push and PushNumber.
 func (rg *registry) Push(v LValue) {
-	newSize := rg.top + 1
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
+	if rg.top >= len(rg.array) {
+		rg.grow()
 	}
 	rg.array[rg.top] = v
 	rg.top++
+}
+
+// grow makes room for one more value, as checkSize(top+1); not inlined,
+// so that Push is.
+//
+//go:noinline
+func (rg *registry) grow() {
+	rg.checkSize(rg.top + 1)
 }
 
 func (rg *registry) Pop() LValue {
@@ -1587,7 +1603,31 @@ func (ls *LState) Replace(idx int, value LValue) {
 	}
 }
 
+// Get returns the value at idx. cyberex fork: an argument of the running
+// function (idx > 0, a frame) is read here, small enough to be inlined
+// into the Go functions that read their arguments; anything else is get.
 func (ls *LState) Get(idx int) LValue {
+	if idx > 0 {
+		return ls.Arg(idx)
+	}
+	return ls.get(idx)
+}
+
+// Arg is Get(n) for n >= 1, the running function's nth argument (or
+// nil), small enough to be inlined into the Go functions that read their
+// arguments (cyberex fork).
+func (ls *LState) Arg(n int) LValue {
+	base := 0
+	if cf := ls.currentFrame; cf != nil {
+		base = cf.LocalBase
+	}
+	if reg := base + n - 1; reg < ls.reg.top && n > 0 {
+		return ls.reg.array[reg]
+	}
+	return LNil
+}
+
+func (ls *LState) get(idx int) LValue {
 	base := ls.currentLocalBase()
 	if idx > 0 {
 		reg := base + idx - 1
@@ -1626,6 +1666,7 @@ func (ls *LState) Get(idx int) LValue {
 	return LNil
 }
 
+// Push pushes value (cyberex fork: registry.Push is inlined here).
 func (ls *LState) Push(value LValue) {
 	ls.reg.Push(value)
 }

@@ -202,7 +202,14 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 			frame.Base, frame.LocalBase, frame.ReturnBase = RA, RA+1, RA
 			frame.NArgs, frame.NRet, frame.TailCall = nargs, int(inst>>9)&0x1ff-1, 0
 			fs.sp++
-			reg.SetTop(RA + 1 + nargs)
+			// The callee's top is its last argument, as SetTop sets it;
+			// the caller's registers above are cleared by a loop
+			// (truncate), not SetTop's memclr with its bulk barrier.
+			if top := RA + 1 + nargs; top <= reg.top {
+				reg.truncate(top)
+			} else {
+				reg.SetTop(top)
+			}
 			L.currentFrame = frame
 			if callGFunction(L, false) {
 				return
@@ -435,22 +442,26 @@ func callGFunction(L *LState, tailcall bool) bool {
 	// the stores), and the frame popped without the stack interface.
 	rg := L.reg
 	regv := frame.ReturnBase
-	start := rg.top - gfnret
-	if end := regv + wantret; end > cap(rg.array) {
+	top := rg.top
+	start := top - gfnret
+	end := regv + wantret
+	if end > cap(rg.array) {
 		rg.resize(end)
 	}
+	// The array is read once: a store through rg.array[...] would
+	// make the compiler load the slice again for the next one.
+	a := rg.array
 	for i := 0; i < wantret; i++ {
-		if srcIdx := start + i; srcIdx >= rg.top || srcIdx < 0 {
-			rg.array[regv+i] = LNil
+		if srcIdx := start + i; srcIdx >= top || srcIdx < 0 {
+			a[regv+i] = LNil
 		} else {
-			rg.array[regv+i] = rg.array[srcIdx]
+			a[regv+i] = a[srcIdx]
 		}
 	}
-	oldtop := rg.top
-	rg.top = regv + wantret
-	for i := rg.top; i < oldtop; i++ {
-		rg.array[i] = nil
+	for i := end; i < top; i++ {
+		a[i] = nil
 	}
+	rg.top = end
 	if fs, ok := L.stack.(*fixedCallFrameStack); ok {
 		fs.sp--
 		L.currentFrame = fs.Last()
