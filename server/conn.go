@@ -32,6 +32,13 @@ const (
 	// client that falls this far behind is dropped (it reconnects and gets
 	// a fresh view), rather than waited for.
 	sendQueueLen = 256
+	// sendQueueBytes bounds the bytes waiting for one client's writer: a
+	// message is refused (and the client dropped, as for sendQueueLen)
+	// once this much waits, so a slow client holds at most this plus one
+	// message. The largest messages are whole views (botnet-crossborder
+	// at tick 2000: the ISP's 7.6 MB, the controller's, also sent as a
+	// what-if `past`, 20 KB): a client that keeps up never comes near it.
+	sendQueueBytes = 32 << 20
 	// msgsPerSecond and msgsBurst bound what one connection may send:
 	// a token bucket refilled at msgsPerSecond, holding msgsBurst.
 	msgsPerSecond = 20
@@ -63,6 +70,9 @@ type client struct {
 	send   chan []byte
 	mu     sync.Mutex
 	closed bool
+	// queued is the bytes on send and in the writer's hands (taken off
+	// when written): with mu, queue checks it against sendQueueBytes.
+	queued atomic.Int64
 	// bye, when set before send is closed, is the reason the writer
 	// gives in its close message.
 	bye atomic.Pointer[wire.Bye]
@@ -97,19 +107,43 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	go c.readPump()
 }
 
-// queue puts a message on the client's queue without waiting: it reports
-// false when the queue is full (the caller drops the client).
-func (c *client) queue(b []byte) bool {
+// errClosed: the client's queue is closed (it was dropped, or its
+// reader or writer stopped).
+var errClosed = errors.New("the connection is closing")
+
+// queueFull says why a client's queue took no more: it had sendQueueLen
+// messages or sendQueueBytes waiting.
+type queueFull struct {
+	messages int
+	bytes    int64
+}
+
+func (e *queueFull) Error() string {
+	if e.bytes >= sendQueueBytes {
+		return strconv.FormatInt(e.bytes>>20, 10) + " MiB waiting, at most " + strconv.Itoa(sendQueueBytes>>20)
+	}
+	return strconv.Itoa(e.messages) + " messages waiting, at most " + strconv.Itoa(sendQueueLen)
+}
+
+// queue puts a message on the client's queue without waiting. It says why
+// not when the queue is closed or full (*queueFull: the caller drops the
+// client). The bytes bound counts what already waits, so one message
+// larger than it still goes to a client that keeps up.
+func (c *client) queue(b []byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return false
+		return errClosed
+	}
+	if n := c.queued.Load(); n >= sendQueueBytes {
+		return &queueFull{messages: len(c.send), bytes: n}
 	}
 	select {
 	case c.send <- b:
-		return true
+		c.queued.Add(int64(len(b)))
+		return nil
 	default:
-		return false
+		return &queueFull{messages: len(c.send), bytes: c.queued.Load()}
 	}
 }
 
@@ -303,6 +337,7 @@ func (c *client) writePump() {
 			if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
 				return
 			}
+			c.queued.Add(-int64(len(b)))
 			c.srv.metrics.messagesOut.Inc()
 			c.srv.metrics.bytesOut.Add(float64(len(b)))
 		case <-ping.C:
@@ -336,4 +371,12 @@ func (c *client) goodbye() {
 	case <-c.done:
 	case <-time.After(closeGrace):
 	}
+}
+
+// isClosed says whether the client's queue is closed (it was dropped or
+// its reader stopped).
+func (c *client) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }

@@ -176,7 +176,7 @@ func TestHostileClients(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		if bye := slow.bye.Load(); bye == nil || bye.Code != wire.ByeSlow || !bye.Reconnect {
+		if bye := slow.bye.Load(); bye == nil || bye.Code != wire.ByeSlow || !bye.Reconnect || !strings.Contains(bye.Message, "256 messages waiting") {
 			t.Errorf("bye %+v", bye)
 		}
 		if counterValue(t, ts, "cyberex_send_queue_drops_total") != before+1 {

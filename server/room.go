@@ -375,8 +375,8 @@ func (r *room) drop(c *client, bye *wire.Bye) {
 	r.teamsChanged()
 }
 
-// sendTo queues a message for one client; a client whose queue is full is
-// dropped (it reconnects and gets a fresh view).
+// sendTo queues a message for one client; a client whose queue is full
+// (by messages or bytes) is dropped (it reconnects and gets a fresh view).
 func (r *room) sendTo(c *client, m wire.Message) {
 	b, err := wire.Encode(m)
 	if err != nil {
@@ -387,10 +387,18 @@ func (r *room) sendTo(c *client, m wire.Message) {
 }
 
 func (r *room) sendBytes(c *client, b []byte) {
-	if !c.queue(b) {
+	err := c.queue(b)
+	var full *queueFull
+	switch {
+	case err == nil:
+	case errors.As(err, &full):
 		r.srv.metrics.queueDrops.Inc()
-		c.log.Info("send queue full: slow client dropped", "queue", sendQueueLen)
-		r.drop(c, &wire.Bye{Code: wire.ByeSlow, Message: "the client read too slowly and fell behind; reconnect to get a fresh view", Reconnect: true})
+		c.log.Info("send queue full: slow client dropped", "messages", full.messages, "bytes", full.bytes,
+			"max_messages", sendQueueLen, "max_bytes", sendQueueBytes)
+		r.drop(c, &wire.Bye{Code: wire.ByeSlow, Message: "the client read too slowly and fell behind (" + full.Error() +
+			"); reconnect to get a fresh view", Reconnect: true})
+	default:
+		r.drop(c, nil) // closing already: its reader's leave is on the way
 	}
 }
 
