@@ -610,6 +610,11 @@ for s = 1, #open do
   discovered[s] = open[s]
   held[s] = 0
 end
+-- Filled in order with false, so that they are arrays (read by index)
+-- rather than hashes filled in the order the hosts are taken.
+for h = 1, #hosts do
+  mine[h], admin[h] = false, false
+end
 set_metric("goals", 0)
 
 -- reach_by[x][s] says whether exploit x reaches subnet s: s is discovered,
