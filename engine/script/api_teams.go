@@ -3,6 +3,7 @@ package script
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -364,8 +365,28 @@ func (d *Director) luaSetMetric(L *lua.LState) int {
 	}
 	v := checkWhole(L, 2, "set_metric: the value", -(1 << 53), 1<<53)
 	d.s.charge(L, 4)
+	// A figure set again (most are set every tick) is found without
+	// building its name: "script."+name was an allocation a call.
+	if i, ok := slices.BinarySearchFunc(d.w.Custom, name, compareScriptMetric); ok {
+		d.w.Custom[i].Value = v
+		return 0
+	}
 	d.w.SetMetric("script."+name, v)
 	return 0
+}
+
+// compareScriptMetric compares a metric's name with "script."+name, as
+// strings.Compare would (World.Custom is sorted so), without building it.
+func compareScriptMetric(m engine.Metric, name string) int {
+	const prefix = "script."
+	n := min(len(m.Name), len(prefix))
+	if c := strings.Compare(m.Name[:n], prefix[:n]); c != 0 {
+		return c
+	}
+	if n < len(prefix) {
+		return -1 // m.Name is a part of the prefix: shorter, so before
+	}
+	return strings.Compare(m.Name[len(prefix):], name)
 }
 
 // luaVar is var(name, [default]): a value of the scenario's vars (or a

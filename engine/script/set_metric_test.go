@@ -1,0 +1,94 @@
+package script
+
+import (
+	"strings"
+	"testing"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"cyberex/engine"
+)
+
+// set_metric's results and refusals, pinned: the figure it sets (with or
+// without the script. prefix, first and again), and each error's words.
+func TestSetMetric(t *testing.T) {
+	runAPICases(t, []apiCase{{"set, set again, prefixed", `
+set_metric("b", 1) set_metric("a", 2) set_metric("script.b", 3) set_metric("c", 4) set_metric("a", -5)
+set_metric("script.script.x", 6) set_metric("z.9_-", 9007199254740992) set_metric("b", -9007199254740992)
+log(metric("script.a"), metric("script.b"), metric("script.c"), metric("script.script.x"), metric("script.z.9_-"))`, 0, `
+-5	-9007199254740992	4	6	9007199254740992`}})
+	for _, c := range []struct{ src, want string }{
+		{`set_metric()`, `set_metric: the name: want a string, got nil`},
+		{`set_metric("", 1)`, `set_metric: the name: want a string, got ""`},
+		{`set_metric(7, 1)`, `set_metric: the name: want a string, got 7`},
+		{`set_metric("script.", 1)`, `set_metric: name "": letters, digits, '-', '_' and '.' (it is stored as script.NAME)`},
+		{`set_metric("a b", 1)`, `set_metric: name "a b": letters, digits, '-', '_' and '.' (it is stored as script.NAME)`},
+		{`set_metric("_a", 1)`, `set_metric: name "_a": letters`},
+		{`set_metric("` + strings.Repeat("x", 121) + `", 1)`, `set_metric: name "` + strings.Repeat("x", 121) + `": letters`},
+		{`set_metric("a", 1) set_metric("a", 1.5)`, `set_metric: the value: want a whole number from -9007199254740992 to 9007199254740992, got 1.5`},
+		{`set_metric("a", 1) set_metric("a", 9007199254740994)`, `set_metric: the value: want a whole number from -9007199254740992 to 9007199254740992, got`},
+		{`set_metric("a", 1) set_metric("a")`, `set_metric: the value: want a whole number from -9007199254740992 to 9007199254740992, got nil`},
+		{`set_metric("a", 1) set_metric("script.a", "2")`, `set_metric: the value: want a whole number from -9007199254740992 to 9007199254740992, got "2"`},
+	} {
+		_, err := tryStory(t, c.src, storyOpts{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %s", c.src, err, c.want)
+		}
+	}
+}
+
+// A story that publishes a figure every tick sets the same names again
+// and again: once a name is set, setting it again allocates nothing
+// (it once built "script."+name on every call).
+func TestSetMetricAgainAllocatesNothing(t *testing.T) {
+	st := newStory(t, `set_metric("figure", 0) set_metric("script.other", 0) set_metric("last", 0)`, storyOpts{})
+	L := st.State().ls
+	fn := L.GetGlobal("set_metric")
+	for _, name := range []string{"figure", "script.other", "last", "script.figure"} {
+		key := lua.LValue(lua.LString(name))
+		calls := func() {
+			for i := 0; i < 100; i++ {
+				L.Push(fn)
+				L.Push(key)
+				L.PushNumber(lua.LNumber(i)) // a preboxed number: no allocation
+				L.Call(2, 0)
+			}
+		}
+		// Warm up: the budget's first check of the heap (after 1,024
+		// instructions' worth) makes the runtime set up its metrics once.
+		for i := 0; i < 10; i++ {
+			if err := st.State().protect(calls); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var err error
+		allocs := testing.AllocsPerRun(20, func() {
+			if e := st.State().protect(calls); e != nil {
+				err = e
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allocs > 0 {
+			t.Errorf("100 calls of set_metric(%q, i) allocated %.0f times", name, allocs)
+		}
+		if v, err := st.w.Metric("script." + strings.TrimPrefix(name, "script.")); err != nil || v != 99 {
+			t.Errorf("%s = %d, %v after the calls; want 99", name, v, err)
+		}
+	}
+}
+
+// compareScriptMetric orders as strings.Compare of the whole name would,
+// including names that are not script metrics (a restored snapshot's
+// Custom is only checked to be sorted) and parts of the prefix.
+func TestCompareScriptMetric(t *testing.T) {
+	names := []string{"", "a", "s", "scr", "script", "script.", "script.a", "script.ab", "script.b", "script.a.b", "script/", "script-", "scripu", "z", "script.\xff"}
+	for _, m := range names {
+		for _, n := range []string{"a", "ab", "b", "a.b", "A", "0", "\xff", "aa"} {
+			if got, want := compareScriptMetric(engine.Metric{Name: m}, n), strings.Compare(m, "script."+n); got != want {
+				t.Errorf("compare %q with script.%s: %d, want %d", m, n, got, want)
+			}
+		}
+	}
+}
