@@ -29,7 +29,7 @@ func (d *Director) teamFuncs() map[string]lua.LGFunction {
 		"set_objective": d.luaSetObjective,
 		"set_metric":    d.luaSetMetric,
 		"var":           d.luaVar,
-		"random":        d.s.luaRandom,
+		"random":        d.s.luaRandom(),
 		"spawn":         d.luaSpawnHandle,
 		"playbook":      d.luaPlaybook,
 	}

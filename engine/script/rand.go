@@ -17,29 +17,38 @@ type Rand interface{ Uint64() uint64 }
 //	math.random(m)    an integer in [1, m]
 //	math.random(m, n) an integer in [m, n]
 //
-// Integers are drawn without bias (Lemire's method).
-func (s *State) luaRandom(L *lua.LState) int {
-	switch L.GetTop() {
-	case 0:
-		L.PushNumber(lua.LNumber(float64(s.rand.Uint64()>>11) * 0x1p-53))
-		return 1
-	case 1:
-		m := checkInt(L, 1)
-		if m < 1 {
-			L.ArgError(1, "interval is empty")
+// Integers are drawn without bias (Lemire's method). It is made as a
+// closure, not registered as the method value s.luaRandom, whose wrapper
+// was one more call on every draw.
+func (s *State) luaRandom() lua.LGFunction {
+	return func(L *lua.LState) int {
+		switch L.GetTop() {
+		case 0:
+			L.PushNumber(lua.LNumber(float64(s.rand.Uint64()>>11) * 0x1p-53))
+			return 1
+		case 1:
+			// A number from 1 to 2^53, the usual argument, is read here
+			// as checkInt reads it (cut to a whole number); anything else
+			// goes through checkInt's conversion, clamp and errors.
+			var m int64
+			if n, ok := L.Arg(1).(lua.LNumber); ok && n >= 1 && n <= maxExactInt {
+				m = int64(n)
+			} else if m = checkInt(L, 1); m < 1 {
+				L.ArgError(1, "interval is empty")
+			}
+			L.PushNumber(lua.LNumber(1 + int64(s.below(uint64(m)))))
+			return 1
+		case 2:
+			lo, hi := checkInt(L, 1), checkInt(L, 2)
+			if lo > hi {
+				L.ArgError(2, "interval is empty")
+			}
+			L.PushNumber(lua.LNumber(lo + int64(s.below(uint64(hi-lo)+1))))
+			return 1
 		}
-		L.PushNumber(lua.LNumber(1 + int64(s.below(uint64(m)))))
-		return 1
-	case 2:
-		lo, hi := checkInt(L, 1), checkInt(L, 2)
-		if lo > hi {
-			L.ArgError(2, "interval is empty")
-		}
-		L.PushNumber(lua.LNumber(lo + int64(s.below(uint64(hi-lo)+1))))
-		return 1
+		L.RaiseError("wrong number of arguments to 'random'")
+		return 0
 	}
-	L.RaiseError("wrong number of arguments to 'random'")
-	return 0
 }
 
 // below is a uniform integer in [0, n), n > 0.

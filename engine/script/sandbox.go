@@ -119,7 +119,7 @@ func (s *State) libraries() []library {
 			keep: []string{"abs", "ceil", "deg", "floor", "fmod", "frexp", "huge", "max", "min", "mod",
 				"modf", "pi", "rad", "sqrt"},
 			replace: map[string]lua.LGFunction{
-				"random":     s.luaRandom,
+				"random":     s.luaRandom(),
 				"randomseed": luaRandomseed,
 				// Transcendental functions: bit-identical on every CPU (dmath.go).
 				"acos":  math1(dmAcos),
