@@ -115,7 +115,14 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 		case OP_GETUPVAL:
 			v = fn.Upvalues[int(inst&0x1ff)].Value()
 		case OP_GETTABLE:
-			obj, key := reg.array[lbase+int(inst&0x1ff)], L.rkValue(int(inst>>9)&0x1ff)
+			// RK(C) as rkValue reads it, from the locals (rkValue
+			// loads the frame again through L).
+			obj, key := reg.array[lbase+int(inst&0x1ff)], LValue(nil)
+			if c := int(inst>>9) & 0x1ff; c&opBitRk != 0 {
+				key = fn.Proto.Constants[c&^opBitRk]
+			} else {
+				key = reg.array[lbase+c]
+			}
 			// A number key in a table's array part with a value there
 			// is what getField finds first (RawGet, no __index asked
 			// for a non-nil value, no work reported for a number key).
