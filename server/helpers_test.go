@@ -40,7 +40,7 @@ type testServer struct {
 	dir  string
 }
 
-func newTestServer(t *testing.T, dir string) *testServer {
+func newTestServer(t testing.TB, dir string) *testServer {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()

@@ -17,7 +17,8 @@ import (
 // byte for byte what marshalling it gives (HTML escaping included), so a
 // client in another language reads the same bytes as before.
 func TestEncodeIsTheMarshalledEnvelope(t *testing.T) {
-	msgs := append(examples(), &Error{Code: ErrMalformed, Message: "<script>&\u2028"})
+	msgs := append(examples(), &Error{Code: ErrMalformed, Message: "<script>&\u2028"},
+		&Error{Code: ErrServer, Message: strings.Repeat("<big>&\u2028\"\\ ", 1<<17)}) // a megabyte
 	for _, m := range msgs {
 		got, err := Encode(m)
 		if err != nil {
