@@ -353,6 +353,11 @@ func (d *Director) luaSetObjective(L *lua.LState) int {
 	return 1
 }
 
+// ScriptMetricsMax bounds the names set_metric sets in a world: its
+// figures are held by the world, outside what the Lua limits count, and
+// the white cell's delta lists them all every tick.
+const ScriptMetricsMax = 1000
+
 // metricNameRE is the form of a script metric's name after "script.".
 var metricNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$`)
 
@@ -370,6 +375,9 @@ func (d *Director) luaSetMetric(L *lua.LState) int {
 	if i, ok := slices.BinarySearchFunc(d.w.Custom, name, compareScriptMetric); ok {
 		d.w.Custom[i].Value = v
 		return 0
+	}
+	if len(d.w.Custom) >= ScriptMetricsMax {
+		L.RaiseError("set_metric: name %q: a story may set at most %d different names (script.NAME), and this would be one more; set the same names again, or add up what they count", name, ScriptMetricsMax)
 	}
 	d.w.SetMetric("script."+name, v)
 	return 0

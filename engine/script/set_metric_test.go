@@ -1,6 +1,7 @@
 package script
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -90,5 +91,35 @@ func TestCompareScriptMetric(t *testing.T) {
 				t.Errorf("compare %q with script.%s: %d, want %d", m, n, got, want)
 			}
 		}
+	}
+}
+
+// The figures a story sets live in the world, outside what the Lua limits
+// count, and every one is listed in the white cell's delta each tick: a
+// story may set at most ScriptMetricsMax names. A name already set can be
+// set again at the bound; a new one past it stops the story, at the same
+// call on every run. (Without the bound, a story making 20,000 names a
+// tick had a million after 50 ticks, each new one a copy of the sorted
+// list, until the wall-clock crash stop.)
+func TestSetMetricNamesBounded(t *testing.T) {
+	src := `for i = 1, ` + fmt.Sprint(ScriptMetricsMax) + ` do set_metric("m" .. i, i) end
+set_metric("m1", -1) set_metric("script.m2", -2)
+log(metric("script.m1"), metric("script.m2"), metric("script.m` + fmt.Sprint(ScriptMetricsMax) + `"))
+at(1, function()
+  set_metric("m3", -3)
+  log(metric("script.m3"))
+  set_metric("one-more", 1)
+end)`
+	st := newStory(t, src, storyOpts{})
+	err := st.runErr(3)
+	want := fmt.Sprintf(`story.lua:7: tick 1: set_metric: name "one-more": a story may set at most %d different names (script.NAME), and this would be one more; set the same names again, or add up what they count`, ScriptMetricsMax)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	if got, want := st.output(), fmt.Sprintf("-1\t-2\t%d\n-3", ScriptMetricsMax); got != want {
+		t.Errorf("log %q, want %q", got, want)
+	}
+	if len(st.w.Custom) != ScriptMetricsMax {
+		t.Errorf("%d script metrics", len(st.w.Custom))
 	}
 }

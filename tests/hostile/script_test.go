@@ -33,6 +33,9 @@ end)`, `scripts hold more than 67108864 bytes of strings`},
 		{"coroutines held by a handler", `
 local cos = {}
 every(1, function() for i = 1, 500 do cos[#cos + 1] = coroutine.create(function() end) end end)`, `scripts hold more than 2000 coroutines`},
+		{"figures held by the world", `
+local n = 0
+every(1, function() for i = 1, 20000 do n = n + 1; set_metric("m" .. n, 1) end end)`, `set_metric: name "m1001": a story may set at most 1000 different names`},
 		// class 3: work the budget did not see
 		{"a builtin as a timer", `every(1, print)`, `every: a Lua function expected, got a builtin`},
 		{"a builtin as a handler", `on("script.x", emit)`, `on: a Lua function expected, got a builtin`},
