@@ -3,6 +3,7 @@ package script
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	lua "github.com/yuin/gopher-lua"
 
@@ -248,8 +249,10 @@ func (d *Director) technique(L *lua.LState, n int, action string, required bool)
 		L.RaiseError("%s: %v", action, err)
 	}
 	copy(d.validTechs[1:], d.validTechs[:len(d.validTechs)-1])
-	d.validTechs[0] = string(s)
-	return string(s)
+	// A copy: the script's string may be a slice of a larger one, which
+	// the director would keep alive outside the memory accounting.
+	d.validTechs[0] = strings.Clone(string(s))
+	return d.validTechs[0]
 }
 
 // act performs a campaign action and pushes true, or false and the reason.
@@ -300,15 +303,23 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 	// The argument names are joined once, not on every call.
 	onAsset := func(action string) lua.LGFunction {
 		what := action + ": the asset"
+		check := takenCheckOf(action)
+		// tech is the last technique this method was given and found
+		// valid (technique returns the director's copy): a playbook names
+		// the same one every time, and a valid technique stays valid, so
+		// it is not checked again.
+		var tech string
 		return func(L *lua.LState) int {
 			ci := d.selfCampaign(L, action)
 			target := checkString(L, 2, what)
 			ai := d.assetIndex(L, target, action)
-			d.technique(L, 3, action, true)
+			if s, ok := L.Arg(3).(lua.LString); !ok || tech == "" || string(s) != tech {
+				tech = d.technique(L, 3, action, true)
+			}
 			if !d.actOn(L, ci, action, ai, target, nil) {
 				return 2
 			}
-			return d.checkTaken(L, ci, ai, action, target)
+			return d.checkTaken(L, ci, ai, check, action, target)
 		}
 	}
 	// aimAt points the campaign at an asset it need not control (a DDoS
@@ -470,19 +481,38 @@ func (d *Director) campaignMethodFuncs() map[string]lua.LGFunction {
 	}
 }
 
-// checkTaken turns the engine's silent "tried and failed" of exploit,
-// lateral and deface into false and a reason.
-func (d *Director) checkTaken(L *lua.LState, ci, ai int32, action, target string) int {
-	a := &d.w.Assets[ai]
+// takenCheck is what checkTaken looks at after an action: decided once per
+// method from its name, not by comparing strings on every call.
+type takenCheck uint8
+
+const (
+	checkNothing    takenCheck = iota
+	checkController            // exploit, lateral: the campaign controls the asset
+	checkDefaced               // deface: the asset is defaced
+)
+
+func takenCheckOf(action string) takenCheck {
 	switch action {
 	case "exploit", "lateral":
-		if a.Controller != ci {
+		return checkController
+	case "deface":
+		return checkDefaced
+	}
+	return checkNothing
+}
+
+// checkTaken turns the engine's silent "tried and failed" of exploit,
+// lateral and deface into false and a reason.
+func (d *Director) checkTaken(L *lua.LState, ci, ai int32, check takenCheck, action, target string) int {
+	switch check {
+	case checkController:
+		if d.w.Assets[ai].Controller != ci {
 			L.Push(lua.LFalse)
 			L.Push(lua.LString(action + ": the attempt on " + target + " failed (it may succeed if tried again)"))
 			return 2
 		}
-	case "deface":
-		if a.Flags&engine.FlagDefaced == 0 {
+	case checkDefaced:
+		if d.w.Assets[ai].Flags&engine.FlagDefaced == 0 {
 			L.Push(lua.LFalse)
 			L.Push(lua.LString("deface: the attempt on " + target + " failed (it may succeed if tried again)"))
 			return 2

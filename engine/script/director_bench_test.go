@@ -91,3 +91,39 @@ func BenchmarkTickEveryEmpty(b *testing.B) {
 		}
 	}
 }
+
+// benchStoryCampaignMethods calls three campaign methods a tick on an asset
+// the campaign holds once its first exploit succeeds: c:exploit (a held
+// asset: nothing to roll), c:escalate and c:lateral, as a scripted
+// adversary's playbook does; BenchmarkTickEveryEmpty is the tick around
+// them.
+const benchStoryCampaignMethods = `
+local c = campaign("deface")
+local exploit, escalate, lateral = c.exploit, c.escalate, c.lateral
+every(1, function()
+  if exploit(c, "ministry-site", "T1190") then
+    escalate(c, "ministry-site", "T1068")
+    lateral(c, "ministry-site", "T1021")
+  end
+end)`
+
+func BenchmarkTickCampaignMethods(b *testing.B) {
+	st := newStory(b, benchStoryCampaignMethods, storyOpts{})
+	st.run(b, 50)
+	if a, ok := st.w.AssetIndex("ministry-site"); !ok || st.w.Assets[a].Controller < 0 {
+		b.Fatal("the campaign never took ministry-site")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if st.w.Ended {
+			b.StopTimer()
+			st = newStory(b, benchStoryCampaignMethods, storyOpts{})
+			st.run(b, 50)
+			b.StartTimer()
+		}
+		if _, err := st.w.Step(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -320,6 +320,12 @@ func TestAPIErrors(t *testing.T) {
 			`scenarios/test/story.lua:3: tick 2: exploit: unknown or deprecated ATT&CK technique "T1190.9"`},
 		{"missing technique after a valid one", "at(1, function()\n  campaign('bot'):exploit('mail-a', 'T1190')\n  campaign('bot'):exploit('mail-a', '')\nend)", 1, `story.lua:3: tick 1: exploit: empty ATT&CK technique ID`},
 		{"missing technique", "at(1, function()\n  campaign('bot'):exploit('mail-a')\nend)", 1, `exploit: want a MITRE ATT&CK technique ID such as "T1190" (argument 3), got nil`},
+		// A method remembers the last technique it found valid: what
+		// differs from it, in value or in type, is checked again.
+		{"a number after a valid technique", "at(1, function()\n  local c = campaign('bot')\n  c:exploit('mail-a', 'T1190')\n  c:exploit('mail-a', 1190)\nend)", 1,
+			`story.lua:4: tick 1: exploit: want a MITRE ATT&CK technique ID such as "T1190" (argument 3), got 1190`},
+		{"an unknown technique after the same valid one twice", "at(1, function()\n  local c = campaign('bot')\n  c:exploit('mail-a', 'T1190')\n  c:exploit('mail-a', 'T1190')\n  c:lateral('mail-a', 'T1021')\n  c:exploit('mail-a', 'T1021.9')\nend)", 1,
+			`story.lua:6: tick 1: exploit: unknown or deprecated ATT&CK technique "T1021.9"`},
 		{"unknown campaign", "campaign('bott')", 0, `scenarios/test/story.lua:1: tick 0: campaign: no campaign "bott"; did you mean "bot"?`},
 		{"unknown asset", "at(1, function() campaign('bot'):exploit('mail-b', 'T1190') end)", 1, `exploit: no asset "mail-b"; did you mean "mail-a"?`},
 		{"unknown event kind", "on('website.defacd', print)", 0, `unknown event kind "website.defacd"; did you mean "website.defaced"?`},
