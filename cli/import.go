@@ -44,7 +44,7 @@ func newImportCmd(e *env) *cobra.Command {
 	c.Flags().StringVarP(&o.out, "out", "o", "", "write the scenario folder `DIR` (required; must not exist or be empty)")
 	c.Flags().StringVar(&o.name, "name", "", "the scenario's `NAME` (default: the folder's name)")
 	c.Flags().StringVar(&o.strategy, "strategy", "random", "the adversary's `STRATEGY`: random, bruteforce or greedy")
-	c.Flags().BoolVar(&o.lua, "lua", false, "play the adversary from a Lua story (the scripted equivalent) instead of the native agent")
+	c.Flags().BoolVar(&o.lua, "lua", false, "play the adversary from a Lua story (the scripted equivalent of the random agent) instead of the native agent")
 	c.Flags().BoolVar(&o.force, "force", false, "write into DIR even if it holds files (overwriting the scenario's)")
 	return c
 }

@@ -43,6 +43,7 @@ func TestImportNASim(t *testing.T) {
 		{[]string{"import", "nasim", bad, "-o", filepath.Join(dir, "y")}, `unknown section "rewards"`},
 		{[]string{"import", "nasim", "../nasim/testdata/tiny.yaml"}, "-o DIR"},
 		{[]string{"import", "nasim", "../nasim/testdata/tiny.yaml", "-o", filepath.Join(dir, "z"), "--strategy", "smart"}, `strategy "smart"`},
+		{[]string{"import", "nasim", "../nasim/testdata/tiny.yaml", "-o", filepath.Join(dir, "v"), "--lua", "--strategy", "greedy"}, `the Lua story plays the random agent only`},
 		{[]string{"import", "csv", "x", "-o", filepath.Join(dir, "w")}, `unknown format "csv"`},
 	} {
 		if code, msg := cx(c.args...); code != 2 || !strings.Contains(msg, c.want) {

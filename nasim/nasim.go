@@ -351,6 +351,9 @@ func Convert(f *File, opt Options) (*Scenario, error) {
 	if opt.Strategy != "random" && opt.Strategy != "bruteforce" && opt.Strategy != "greedy" {
 		return nil, fmt.Errorf("strategy %q: want random, bruteforce or greedy", opt.Strategy)
 	}
+	if opt.Lua && opt.Strategy != "random" {
+		return nil, fmt.Errorf("strategy %q: the Lua story plays the random agent only (drop --lua for the native %s agent)", opt.Strategy, opt.Strategy)
+	}
 	exploits, privescs := sortedKeys(f.Exploits), sortedKeys(f.PrivEsc)
 	var b strings.Builder
 	q := strconv.Quote
