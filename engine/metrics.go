@@ -195,14 +195,14 @@ func (w *World) Metric(name string) (int64, error) {
 	// sorted (SetMetric keeps it so, Restore refuses it otherwise), so
 	// this costs no map lookup.
 	if strings.HasPrefix(name, "script.") {
-		if i, ok := w.customIndex(name); ok {
+		if i, ok := w.customIndex("", name); ok {
 			return w.Custom[i].Value, nil
 		}
 	}
 	if m, ok := builtinMetrics[name]; ok {
 		return m.f(w), nil
 	}
-	if i, ok := w.customIndex(name); ok {
+	if i, ok := w.customIndex("", name); ok {
 		return w.Custom[i].Value, nil
 	}
 	parts := strings.Split(name, ":")

@@ -11,6 +11,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 )
 
 // Version names the engine's rules. It goes into journals: a journal
@@ -361,7 +362,7 @@ func (w *World) IsCrime(jur int32, offence string) bool {
 
 // SetMetric sets a script-defined figure, keeping Custom sorted by name.
 func (w *World) SetMetric(name string, v int64) {
-	i, ok := w.customIndex(name)
+	i, ok := w.customIndex("", name)
 	if ok {
 		w.Custom[i].Value = v
 		return
@@ -371,19 +372,43 @@ func (w *World) SetMetric(name string, v int64) {
 	w.Custom[i] = Metric{Name: name, Value: v}
 }
 
-// customIndex finds a script metric in Custom (sorted by name), or where
-// it would go.
-func (w *World) customIndex(name string) (int, bool) {
+// UpdateMetric sets the script metric prefix+name to v if it is set
+// already, and says whether it was: a story sets most of its figures
+// every tick, and this finds one without building its name.
+func (w *World) UpdateMetric(prefix, name string, v int64) bool {
+	i, ok := w.customIndex(prefix, name)
+	if ok {
+		w.Custom[i].Value = v
+	}
+	return ok
+}
+
+// customIndex finds the script metric named prefix+name in Custom (sorted
+// by name), or where it would go. The name is compared in its two parts,
+// so that a caller holding them need not join them.
+func (w *World) customIndex(prefix, name string) (int, bool) {
 	lo, hi := 0, len(w.Custom)
 	for lo < hi {
 		m := (lo + hi) / 2
-		if w.Custom[m].Name < name {
+		if compareJoined(w.Custom[m].Name, prefix, name) < 0 {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo, lo < len(w.Custom) && w.Custom[lo].Name == name
+	return lo, lo < len(w.Custom) && compareJoined(w.Custom[lo].Name, prefix, name) == 0
+}
+
+// compareJoined compares s with prefix+name as strings.Compare would.
+func compareJoined(s, prefix, name string) int {
+	n := min(len(s), len(prefix))
+	if c := strings.Compare(s[:n], prefix[:n]); c != 0 {
+		return c
+	}
+	if n < len(prefix) {
+		return -1 // s is a part of the prefix: shorter, so before
+	}
+	return strings.Compare(s[len(prefix):], name)
 }
 
 // TickEvents returns the events emitted so far in the current tick.

@@ -3,7 +3,6 @@ package script
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
@@ -372,8 +371,7 @@ func (d *Director) luaSetMetric(L *lua.LState) int {
 	d.s.charge(L, 4)
 	// A figure set again (most are set every tick) is found without
 	// building its name: "script."+name was an allocation a call.
-	if i, ok := slices.BinarySearchFunc(d.w.Custom, name, compareScriptMetric); ok {
-		d.w.Custom[i].Value = v
+	if d.w.UpdateMetric("script.", name, v) {
 		return 0
 	}
 	if len(d.w.Custom) >= ScriptMetricsMax {
@@ -381,20 +379,6 @@ func (d *Director) luaSetMetric(L *lua.LState) int {
 	}
 	d.w.SetMetric("script."+name, v)
 	return 0
-}
-
-// compareScriptMetric compares a metric's name with "script."+name, as
-// strings.Compare would (World.Custom is sorted so), without building it.
-func compareScriptMetric(m engine.Metric, name string) int {
-	const prefix = "script."
-	n := min(len(m.Name), len(prefix))
-	if c := strings.Compare(m.Name[:n], prefix[:n]); c != 0 {
-		return c
-	}
-	if n < len(prefix) {
-		return -1 // m.Name is a part of the prefix: shorter, so before
-	}
-	return strings.Compare(m.Name[len(prefix):], name)
 }
 
 // luaVar is var(name, [default]): a value of the scenario's vars (or a

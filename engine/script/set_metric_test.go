@@ -7,7 +7,6 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"cyberex/engine"
 )
 
 // set_metric's results and refusals, pinned: the figure it sets (with or
@@ -76,20 +75,6 @@ func TestSetMetricAgainAllocatesNothing(t *testing.T) {
 		}
 		if v, err := st.w.Metric("script." + strings.TrimPrefix(name, "script.")); err != nil || v != 99 {
 			t.Errorf("%s = %d, %v after the calls; want 99", name, v, err)
-		}
-	}
-}
-
-// compareScriptMetric orders as strings.Compare of the whole name would,
-// including names that are not script metrics (a restored snapshot's
-// Custom is only checked to be sorted) and parts of the prefix.
-func TestCompareScriptMetric(t *testing.T) {
-	names := []string{"", "a", "s", "scr", "script", "script.", "script.a", "script.ab", "script.b", "script.a.b", "script/", "script-", "scripu", "z", "script.\xff"}
-	for _, m := range names {
-		for _, n := range []string{"a", "ab", "b", "a.b", "A", "0", "\xff", "aa"} {
-			if got, want := compareScriptMetric(engine.Metric{Name: m}, n), strings.Compare(m, "script."+n); got != want {
-				t.Errorf("compare %q with script.%s: %d, want %d", m, n, got, want)
-			}
 		}
 	}
 }
