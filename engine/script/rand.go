@@ -27,13 +27,8 @@ func (s *State) luaRandom() lua.LGFunction {
 			L.PushNumber(lua.LNumber(float64(s.rand.Uint64()>>11) * 0x1p-53))
 			return 1
 		case 1:
-			// A number from 1 to 2^53, the usual argument, is read here
-			// as checkInt reads it (cut to a whole number); anything else
-			// goes through checkInt's conversion, clamp and errors.
-			var m int64
-			if n, ok := L.Arg(1).(lua.LNumber); ok && n >= 1 && n <= maxExactInt {
-				m = int64(n)
-			} else if m = checkInt(L, 1); m < 1 {
+			m := checkInt(L, 1)
+			if m < 1 {
 				L.ArgError(1, "interval is empty")
 			}
 			L.PushNumber(lua.LNumber(1 + int64(s.below(uint64(m)))))
