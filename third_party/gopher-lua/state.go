@@ -1190,25 +1190,11 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 			ls.initLuaRegisters(cf)
 		} else {
 			proto := cf.Fn.Proto
-			nargs := cf.NArgs
 			np := int(proto.NumParameters)
+			nargs := cf.NArgs
 			if nargs < np {
-				// default any missing arguments to nil
-				newSize := cf.LocalBase + np
-				// this section is inlined by go-inline
-				// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-				{
-					rg := ls.reg
-					requiredSize := newSize
-					if requiredSize > cap(rg.array) {
-						rg.resize(requiredSize)
-					}
-				}
-				for i := nargs; i < np; i++ {
-					ls.reg.array[cf.LocalBase+i] = LNil
-				}
+				ls.nilMissingArgs(cf, np)
 				nargs = np
-				ls.reg.top = newSize
 			}
 
 			/* swap vararg positions:
@@ -1269,43 +1255,29 @@ func (ls *LState) pushCallFrame(cf callFrame, fn LValue, meta bool) { // +inline
 // pushCallFrame for callR's in-place frame.)
 func (ls *LState) initLuaRegisters(cf *callFrame) {
 	proto := cf.Fn.Proto
-	nargs := cf.NArgs
 	np := int(proto.NumParameters)
+	nargs := cf.NArgs
 	if nargs < np {
-		// default any missing arguments to nil
-		newSize := cf.LocalBase + np
-		// this section is inlined by go-inline
-		// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-		{
-			rg := ls.reg
-			requiredSize := newSize
-			if requiredSize > cap(rg.array) {
-				rg.resize(requiredSize)
-			}
-		}
-		for i := nargs; i < np; i++ {
-			ls.reg.array[cf.LocalBase+i] = LNil
-		}
+		ls.nilMissingArgs(cf, np)
 		nargs = np
-		ls.reg.top = newSize
 	}
-	if nargs < int(proto.NumUsedRegisters) {
-		nargs = int(proto.NumUsedRegisters)
-	}
-	newSize := cf.LocalBase + nargs
-	// this section is inlined by go-inline
-	// source function is 'func (rg *registry) checkSize(requiredSize int) ' in '_state.go'
-	{
-		rg := ls.reg
-		requiredSize := newSize
-		if requiredSize > cap(rg.array) {
-			rg.resize(requiredSize)
-		}
-	}
+	nargs = max(nargs, int(proto.NumUsedRegisters))
+	ls.reg.checkSize(cf.LocalBase + nargs)
 	for i := np; i < nargs; i++ {
 		ls.reg.array[cf.LocalBase+i] = LNil
 	}
 	ls.reg.top = cf.LocalBase + int(proto.NumUsedRegisters)
+}
+
+// nilMissingArgs sets to nil the parameters, of the np the function of
+// the frame cf has, that its call did not pass (cf.NArgs < np), and puts
+// top past them.
+func (ls *LState) nilMissingArgs(cf *callFrame, np int) {
+	ls.reg.checkSize(cf.LocalBase + np)
+	for i := cf.NArgs; i < np; i++ {
+		ls.reg.array[cf.LocalBase+i] = LNil
+	}
+	ls.reg.top = cf.LocalBase + np
 }
 
 func (ls *LState) callR(nargs, nret, rbase int) {
@@ -1627,15 +1599,11 @@ func (ls *LState) Arg(n int) LValue {
 	return LNil
 }
 
+// get is Get of a pseudo-index or a negative one (idx <= 0): Get reads
+// an argument (idx > 0) through Arg.
 func (ls *LState) get(idx int) LValue {
 	base := ls.currentLocalBase()
-	if idx > 0 {
-		reg := base + idx - 1
-		if reg < ls.reg.Top() {
-			return ls.reg.Get(reg)
-		}
-		return LNil
-	} else if idx == 0 {
+	if idx == 0 {
 		return LNil
 	} else if idx > RegistryIndex {
 		tidx := ls.reg.Top() + idx

@@ -247,24 +247,7 @@ func mainLoopMetered(L *LState, baseframe *callFrame) {
 			L.copying(n)
 			fs.sp--
 			islast := baseframe == &fs.array[fs.sp] || fs.sp == 0
-			regv := cf.ReturnBase
-			if end := regv + n; end > cap(reg.array) {
-				reg.resize(end)
-			}
-			// copyReturnValues: the nret values from RA, then nils; a
-			// register at or past top is not a value either.
-			for i := 0; i < n; i++ {
-				if src := RA + i; i >= nret || src >= reg.top {
-					reg.array[regv+i] = LNil
-				} else {
-					reg.array[regv+i] = reg.array[src]
-				}
-			}
-			oldtop := reg.top
-			reg.top = regv + n
-			for i := reg.top; i < oldtop; i++ {
-				reg.array[i] = nil
-			}
+			reg.moveResults(cf.ReturnBase, RA, nret, n)
 			L.currentFrame = fs.Last()
 			if islast || L.currentFrame == nil || L.currentFrame.Fn.IsG {
 				return
@@ -421,6 +404,33 @@ func switchToParentThread(L *LState, nargs int, haserror bool, kill bool) {
 	}
 }
 
+// moveResults moves a call's results down to dst (cyberex fork): the
+// first n of the avail values from src, then nils (for a value missing,
+// at or past top, or below register 0); top ends past them, and the
+// registers vacated are cleared one by one (a call returns a few values:
+// memclr's call and bulk write barrier cost more than the stores). It is
+// copyReturnValues for the metered loop's RETURN and callGFunction.
+func (rg *registry) moveResults(dst, src, avail, n int) {
+	end := dst + n
+	if end > cap(rg.array) {
+		rg.resize(end)
+	}
+	// The array is read once: a store through rg.array[...] would make
+	// the compiler load the slice again for the next one.
+	top, a := rg.top, rg.array
+	for i := 0; i < n; i++ {
+		if s := src + i; i >= avail || s >= top || s < 0 {
+			a[dst+i] = LNil
+		} else {
+			a[dst+i] = a[s]
+		}
+	}
+	for i := end; i < top; i++ {
+		a[i] = nil
+	}
+	rg.top = end
+}
+
 func callGFunction(L *LState, tailcall bool) bool {
 	frame := L.currentFrame
 	gfnret := frame.Fn.GFunction(L)
@@ -447,28 +457,7 @@ func callGFunction(L *LState, tailcall bool) bool {
 	// registers they came from cleared one by one (a Go call returns a
 	// few values: memclr's call and bulk write barrier cost more than
 	// the stores), and the frame popped without the stack interface.
-	rg := L.reg
-	regv := frame.ReturnBase
-	top := rg.top
-	start := top - gfnret
-	end := regv + wantret
-	if end > cap(rg.array) {
-		rg.resize(end)
-	}
-	// The array is read once: a store through rg.array[...] would
-	// make the compiler load the slice again for the next one.
-	a := rg.array
-	for i := 0; i < wantret; i++ {
-		if srcIdx := start + i; srcIdx >= top || srcIdx < 0 {
-			a[regv+i] = LNil
-		} else {
-			a[regv+i] = a[srcIdx]
-		}
-	}
-	for i := end; i < top; i++ {
-		a[i] = nil
-	}
-	rg.top = end
+	L.reg.moveResults(frame.ReturnBase, L.reg.top-gfnret, gfnret, wantret)
 	if fs, ok := L.stack.(*fixedCallFrameStack); ok {
 		fs.sp--
 		L.currentFrame = fs.Last()
