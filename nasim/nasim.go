@@ -340,6 +340,23 @@ func subnetID(s int) string { return fmt.Sprintf("subnet-%d", s) }
 
 func osMatches(want, have string) bool { return want == "" || want == "none" || want == have }
 
+// canExploit says whether exploit x can be thrown at host h (it runs the
+// service, on the OS); canEscalate, whether escalation x works on it (it
+// runs the process, on the OS). A host carries the vulnerability of each
+// that does.
+func canExploit(h HostConfig, x Exploit) bool {
+	return slices.Contains(h.Services, x.Service) && osMatches(x.OS, h.OS)
+}
+
+func canEscalate(h HostConfig, x PrivEsc) bool {
+	return slices.Contains(h.Processes, x.Process) && osMatches(x.OS, h.OS)
+}
+
+// linked says whether subnets x and s (1 up) are linked, either way.
+func (f *File) linked(x, s int) bool {
+	return x != s && (f.Topology[x][s] != 0 || f.Topology[s][x] != 0)
+}
+
 // Convert writes the cyberex scenario of a parsed NASim file.
 func Convert(f *File, opt Options) (*Scenario, error) {
 	if opt.Name == "" {
@@ -389,7 +406,7 @@ func Convert(f *File, opt Options) (*Scenario, error) {
 	links := 0
 	for i := 1; i <= len(f.Subnets); i++ {
 		for j := i + 1; j <= len(f.Subnets); j++ {
-			if f.Topology[i][j] == 0 && f.Topology[j][i] == 0 {
+			if !f.linked(i, j) {
 				continue
 			}
 			if links == 0 {
@@ -408,14 +425,12 @@ func Convert(f *File, opt Options) (*Scenario, error) {
 			hc := f.parsedHosts[a]
 			var vulns []string
 			for _, k := range exploits {
-				x := f.Exploits[k]
-				if slices.Contains(hc.Services, x.Service) && osMatches(x.OS, hc.OS) {
+				if canExploit(hc, f.Exploits[k]) {
 					vulns = append(vulns, k)
 				}
 			}
 			for _, k := range privescs {
-				x := f.PrivEsc[k]
-				if slices.Contains(hc.Processes, x.Process) && osMatches(x.OS, hc.OS) {
+				if canEscalate(hc, f.PrivEsc[k]) {
 					vulns = append(vulns, k)
 				}
 			}
@@ -523,7 +538,6 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
 	ns := len(f.Subnets)
-	linked := func(x, s int) bool { return x != s && (f.Topology[x][s] != 0 || f.Topology[s][x] != 0) }
 	var hosts [][2]int
 	for s, n := range f.Subnets {
 		for h := 0; h < n; h++ {
@@ -543,7 +557,7 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 	w("local linked = %s\n", list(ns, func(i int) string {
 		var l []string
 		for x := 1; x <= ns; x++ {
-			if linked(x, i+1) {
+			if f.linked(x, i+1) {
 				l = append(l, strconv.Itoa(x))
 			}
 		}
@@ -565,7 +579,7 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 		return list(ns, func(s int) string {
 			var l []string
 			for x := 1; x <= ns; x++ {
-				if linked(x, s+1) && slices.Contains(f.parsedFirewall[[2]int{x, s + 1}], svc) {
+				if f.linked(x, s+1) && slices.Contains(f.parsedFirewall[[2]int{x, s + 1}], svc) {
 					l = append(l, strconv.Itoa(x))
 				}
 			}
@@ -584,18 +598,18 @@ func luaStory(f *File, exploits, privescs, goals []string) []byte {
 	var actHost, actKind []string
 	for i, a := range hosts {
 		hc := f.parsedHosts[a]
+		kinds := make([]int, 0, len(exploits)+len(privescs)+4)
 		for k, x := range exploits {
-			e := f.Exploits[x]
-			actHost = append(actHost, strconv.Itoa(i+1))
-			actKind = append(actKind, strconv.Itoa(map[bool]int{true: k + 1}[slices.Contains(hc.Services, e.Service) && osMatches(e.OS, hc.OS)]))
+			kinds = append(kinds, kindIf(canExploit(hc, f.Exploits[x]), k+1))
 		}
 		for k, x := range privescs {
-			e := f.PrivEsc[x]
-			actHost = append(actHost, strconv.Itoa(i+1))
-			actKind = append(actKind, strconv.Itoa(map[bool]int{true: len(exploits) + k + 1}[slices.Contains(hc.Processes, e.Process) && osMatches(e.OS, hc.OS)]))
+			kinds = append(kinds, kindIf(canEscalate(hc, f.PrivEsc[x]), len(exploits)+k+1))
 		}
-		actHost = append(actHost, strconv.Itoa(i+1), strconv.Itoa(i+1), strconv.Itoa(i+1), strconv.Itoa(i+1))
-		actKind = append(actKind, "0", "0", "0", "-1")
+		kinds = append(kinds, 0, 0, 0, -1)
+		for _, k := range kinds {
+			actHost = append(actHost, strconv.Itoa(i+1))
+			actKind = append(actKind, strconv.Itoa(k))
+		}
 	}
 	w("\n-- Action n of the %d: host act_host[n], kind act_kind[n]: 1 to %d are the\n", len(actHost), len(exploits))
 	w("-- exploits, then the escalations; -1 the subnet scan; 0 an action that only\n")
@@ -702,6 +716,15 @@ every(1, function()
 end)
 `)
 	return []byte(b.String())
+}
+
+// kindIf is an action's kind code: k when the host can have the exploit
+// or escalation, 0 (the action only takes the tick) when it cannot.
+func kindIf(can bool, k int) int {
+	if can {
+		return k
+	}
+	return 0
 }
 
 func readme(f *File, opt Options, goals int) []byte {
